@@ -1,0 +1,455 @@
+//! Logins, sessions and the first-start setup.
+//!
+//! Passwords are argon2id hashes (the crate's defaults: m=19 MiB, t=2, p=1, OWASP's minimum).
+//! A login returns an opaque random token; only its SHA-256 is stored, with an expiry.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use rand_core::RngCore;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use specta::Type;
+use uuid::Uuid;
+
+use crate::audit::{self, Entry};
+use crate::centre::{self, CentreInput};
+use crate::db::Tx;
+use crate::error::{ApiError, Problems};
+use crate::roles::{Permission, Role};
+use crate::{exec_tx, on_tx, Core};
+
+/// How long a session lasts without a new login: a receptionist's long day and then some.
+pub const SESSION_TTL_HOURS: i64 = 16;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+const MAX_PASSWORD_CHARS: usize = 256;
+
+/// The caller of an operation, established from a valid token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub login: String,
+    pub role: Role,
+}
+
+impl Session {
+    pub fn require(&self, p: Permission) -> Result<(), ApiError> {
+        if self.role.allows(p) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                permission: p.as_str().to_string(),
+                message: format!("the {} role may not do this", self.role.as_str()),
+            })
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct LoginArgs {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub permissions: Vec<Permission>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct LoginResult {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: UserInfo,
+}
+
+/// Arguments of an operation that takes none (`{}`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoArgs {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct SetupStatus {
+    /// True while the database has no users: the first start must create the owner.
+    pub needs_setup: bool,
+    pub centre_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CentreSetupArgs {
+    pub centre: CentreInput,
+    pub owner_login: String,
+    pub owner_name: String,
+    pub owner_password: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    login: String,
+    display_name: String,
+    role: String,
+    password_hash: String,
+    active: bool,
+}
+
+impl UserRow {
+    fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Instructor)
+    }
+
+    fn info(&self) -> UserInfo {
+        let role = self.role();
+        UserInfo {
+            id: self.id,
+            login: self.login.clone(),
+            display_name: self.display_name.clone(),
+            role,
+            permissions: role.permissions(),
+        }
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            ApiError::Internal {
+                message: "could not store the password".into(),
+            }
+        })
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Checks a new password; the field name is the caller's.
+pub fn check_new_password(field: &str, password: &str, problems: &mut Problems) {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD_CHARS {
+        problems.add(
+            field,
+            "too_short",
+            format!("at least {MIN_PASSWORD_CHARS} characters"),
+        );
+    } else if n > MAX_PASSWORD_CHARS {
+        problems.add(
+            field,
+            "too_long",
+            format!("at most {MAX_PASSWORD_CHARS} characters"),
+        );
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn user_by_login(tx: &mut Tx, login: &str) -> Result<Option<UserRow>, ApiError> {
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, UserRow>(
+        "SELECT id, login, display_name, role, password_hash, active FROM users WHERE login = $1")
+        .bind(login)
+        .fetch_optional(c)
+        .await)?)
+}
+
+async fn open_session(
+    tx: &mut Tx,
+    user: &UserRow,
+    now: DateTime<Utc>,
+) -> Result<LoginResult, ApiError> {
+    let token = new_token();
+    let expires_at = now + Duration::hours(SESSION_TTL_HOURS);
+    exec_tx!(tx, c => sqlx::query(
+        "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(crate::new_id())
+        .bind(user.id)
+        .bind(token_hash(&token))
+        .bind(now)
+        .bind(expires_at)
+        .execute(c)
+        .await)?;
+    Ok(LoginResult {
+        token,
+        expires_at,
+        user: user.info(),
+    })
+}
+
+pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, ApiError> {
+    let now = core.now();
+    let login = args.login.trim().to_lowercase();
+    let mut tx = core.db.write().await?;
+    let user = user_by_login(&mut tx, &login).await?;
+    let ok = match &user {
+        Some(u) => verify_password(&args.password, &u.password_hash) && u.active,
+        None => {
+            // Same work for an unknown login, so timing does not tell which logins exist.
+            let _ = verify_password(&args.password, dummy_hash());
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(ApiError::unauthenticated("wrong login or password"));
+    };
+    // Expired sessions of this user are cleared at each login.
+    exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
+        .bind(user.id).bind(now).execute(c).await)?;
+    let result = open_session(&mut tx, &user, now).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A real argon2id hash, verified against when the login is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("no such user").unwrap_or_default())
+}
+
+pub(crate) async fn logout(core: &Core, session: &Session, _: NoArgs) -> Result<(), ApiError> {
+    let mut tx = core.db.write().await?;
+    exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(session.session_id).execute(c).await)?;
+    tx.commit().await
+}
+
+pub(crate) async fn session_get(
+    core: &Core,
+    session: &Session,
+    _: NoArgs,
+) -> Result<UserInfo, ApiError> {
+    let mut tx = core.db.read().await?;
+    let user = user_by_login(&mut tx, &session.login)
+        .await?
+        .ok_or_else(|| ApiError::unauthenticated("the user no longer exists"))?;
+    Ok(user.info())
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: Uuid,
+    user_id: Uuid,
+    expires_at: DateTime<Utc>,
+    login: String,
+    role: String,
+    active: bool,
+}
+
+impl Core {
+    /// Establishes the caller from a bearer token.
+    pub async fn authenticate(&self, token: Option<&str>) -> Result<Session, ApiError> {
+        let token = token
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthenticated("sign in first"))?;
+        if token.len() > 128 {
+            return Err(ApiError::unauthenticated("the session is not valid"));
+        }
+        let mut tx = self.db.read().await?;
+        let row = on_tx!(&mut tx, c => sqlx::query_as::<_, SessionRow>(
+            "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1")
+            .bind(token_hash(token))
+            .fetch_optional(c)
+            .await)?;
+        tx.commit().await?;
+        let row = row.ok_or_else(|| ApiError::unauthenticated("the session is not valid"))?;
+        if row.expires_at <= self.now() {
+            return Err(ApiError::unauthenticated(
+                "the session has expired; sign in again",
+            ));
+        }
+        if !row.active {
+            return Err(ApiError::unauthenticated("this login is disabled"));
+        }
+        Ok(Session {
+            session_id: row.id,
+            user_id: row.user_id,
+            login: row.login,
+            role: Role::parse(&row.role).unwrap_or(Role::Instructor),
+        })
+    }
+}
+
+pub(crate) async fn user_count(tx: &mut Tx) -> Result<i64, ApiError> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(c).await)?,
+    )
+}
+
+pub(crate) async fn setup_status(core: &Core, _: NoArgs) -> Result<SetupStatus, ApiError> {
+    let mut tx = core.db.read().await?;
+    let users = user_count(&mut tx).await?;
+    let centre = centre::load(&mut tx).await?;
+    Ok(SetupStatus {
+        needs_setup: users == 0,
+        centre_name: centre.map(|c| c.name),
+    })
+}
+
+/// Validates a login name: lowercase letters, digits, `.`, `_`, `-`; 2–64 characters.
+pub fn parse_login(field: &str, login: &str) -> Result<String, crate::FieldError> {
+    let login = login.trim().to_lowercase();
+    let ok_chars = login
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if login.chars().count() < 2 || login.chars().count() > 64 || !ok_chars {
+        return Err(crate::FieldError {
+            field: field.into(),
+            code: "invalid_login".into(),
+            message: "2–64 characters: latin letters, digits, dot, dash, underscore".into(),
+        });
+    }
+    Ok(login)
+}
+
+pub(crate) struct NewUser<'a> {
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password: &'a str,
+}
+
+pub(crate) async fn insert_user(
+    tx: &mut Tx,
+    u: &NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let id = crate::new_id();
+    let hash = hash_password(u.password)?;
+    exec_tx!(tx, c => sqlx::query(
+        "INSERT INTO users (id, login, display_name, role, password_hash, active, created_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)")
+        .bind(id)
+        .bind(u.login)
+        .bind(u.display_name)
+        .bind(u.role.as_str())
+        .bind(&hash)
+        .bind(true)
+        .bind(now)
+        .execute(c)
+        .await)
+    .map_err(|e| {
+        if crate::db::unique_violation(&e) {
+            ApiError::field("login", "taken", "this login is taken")
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(id)
+}
+
+/// The first start: creates the centre and its owner, and signs the owner in. Refused once
+/// any user exists.
+pub(crate) async fn centre_setup(
+    core: &Core,
+    args: CentreSetupArgs,
+) -> Result<LoginResult, ApiError> {
+    let now = core.now();
+    let mut problems = Problems::default();
+    let centre = centre::validate(&args.centre, &mut problems, "centre.");
+    let login = problems.take(parse_login("owner_login", &args.owner_login));
+    let owner_name = problems.take(crate::text::parse_name("owner_name", &args.owner_name, 200));
+    check_new_password("owner_password", &args.owner_password, &mut problems);
+    problems.finish()?;
+    let (Some(centre), Some(login), Some(owner_name)) = (centre, login, owner_name) else {
+        return Err(ApiError::bad_request("invalid setup"));
+    };
+
+    let mut tx = core.db.write().await?;
+    if user_count(&mut tx).await? > 0 {
+        return Err(ApiError::conflict("this centre is already set up"));
+    }
+    let saved = centre::save_new(&mut tx, &centre, now).await?;
+    let user = NewUser {
+        login: &login,
+        display_name: &owner_name,
+        role: Role::Owner,
+        password: &args.owner_password,
+    };
+    let user_id = insert_user(&mut tx, &user, now).await?;
+    let row = user_by_login(&mut tx, &login)
+        .await?
+        .ok_or_else(|| ApiError::Internal {
+            message: "owner not saved".into(),
+        })?;
+    let result = open_session(&mut tx, &row, now).await?;
+    let who = Session {
+        session_id: Uuid::nil(),
+        user_id,
+        login: login.clone(),
+        role: Role::Owner,
+    };
+    audit::append(
+        &mut tx,
+        Some(&who),
+        now,
+        Entry {
+            operation: "centre_setup",
+            entity: "centre",
+            entity_id: Some(saved.id),
+            before: None,
+            after: audit::snapshot(&saved),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("hallpass-demo").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password("hallpass-demo", &h));
+        assert!(!verify_password("hallpass-dem0", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_ne!(token_hash(&a), a);
+        assert_eq!(token_hash(&a), token_hash(&a));
+    }
+
+    #[test]
+    fn logins_are_checked() {
+        assert_eq!(parse_login("l", " Owner ").unwrap(), "owner");
+        assert!(parse_login("l", "a").is_err());
+        assert!(parse_login("l", "drop table;").is_err());
+        assert!(parse_login("l", "ผู้ใช้").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! The centre's own settings: name, time zone, currency, default phone country, logo.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use crate::audit::{self, Entry};
+use crate::auth::{NoArgs, Session};
+use crate::db::Tx;
+use crate::error::{ApiError, Problems};
+use crate::{exec_tx, on_tx, Core};
+
+const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema, sqlx::FromRow)]
+pub struct Centre {
+    pub id: Uuid,
+    pub name: String,
+    /// IANA zone, e.g. `Asia/Vientiane`; times are stored in UTC and shown in this zone.
+    pub time_zone: String,
+    /// ISO 4217 code; money is kept in this currency's minor units.
+    pub currency: String,
+    /// ISO 3166 alpha-2 country for phone numbers written without a country code.
+    pub phone_country: String,
+    /// A `data:image/…;base64,` URL, shown on the main screen.
+    pub logo: Option<String>,
+    pub version: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CentreInput {
+    pub name: String,
+    pub time_zone: String,
+    pub currency: String,
+    pub phone_country: String,
+    #[serde(default)]
+    pub logo: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CentreUpdateArgs {
+    /// The version the caller read; a stale one is a conflict.
+    pub version: i64,
+    #[serde(flatten)]
+    pub centre: CentreInput,
+}
+
+/// Checks the input; `prefix` goes before field names (`centre.` inside setup).
+pub(crate) fn validate(
+    input: &CentreInput,
+    problems: &mut Problems,
+    prefix: &str,
+) -> Option<CentreInput> {
+    let f = |name: &str| format!("{prefix}{name}");
+    let name = problems.take(crate::text::parse_name(&f("name"), &input.name, 200));
+    let tz = input.time_zone.trim();
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        problems.add(
+            f("time_zone"),
+            "invalid_time_zone",
+            "not a known time zone (e.g. Asia/Vientiane)",
+        );
+    }
+    let currency = input.currency.trim().to_uppercase();
+    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+        problems.add(
+            f("currency"),
+            "invalid_currency",
+            "a three-letter ISO 4217 code, e.g. LAK",
+        );
+    }
+    let country = input.phone_country.trim().to_uppercase();
+    if crate::phone::parse_country(&country).is_none() {
+        problems.add(
+            f("phone_country"),
+            "invalid_country",
+            "a two-letter country code, e.g. LA",
+        );
+    }
+    let logo = input
+        .logo
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    if let Some(logo) = logo {
+        let ok_kind = [
+            "data:image/png;base64,",
+            "data:image/jpeg;base64,",
+            "data:image/webp;base64,",
+            "data:image/svg+xml;base64,",
+        ]
+        .iter()
+        .any(|p| logo.starts_with(p));
+        if !ok_kind {
+            problems.add(f("logo"), "invalid_image", "a PNG, JPEG, WebP or SVG image");
+        } else if logo.len() > MAX_LOGO_BYTES {
+            problems.add(f("logo"), "too_large", "at most 512 KiB");
+        }
+    }
+    Some(CentreInput {
+        name: name?,
+        time_zone: tz.to_string(),
+        currency,
+        phone_country: country,
+        logo: logo.map(str::to_string),
+    })
+}
+
+pub(crate) async fn load(tx: &mut Tx) -> Result<Option<Centre>, ApiError> {
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, Centre>(
+        "SELECT id, name, time_zone, currency, phone_country, logo, version, updated_at FROM centre LIMIT 1")
+        .fetch_optional(c)
+        .await)?)
+}
+
+/// The centre's default phone country, or Laos if none is set yet.
+pub(crate) async fn phone_country(tx: &mut Tx) -> Result<String, ApiError> {
+    Ok(load(tx)
+        .await?
+        .map(|c| c.phone_country)
+        .unwrap_or_else(|| "LA".into()))
+}
+
+pub(crate) async fn save_new(
+    tx: &mut Tx,
+    input: &CentreInput,
+    now: DateTime<Utc>,
+) -> Result<Centre, ApiError> {
+    let centre = Centre {
+        id: crate::new_id(),
+        name: input.name.clone(),
+        time_zone: input.time_zone.clone(),
+        currency: input.currency.clone(),
+        phone_country: input.phone_country.clone(),
+        logo: input.logo.clone(),
+        version: 1,
+        updated_at: now,
+    };
+    exec_tx!(tx, c => sqlx::query(
+        "INSERT INTO centre (id, name, time_zone, currency, phone_country, logo, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(centre.id)
+        .bind(&centre.name)
+        .bind(&centre.time_zone)
+        .bind(&centre.currency)
+        .bind(&centre.phone_country)
+        .bind(&centre.logo)
+        .bind(centre.version)
+        .bind(centre.updated_at)
+        .execute(c)
+        .await)?;
+    Ok(centre)
+}
+
+pub(crate) async fn centre_get(core: &Core, _: &Session, _: NoArgs) -> Result<Centre, ApiError> {
+    let mut tx = core.db.read().await?;
+    load(&mut tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("centre"))
+}
+
+pub(crate) async fn centre_update(
+    core: &Core,
+    session: &Session,
+    args: CentreUpdateArgs,
+) -> Result<Centre, ApiError> {
+    let mut problems = Problems::default();
+    let input = validate(&args.centre, &mut problems, "");
+    problems.finish()?;
+    let input = input.ok_or_else(|| ApiError::bad_request("invalid centre"))?;
+    let now = core.now();
+
+    let mut tx = core.db.write().await?;
+    let before = load(&mut tx)
+        .await?
+        .ok_or_else(|| ApiError::not_found("centre"))?;
+    if before.version != args.version {
+        return Err(ApiError::conflict(
+            "the settings were changed by someone else; reload and try again",
+        ));
+    }
+    let after = Centre {
+        id: before.id,
+        name: input.name,
+        time_zone: input.time_zone,
+        currency: input.currency,
+        phone_country: input.phone_country,
+        logo: input.logo,
+        version: before.version + 1,
+        updated_at: now,
+    };
+    exec_tx!(&mut tx, c => sqlx::query(
+        "UPDATE centre SET name = $1, time_zone = $2, currency = $3, phone_country = $4, logo = $5, \
+         version = $6, updated_at = $7 WHERE id = $8 AND version = $9")
+        .bind(&after.name)
+        .bind(&after.time_zone)
+        .bind(&after.currency)
+        .bind(&after.phone_country)
+        .bind(&after.logo)
+        .bind(after.version)
+        .bind(after.updated_at)
+        .bind(after.id)
+        .bind(before.version)
+        .execute(c)
+        .await)?;
+    audit::append(
+        &mut tx,
+        Some(session),
+        now,
+        Entry {
+            operation: "centre_update",
+            entity: "centre",
+            entity_id: Some(after.id),
+            before: audit::snapshot(&before),
+            after: audit::snapshot(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,247 @@
+//! The demo centre: a believable kids' and sports club, so a newcomer sees a living system.
+//! Seeded only into an empty database, in one transaction; running it twice changes nothing.
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use crate::audit::{self, Entry};
+use crate::auth::{self, NewUser};
+use crate::centre::{self, CentreInput};
+use crate::clients::{self, ClientInput, ClientStatus, PhoneInput};
+use crate::error::ApiError;
+use crate::phone::PhoneKind;
+use crate::roles::Role;
+use crate::{exec_tx, on_tx, Core};
+
+/// The password of every demo login.
+pub const DEMO_PASSWORD: &str = "hallpass-demo";
+
+/// The demo logins (login, display name, role).
+pub const DEMO_STAFF: &[(&str, &str, Role)] = &[
+    ("owner", "Vilayvanh Sisouk", Role::Owner),
+    ("reception", "Noy Phommachanh", Role::Reception),
+    ("instructor", "Somsack Keola", Role::Instructor),
+    ("manager", "Anna Volkova", Role::Manager),
+    ("accountant", "Chanthy Sok", Role::Accountant),
+];
+
+const ROOMS: &[(&str, i32)] = &[
+    ("Studio A", 16),
+    ("Studio B", 12),
+    ("Gym", 30),
+    ("Art room", 10),
+    ("Music room", 6),
+];
+
+const GIVEN: &[&str] = &[
+    "Souksavanh",
+    "Khamla",
+    "Phonesavanh",
+    "Manivone",
+    "Bounmy",
+    "Sengdao",
+    "Vanh",
+    "Noy",
+    "Latsamy",
+    "Keo",
+    "Sophea",
+    "Dara",
+    "Chenda",
+    "Rith",
+    "Sreyleak",
+    "Vanna",
+    "Bopha",
+    "Piseth",
+    "Anna",
+    "Maria",
+    "Ivan",
+    "Dmitry",
+    "Sofia",
+    "Artem",
+    "Polina",
+    "Mikhail",
+    "Emma",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Mia",
+    "Lucas",
+    "Chloe",
+    "Leo",
+];
+
+const FAMILY: &[&str] = &[
+    "Phommachanh",
+    "Sisouk",
+    "Vongsa",
+    "Keomany",
+    "Inthavong",
+    "Chanthavong",
+    "Souvannavong",
+    "Luangrath",
+    "Sok",
+    "Chan",
+    "Kim",
+    "Heng",
+    "Meas",
+    "Chea",
+    "Ivanova",
+    "Petrov",
+    "Smirnova",
+    "Kuznetsov",
+    "Volkova",
+    "Smith",
+    "Martin",
+    "Dubois",
+    "Nguyen",
+    "Tanaka",
+];
+
+const NOTES: &[&str] = &[
+    "",
+    "",
+    "Prefers evening classes.",
+    "Allergic to peanuts — tell the café.",
+    "Brother also attends the swimming group.",
+    "Asked about the summer camp.",
+    "Came from a friend's recommendation.",
+    "Pays at the desk, not by transfer.",
+];
+
+/// A small deterministic generator, so the demo centre is the same on every machine.
+pub struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// How many clients the demo centre has.
+pub const DEMO_CLIENTS: usize = 200;
+
+/// Seeds the demo centre if, and only if, the database is empty. Returns whether it did.
+pub async fn seed(core: &Core) -> Result<bool, ApiError> {
+    let now = core.now();
+    let mut tx = core.db.write().await?;
+    let users = auth::user_count(&mut tx).await?;
+    let clients: i64 = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM clients").fetch_one(c).await)?;
+    if users > 0 || clients > 0 || centre::load(&mut tx).await?.is_some() {
+        return Ok(false);
+    }
+    let centre_input = CentreInput {
+        name: "Sunny Days Kids & Sports Club".into(),
+        time_zone: "Asia/Vientiane".into(),
+        currency: "LAK".into(),
+        phone_country: "LA".into(),
+        logo: None,
+    };
+    let saved = centre::save_new(&mut tx, &centre_input, now).await?;
+    for (login, name, role) in DEMO_STAFF {
+        let user = NewUser {
+            login,
+            display_name: name,
+            role: *role,
+            password: DEMO_PASSWORD,
+        };
+        auth::insert_user(&mut tx, &user, now).await?;
+    }
+    for (name, capacity) in ROOMS {
+        exec_tx!(&mut tx, c => sqlx::query("INSERT INTO rooms (id, name, capacity) VALUES ($1, $2, $3)")
+            .bind(crate::new_id()).bind(*name).bind(*capacity).execute(c).await)?;
+    }
+    let today = now.date_naive();
+    let mut rng = Lcg(0x4A11_9A55);
+    for i in 0..DEMO_CLIENTS {
+        let input = demo_client(&mut rng, i, today);
+        clients::insert_unaudited(&mut tx, &input, "LA", now).await?;
+    }
+    audit::append(
+        &mut tx,
+        None,
+        now,
+        Entry {
+            operation: "demo_seed",
+            entity: "centre",
+            entity_id: Some(saved.id),
+            before: None,
+            after: Some(format!(
+                "{{\"clients\":{DEMO_CLIENTS},\"staff\":{},\"rooms\":{}}}",
+                DEMO_STAFF.len(),
+                ROOMS.len()
+            )),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// One demo client; about a third are children, who come with a parent's phone too.
+pub fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
+    let given = rng.pick(GIVEN);
+    let family = rng.pick(FAMILY);
+    let minor = rng.below(3) == 0;
+    let age_years = if minor {
+        4 + rng.below(13)
+    } else {
+        18 + rng.below(50)
+    } as i32;
+    let birth = NaiveDate::from_ymd_opt(today.year() - age_years, 1, 1)
+        .map(|d| d - Duration::days(rng.below(365) as i64 + 1));
+    let mobile = format!(
+        "020 5{:03} {:04}",
+        (i * 7 + 101) % 1000,
+        (i * 7919 + 1234) % 10_000
+    );
+    let mut phones = vec![PhoneInput {
+        kind: PhoneKind::Mobile,
+        number: mobile,
+    }];
+    if minor || rng.below(4) == 0 {
+        phones.push(PhoneInput {
+            kind: if minor {
+                PhoneKind::Home
+            } else {
+                PhoneKind::Work
+            },
+            number: format!("021 {:06}", (i * 4513 + 210_000) % 1_000_000),
+        });
+    }
+    let email = (!minor && rng.below(2) == 0).then(|| {
+        format!(
+            "{}.{}{}@example.la",
+            given.to_lowercase(),
+            family.to_lowercase(),
+            i
+        )
+    });
+    let status = match rng.below(10) {
+        0..=5 => ClientStatus::Current,
+        6..=8 => ClientStatus::Potential,
+        _ => ClientStatus::Former,
+    };
+    ClientInput {
+        name: format!("{given} {family}"),
+        birth_date: birth.map(|d| d.format("%Y-%m-%d").to_string()),
+        email,
+        notes: rng.pick(NOTES).to_string(),
+        status,
+        phones,
+    }
+}
+
+impl Lcg {
+    pub fn new(seed: u64) -> Lcg {
+        Lcg(seed)
+    }
+}

@@ -1,0 +1,144 @@
+//! The error every operation returns. Its JSON shape is a wire contract with the UI and with
+//! integrators (pinned by `tests::error_json_shape`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// One problem with one input field. `field` is a dotted path into the arguments
+/// (`name`, `phones.0.number`); `code` is stable and translated by the UI; `message` is English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema, thiserror::Error,
+)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ApiError {
+    /// The arguments were understood but some fields are not acceptable.
+    #[error("invalid input: {}", errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Validation { errors: Vec<FieldError> },
+    /// The request could not be read at all (malformed JSON, missing body).
+    #[error("bad request: {message}")]
+    BadRequest { message: String },
+    /// No valid session: missing, unknown or expired token, or wrong login/password.
+    #[error("unauthenticated: {message}")]
+    Unauthenticated { message: String },
+    /// The caller's role does not allow this operation.
+    #[error("forbidden: {message}")]
+    Forbidden { permission: String, message: String },
+    /// The record (or operation) does not exist.
+    #[error("{entity} not found")]
+    NotFound { entity: String, message: String },
+    /// The write conflicts with the current state (stale version, duplicate login…).
+    #[error("conflict: {message}")]
+    Conflict { message: String },
+    /// Something failed on our side; details are in the server log, not here.
+    #[error("internal error")]
+    Internal { message: String },
+}
+
+impl ApiError {
+    pub fn field(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation {
+            errors: vec![FieldError {
+                field: field.into(),
+                code: code.to_string(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    pub fn not_found(entity: &str) -> Self {
+        ApiError::NotFound {
+            entity: entity.to_string(),
+            message: format!("{entity} not found"),
+        }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        ApiError::Unauthenticated {
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status the hub answers with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ApiError::Validation { .. } => 422,
+            ApiError::BadRequest { .. } => 400,
+            ApiError::Unauthenticated { .. } => 401,
+            ApiError::Forbidden { .. } => 403,
+            ApiError::NotFound { .. } => 404,
+            ApiError::Conflict { .. } => 409,
+            ApiError::Internal { .. } => 500,
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        ApiError::Internal {
+            message: "the database failed; the change was not saved".into(),
+        }
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for ApiError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(error = %e, "migration error");
+        ApiError::Internal {
+            message: "the database schema could not be updated".into(),
+        }
+    }
+}
+
+/// Collects field errors during validation so a form shows all of them at once.
+#[derive(Default)]
+pub struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            code: code.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Records the error of a parse, if any, and gives back the value.
+    pub fn take<T>(&mut self, r: Result<T, FieldError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation { errors: self.0 })
+        }
+    }
+}

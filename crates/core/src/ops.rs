@@ -1,0 +1,326 @@
+//! The operation registry: every operation of the API, listed once.
+//!
+//! [`for_each_operation!`] hands the list to a macro of the caller's. Core uses it to make
+//! the checked methods on [`Core`], the JSON dispatcher the hub serves, the OpenAPI document
+//! and the TypeScript operation map; `src-tauri` uses it to make the Tauri commands. Adding
+//! an operation is one line here plus its use case.
+//!
+//! Public operations need no session. Every other one names the permission it needs; the
+//! generated method authenticates the token, checks the permission, and only then reads the
+//! arguments and runs the use case.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::roles::Permission;
+
+/// Everything the API speaks, for adapters: `use hallpass_core::api::*`.
+pub mod api {
+    pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
+    pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
+    pub use crate::clients::{
+        Client, ClientGetArgs, ClientInput, ClientPhone, ClientStatus, ClientSummary,
+        ClientUpdateArgs, ClientsPage, ClientsSearchArgs, PhoneInput,
+    };
+    pub use crate::error::{ApiError, FieldError};
+    pub use crate::phone::PhoneKind;
+    pub use crate::roles::{Permission, Role};
+    /// The result of an operation that returns nothing (`null`).
+    pub type Empty = ();
+}
+
+/// The use cases behind the operations; only the generated, permission-checked methods on
+/// [`crate::Core`] call them.
+mod impls {
+    pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
+    pub(crate) use crate::centre::{centre_get, centre_update};
+    pub(crate) use crate::clients::{client_create, client_get, client_update, clients_search};
+}
+
+#[macro_export]
+macro_rules! for_each_operation {
+    ($m:ident) => {
+        $m! {
+            public {
+                login(LoginArgs) -> LoginResult, "Sign in with a login and password; returns a bearer token.";
+                setup_status(NoArgs) -> SetupStatus, "Whether this database still needs its first owner.";
+                centre_setup(CentreSetupArgs) -> LoginResult, "First start: create the centre and its owner (refused once any user exists).";
+            }
+            session {
+                logout(NoArgs) -> Empty [SignedIn], "End the caller's session.";
+                session_get(NoArgs) -> UserInfo [SignedIn], "The signed-in user, role and permissions.";
+                centre_get(NoArgs) -> Centre [CentreRead], "The centre's settings.";
+                centre_update(CentreUpdateArgs) -> Centre [CentreWrite], "Change the centre's settings.";
+                clients_search(ClientsSearchArgs) -> ClientsPage [ClientsRead], "Page through clients by a name or phone fragment.";
+                client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card.";
+                client_create(ClientInput) -> Client [ClientsWrite], "Register a client.";
+                client_update(ClientUpdateArgs) -> Client [ClientsWrite], "Change a client's card (optimistic: pass the version you read).";
+            }
+        }
+    };
+}
+
+/// One entry of the registry, for listings and tests.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    pub name: &'static str,
+    /// None for public operations.
+    pub permission: Option<Permission>,
+    pub summary: &'static str,
+}
+
+/// Reads an operation's arguments from JSON, naming the field that is wrong.
+pub fn parse_args<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let inner = e.inner();
+        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+            return ApiError::bad_request(format!("malformed JSON: {inner}"));
+        }
+        let path = e.path().to_string();
+        let message = inner.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        let field = match message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+        {
+            Some(name) if path == "." => name.to_string(),
+            Some(name) => format!("{path}.{name}"),
+            None => path,
+        };
+        let code = if message.starts_with("missing field") {
+            "required"
+        } else {
+            "invalid"
+        };
+        ApiError::field(field, code, message)
+    })
+}
+
+fn to_json<T: Serialize>(v: T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| {
+        tracing::error!(error = %e, "serialising a result failed");
+        ApiError::Internal {
+            message: "could not encode the result".into(),
+        }
+    })
+}
+
+macro_rules! core_operations {
+    (
+        public { $( $pn:ident ( $pa:ident ) -> $pr:ident , $pdoc:literal ; )* }
+        session { $( $sn:ident ( $sa:ident ) -> $sr:ident [ $perm:ident ] , $sdoc:literal ; )* }
+    ) => {
+        use api::*;
+
+        /// Every operation, in registry order.
+        pub const OPERATIONS: &[Operation] = &[
+            $( Operation { name: stringify!($pn), permission: None, summary: $pdoc }, )*
+            $( Operation { name: stringify!($sn), permission: Some(Permission::$perm), summary: $sdoc }, )*
+        ];
+
+        impl crate::Core {
+            $(
+                #[doc = $pdoc]
+                pub async fn $pn(&self, args: $pa) -> Result<$pr, ApiError> {
+                    impls::$pn(self, args).await
+                }
+            )*
+            $(
+                #[doc = $sdoc]
+                pub async fn $sn(&self, token: Option<&str>, args: $sa) -> Result<$sr, ApiError> {
+                    let session = self.authenticate(token).await?;
+                    session.require(Permission::$perm)?;
+                    impls::$sn(self, &session, args).await
+                }
+            )*
+
+            /// Runs an operation by name on JSON arguments: the hub's one route.
+            /// Authentication and the permission check come before the arguments are read.
+            pub async fn call_json(&self, op: &str, token: Option<&str>, body: &[u8]) -> Result<serde_json::Value, ApiError> {
+                match op {
+                    $( stringify!($pn) => to_json(self.$pn(parse_args::<$pa>(body)?).await?), )*
+                    $( stringify!($sn) => {
+                        let session = self.authenticate(token).await?;
+                        session.require(Permission::$perm)?;
+                        to_json(impls::$sn(self, &session, parse_args::<$sa>(body)?).await?)
+                    } )*
+                    _ => Err(ApiError::NotFound { entity: "operation".into(), message: format!("no operation named {op:?}") }),
+                }
+            }
+        }
+
+        /// The OpenAPI 3.1 document of every operation, from the same definitions.
+        pub fn openapi(version: &str) -> serde_json::Value {
+            let mut gen = schemars::generate::SchemaSettings::draft2020_12()
+                .with(|s| s.definitions_path = "#/components/schemas/".into())
+                .into_generator();
+            let error = gen.subschema_for::<ApiError>();
+            let mut paths = serde_json::Map::new();
+            $( paths.insert(format!("/api/{}", stringify!($pn)), openapi_path(stringify!($pn), $pdoc, None, gen.subschema_for::<$pa>(), gen.subschema_for::<$pr>(), &error)); )*
+            $( paths.insert(format!("/api/{}", stringify!($sn)), openapi_path(stringify!($sn), $sdoc, Some(Permission::$perm), gen.subschema_for::<$sa>(), gen.subschema_for::<$sr>(), &error)); )*
+            let schemas: serde_json::Map<String, serde_json::Value> = gen.take_definitions(true).into_iter().collect();
+            openapi_document(version, paths, schemas)
+        }
+
+        /// The TypeScript map from operation name to argument and result types, appended
+        /// to the generated bindings so the UI's one `api` object is typed end to end.
+        pub fn typescript_operations() -> String {
+            let mut out = String::from("\n/** Every operation: its arguments and result (generated from the operation registry). */\nexport type Operations = {\n");
+            $( out.push_str(&format!("\t{}: {{ args: {}; result: {}; public: true }};\n", stringify!($pn), stringify!($pa), ts_name(stringify!($pr)))); )*
+            $( out.push_str(&format!("\t{}: {{ args: {}; result: {}; public: false }};\n", stringify!($sn), stringify!($sa), ts_name(stringify!($sr)))); )*
+            out.push_str("};\n");
+            out
+        }
+    };
+}
+
+fn ts_name(rust: &str) -> &str {
+    if rust == "Empty" {
+        "null"
+    } else {
+        rust
+    }
+}
+
+fn openapi_path(
+    name: &str,
+    summary: &str,
+    permission: Option<Permission>,
+    args: schemars::Schema,
+    result: schemars::Schema,
+    error: &schemars::Schema,
+) -> serde_json::Value {
+    let err = |d: &str| serde_json::json!({ "description": d, "content": { "application/json": { "schema": error } } });
+    let mut responses = serde_json::json!({
+        "200": { "description": "OK", "content": { "application/json": { "schema": result } } },
+        "400": err("Malformed request"),
+        "422": err("Invalid arguments; `errors` names each field"),
+        "500": err("Internal error"),
+    });
+    let mut op = serde_json::json!({
+        "operationId": name,
+        "summary": summary,
+        "requestBody": { "required": true, "content": { "application/json": { "schema": args } } },
+    });
+    if let Some(p) = permission {
+        responses["401"] = err("Missing, unknown or expired token");
+        responses["403"] = err(&format!(
+            "The caller's role lacks the `{}` permission",
+            p.as_str()
+        ));
+        responses["404"] = err("Not found");
+        responses["409"] = err("Conflict with the current state");
+        op["security"] = serde_json::json!([{ "bearer": [] }]);
+        op["x-permission"] = serde_json::json!(p.as_str());
+    } else {
+        responses["401"] = err("Wrong login or password");
+        responses["409"] = err("Conflict with the current state");
+        op["security"] = serde_json::json!([]);
+    }
+    op["responses"] = responses;
+    serde_json::json!({ "post": op })
+}
+
+fn openapi_document(
+    version: &str,
+    mut paths: serde_json::Map<String, serde_json::Value>,
+    schemas: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    paths.insert("/api/health".into(), serde_json::json!({
+        "get": {
+            "operationId": "health",
+            "summary": "Liveness and the database engine.",
+            "security": [],
+            "responses": { "200": { "description": "OK", "content": { "application/json": { "schema": {
+                "type": "object",
+                "properties": { "status": { "type": "string" }, "engine": { "type": "string" }, "version": { "type": "string" } },
+                "required": ["status", "engine", "version"]
+            } } } } }
+        }
+    }));
+    serde_json::json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Hallpass hub API",
+            "version": version,
+            "description": "Every operation is `POST /api/<operation>` with JSON arguments and a JSON result. \
+                Send `Authorization: Bearer <token>` from `login`. Errors are JSON `ApiError` objects with a `code`."
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } }
+        },
+        "security": [{ "bearer": [] }]
+    })
+}
+
+for_each_operation!(core_operations);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_arguments_name_their_field() {
+        let e = parse_args::<ClientGetArgs>(br#"{"id": "nope"}"#).unwrap_err();
+        let ApiError::Validation { errors } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(errors[0].field, "id");
+        let e = parse_args::<ClientGetArgs>(b"{}").unwrap_err();
+        let ApiError::Validation { errors } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].code.as_str()),
+            ("id", "required")
+        );
+        let e = parse_args::<ClientUpdateArgs>(br#"{"id":"018f0000-0000-7000-8000-000000000000","version":1,"client":{"name":"A","phones":[{"number":5}]}}"#).unwrap_err();
+        let ApiError::Validation { errors } = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(errors[0].field, "client.phones[0].number");
+        assert!(matches!(
+            parse_args::<ClientGetArgs>(b"{\"id\": "),
+            Err(ApiError::BadRequest { .. })
+        ));
+        assert!(parse_args::<NoArgs>(b"").is_ok());
+    }
+
+    #[test]
+    fn names_are_noun_verb_snake_case_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for op in OPERATIONS {
+            assert!(seen.insert(op.name), "{} twice", op.name);
+            assert!(
+                op.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{}",
+                op.name
+            );
+        }
+    }
+
+    #[test]
+    fn openapi_lists_every_operation() {
+        let doc = openapi("test");
+        assert_eq!(doc["openapi"], "3.1.0");
+        for op in OPERATIONS {
+            let path = &doc["paths"][format!("/api/{}", op.name)]["post"];
+            assert_eq!(path["operationId"], op.name);
+        }
+        assert!(doc["components"]["schemas"]["ApiError"].is_object());
+        assert!(doc["components"]["schemas"]["Client"].is_object());
+    }
+}

@@ -1,0 +1,122 @@
+//! Roles and the permission matrix. Every operation names the permission it needs in the
+//! operation registry (`ops.rs`); the check happens in core before the operation runs.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Manager,
+    Reception,
+    Instructor,
+    Accountant,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Manager,
+        Role::Reception,
+        Role::Instructor,
+        Role::Accountant,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Manager => "manager",
+            Role::Reception => "reception",
+            Role::Instructor => "instructor",
+            Role::Accountant => "accountant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The permission matrix.
+    pub fn allows(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Owner | Role::Admin => true,
+            Role::Manager => matches!(
+                p,
+                SignedIn | CentreRead | ClientsRead | ClientsWrite | AuditRead
+            ),
+            Role::Reception => matches!(p, SignedIn | CentreRead | ClientsRead | ClientsWrite),
+            Role::Instructor => matches!(p, SignedIn | CentreRead | ClientsRead),
+            Role::Accountant => matches!(p, SignedIn | CentreRead | ClientsRead | AuditRead),
+        }
+    }
+
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.allows(*p))
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Any signed-in user: their own session.
+    SignedIn,
+    CentreRead,
+    CentreWrite,
+    ClientsRead,
+    ClientsWrite,
+    UsersManage,
+    AuditRead,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 7] = [
+        Permission::SignedIn,
+        Permission::CentreRead,
+        Permission::CentreWrite,
+        Permission::ClientsRead,
+        Permission::ClientsWrite,
+        Permission::UsersManage,
+        Permission::AuditRead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::SignedIn => "signed_in",
+            Permission::CentreRead => "centre_read",
+            Permission::CentreWrite => "centre_write",
+            Permission::ClientsRead => "clients_read",
+            Permission::ClientsWrite => "clients_write",
+            Permission::UsersManage => "users_manage",
+            Permission::AuditRead => "audit_read",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_and_matrix_is_sane() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert!(r.allows(Permission::SignedIn));
+            assert!(r.allows(Permission::ClientsRead));
+        }
+        assert!(Role::Owner.allows(Permission::UsersManage));
+        assert!(!Role::Reception.allows(Permission::CentreWrite));
+        assert!(!Role::Instructor.allows(Permission::ClientsWrite));
+        assert!(!Role::Accountant.allows(Permission::ClientsWrite));
+        assert!(Role::Accountant.allows(Permission::AuditRead));
+        assert_eq!(Role::parse("root"), None);
+    }
+}

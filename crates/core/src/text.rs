@@ -1,0 +1,103 @@
+//! Plain-text fields: names, notes. Any script is welcome (Lao, Khmer, Arabic, emoji);
+//! control characters and absurd lengths are not.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::FieldError;
+
+fn err(field: &str, code: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.into(),
+        code: code.into(),
+        message,
+    }
+}
+
+/// A required one-line name: trimmed, NFC-normalised, inner runs of spaces collapsed,
+/// 1..=max characters, no control characters.
+pub fn parse_name(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let normal: String = raw.nfc().collect();
+    let name = normal.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(err(field, "required", "required".into()));
+    }
+    if name.chars().count() > max {
+        return Err(err(field, "too_long", format!("at most {max} characters")));
+    }
+    if name.chars().any(|c| c.is_control()) {
+        return Err(err(
+            field,
+            "invalid_characters",
+            "control characters are not allowed".into(),
+        ));
+    }
+    Ok(name)
+}
+
+/// Optional multi-line text: NFC, trimmed, at most `max` characters, no control
+/// characters but newlines and tabs.
+pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
+    let text: String = raw.trim().nfc().collect();
+    if text.chars().count() > max {
+        return Err(err(field, "too_long", format!("at most {max} characters")));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
+        return Err(err(
+            field,
+            "invalid_characters",
+            "control characters are not allowed".into(),
+        ));
+    }
+    Ok(text)
+}
+
+/// The form of a name that search compares with: NFC and lowercase.
+pub fn search_key(s: &str) -> String {
+    s.nfc().collect::<String>().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_accept_every_script_and_reject_junk() {
+        assert_eq!(
+            parse_name("name", "  Anna   Petrova ", 200).unwrap(),
+            "Anna Petrova"
+        );
+        assert_eq!(parse_name("name", "ສົມພອນ ວົງສາ", 200).unwrap(), "ສົມພອນ ວົງສາ");
+        assert_eq!(parse_name("name", "សុខ ចាន់", 200).unwrap(), "សុខ ចាន់");
+        assert_eq!(parse_name("name", "محمد علي", 200).unwrap(), "محمد علي");
+        assert_eq!(parse_name("name", "Kid 🦖", 200).unwrap(), "Kid 🦖");
+        assert_eq!(
+            parse_name("name", "Robert'); DROP TABLE clients;--", 200).unwrap(),
+            "Robert'); DROP TABLE clients;--"
+        );
+        assert_eq!(parse_name("name", "   ", 200).unwrap_err().code, "required");
+        assert_eq!(
+            parse_name("name", &"a".repeat(10_000), 200)
+                .unwrap_err()
+                .code,
+            "too_long"
+        );
+        assert_eq!(
+            parse_name("name", "a\u{0}b", 200).unwrap_err().code,
+            "invalid_characters"
+        );
+    }
+
+    #[test]
+    fn text_keeps_newlines() {
+        assert_eq!(parse_text("notes", " a\nb ", 100).unwrap(), "a\nb");
+        assert!(parse_text("notes", &"x".repeat(101), 100).is_err());
+    }
+
+    #[test]
+    fn search_key_folds_case() {
+        assert_eq!(search_key("АННА Anna"), "анна anna");
+    }
+}
