@@ -1,7 +1,8 @@
 -- Foundation: centre settings, users and sessions, clients with phones, rooms, audit log.
 -- Same tables and columns as migrations/sqlite/0001; native uuid, timestamptz and date types.
 
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- Trigram indexes for fragment search; the extension lives in public so every schema sees it.
+CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE TABLE centre (
     id            UUID PRIMARY KEY,
@@ -49,7 +50,7 @@ CREATE TABLE clients (
 );
 CREATE INDEX clients_search_name ON clients(search_name, id);
 -- Fragment search (LIKE '%…%') uses trigram indexes here; SQLite scans.
-CREATE INDEX clients_search_name_trgm ON clients USING gin (search_name gin_trgm_ops);
+CREATE INDEX clients_search_name_trgm ON clients USING gin (search_name public.gin_trgm_ops);
 
 CREATE TABLE client_phones (
     id        UUID PRIMARY KEY,
@@ -60,7 +61,7 @@ CREATE TABLE client_phones (
     digits    TEXT NOT NULL
 );
 CREATE INDEX client_phones_client ON client_phones(client_id, position);
-CREATE INDEX client_phones_digits_trgm ON client_phones USING gin (digits gin_trgm_ops);
+CREATE INDEX client_phones_digits_trgm ON client_phones USING gin (digits public.gin_trgm_ops);
 
 CREATE TABLE rooms (
     id       UUID PRIMARY KEY,

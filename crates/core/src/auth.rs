@@ -247,6 +247,7 @@ pub(crate) async fn session_get(
     let user = user_by_login(&mut tx, &session.login)
         .await?
         .ok_or_else(|| ApiError::unauthenticated("the user no longer exists"))?;
+    tx.commit().await?;
     Ok(user.info())
 }
 
@@ -306,6 +307,7 @@ pub(crate) async fn setup_status(core: &Core, _: NoArgs) -> Result<SetupStatus, 
     let mut tx = core.db.read().await?;
     let users = user_count(&mut tx).await?;
     let centre = centre::load(&mut tx).await?;
+    tx.commit().await?;
     Ok(SetupStatus {
         needs_setup: users == 0,
         centre_name: centre.map(|c| c.name),

@@ -20,6 +20,7 @@ pub const DEMO_STAFF: &[(&str, &str, Role)] = &[
     ("owner", "Vilayvanh Sisouk", Role::Owner),
     ("reception", "Noy Phommachanh", Role::Reception),
     ("instructor", "Somsack Keola", Role::Instructor),
+    ("admin", "Bounmy Inthavong", Role::Admin),
     ("manager", "Anna Volkova", Role::Manager),
     ("accountant", "Chanthy Sok", Role::Accountant),
 ];

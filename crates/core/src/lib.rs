@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 
 pub use db::{Db, DbUrl, Tx};
 pub use error::{ApiError, FieldError};
+pub use ops::api;
 pub use roles::{Permission, Role};
 
 /// Where "now" comes from. Business logic never reads the system clock directly, so tests

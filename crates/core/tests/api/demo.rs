@@ -1,0 +1,40 @@
+use hallpass_core::api::*;
+
+use crate::support::each_engine;
+
+#[tokio::test]
+async fn demo_centre_is_seeded_once() {
+    each_engine(|t| async move {
+        assert!(hallpass_core::demo::seed(&t.core).await.unwrap());
+        let before = t.state().await;
+        assert_eq!(before[2], hallpass_core::demo::DEMO_CLIENTS as i64);
+        assert!(before[5] >= 5, "rooms");
+        assert!(!hallpass_core::demo::seed(&t.core).await.unwrap());
+        assert_eq!(t.state().await, before);
+        for login in ["owner", "reception", "instructor"] {
+            t.login(login).await;
+        }
+        let token = t.login("instructor").await;
+        let page = t
+            .core
+            .clients_search(
+                Some(&token),
+                ClientsSearchArgs {
+                    limit: Some(200),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let minors = page
+            .items
+            .iter()
+            .filter(|c| {
+                c.birth_date
+                    .is_some_and(|d| d > chrono::NaiveDate::from_ymd_opt(2008, 11, 23).unwrap())
+            })
+            .count();
+        assert!(minors > 30, "some demo clients are children: {minors}");
+    })
+    .await;
+}

@@ -1,0 +1,111 @@
+//! hallpass-hub: the LAN server. Serves the API (`POST /api/<operation>`) generated from the
+//! core's operation registry, its OpenAPI document, and the built UI for browsers.
+
+use std::path::PathBuf;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use hallpass_core::{ApiError, Core};
+use tower_http::services::{ServeDir, ServeFile};
+
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+#[derive(Clone)]
+struct Hub {
+    core: Core,
+}
+
+/// The whole hub: API, OpenAPI, health and (when `ui` is given) the web UI.
+pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
+    let api = Router::new()
+        .route("/api/health", get(health))
+        .route("/api/openapi.json", get(openapi))
+        .route("/api/{operation}", post(call).get(method_not_allowed))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(Hub { core });
+    match ui {
+        Some(dir) => {
+            let index = dir.join("index.html");
+            api.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
+        }
+        None => api,
+    }
+}
+
+struct ErrorResponse(ApiError);
+
+impl IntoResponse for ErrorResponse {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(self.0)).into_response()
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+async fn call(
+    State(hub): State<Hub>,
+    Path(operation): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    {
+        if !body.is_empty() && !ct.starts_with("application/json") {
+            return ErrorResponse(ApiError::bad_request(
+                "send JSON (Content-Type: application/json)",
+            ))
+            .into_response();
+        }
+    }
+    match hub
+        .core
+        .call_json(&operation, bearer(&headers), &body)
+        .await
+    {
+        Ok(value) => Json(value).into_response(),
+        Err(e) => ErrorResponse(e).into_response(),
+    }
+}
+
+async fn method_not_allowed() -> Response {
+    let mut r =
+        ErrorResponse(ApiError::bad_request("operations are called with POST")).into_response();
+    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    r.headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+    r
+}
+
+async fn health(State(hub): State<Hub>) -> Response {
+    let status = match hub.core.db.read().await {
+        Ok(tx) => {
+            let _ = tx.commit().await;
+            "ok"
+        }
+        Err(_) => "database_unavailable",
+    };
+    let code = if status == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (code, Json(serde_json::json!({ "status": status, "engine": hub.core.db.engine(), "version": env!("CARGO_PKG_VERSION") }))).into_response()
+}
+
+async fn openapi() -> Json<serde_json::Value> {
+    Json(hallpass_core::ops::openapi(env!("CARGO_PKG_VERSION")))
+}

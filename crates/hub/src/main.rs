@@ -1,0 +1,85 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use hallpass_core::{Core, DbUrl};
+
+/// Hallpass hub: the centre's LAN server for browsers, tablets and desktops.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// sqlite:PATH or postgres://user@host/db
+    #[arg(long, env = "HALLPASS_DB", default_value = "sqlite:hallpass-hub.db")]
+    db: DbUrl,
+    /// Address to listen on; 0.0.0.0:8080 to serve the LAN.
+    #[arg(long, env = "HALLPASS_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seed the demo centre into an empty database.
+    #[arg(long)]
+    demo: bool,
+    /// The built web UI (ui/dist) to serve at /.
+    #[arg(long, env = "HALLPASS_UI")]
+    ui: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args = Args::parse();
+    if let Err(e) = run(args).await {
+        eprintln!("hallpass-hub: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let core = Core::open(&args.db)
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", args.db))?;
+    if args.demo {
+        match hallpass_core::demo::seed(&core).await {
+            Ok(true) => tracing::info!(
+                "seeded the demo centre (logins owner, reception, instructor; password {})",
+                hallpass_core::demo::DEMO_PASSWORD
+            ),
+            Ok(false) => tracing::info!("the database already has data; demo not seeded"),
+            Err(e) => return Err(format!("demo seed failed: {e}")),
+        }
+    }
+    let ui = args
+        .ui
+        .or_else(default_ui)
+        .filter(|d| d.join("index.html").exists());
+    if ui.is_none() {
+        tracing::warn!("no built UI found (build it with `npm --prefix ui run build` or pass --ui); serving the API only");
+    }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Hallpass hub on http://{addr}/ ({})", args.db);
+    let app = hallpass_hub::router(core.clone(), ui);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    core.db.close().await;
+    Ok(())
+}
+
+/// `ui/dist` beside the working directory or beside the executable's workspace.
+fn default_ui() -> Option<PathBuf> {
+    let candidates = [
+        PathBuf::from("ui/dist"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/dist"),
+    ];
+    candidates
+        .into_iter()
+        .find(|d| d.join("index.html").exists())
+}
