@@ -1,0 +1,153 @@
+//! The hub over real HTTP on an ephemeral port, on SQLite and PostgreSQL.
+
+#[path = "../../core/tests/api/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{each_engine, TestCore};
+
+struct Running {
+    base: String,
+    http: reqwest::Client,
+    _task: tokio::task::JoinHandle<()>,
+}
+
+async fn serve(t: &TestCore, ui: Option<std::path::PathBuf>) -> Running {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = hallpass_hub::router(t.core.clone(), ui);
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    Running {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        _task: task,
+    }
+}
+
+impl Running {
+    async fn post(&self, op: &str, token: Option<&str>, body: &str) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .post(format!("{}/api/{op}", self.base))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let value = res.json::<Value>().await.unwrap_or(Value::Null);
+        (status, value)
+    }
+}
+
+#[tokio::test]
+async fn api_over_http() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let hub = serve(&t, None).await;
+
+        let health: Value = hub.http.get(format!("{}/api/health", hub.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(health["status"], "ok");
+        assert_eq!(health["engine"], t.engine);
+
+        let (s, v) = hub.post("login", None, r#"{"login":"reception","password":"wrong"}"#).await;
+        assert_eq!((s, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+        let (s, v) = hub.post("login", None, r#"{"login":"reception","password":"hallpass-demo"}"#).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let token = v["token"].as_str().unwrap().to_string();
+        let tok = Some(token.as_str());
+
+        let (s, created) = hub
+            .post("client_create", tok, &json!({"name": "Kham Vongsa", "phones": [{"kind": "mobile", "number": "020 7777 1234"}]}).to_string())
+            .await;
+        assert_eq!(s, StatusCode::OK, "{created}");
+        let (s, page) = hub.post("clients_search", tok, r#"{"query":"7771"}"#).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(page["items"].as_array().unwrap().iter().any(|c| c["id"] == created["id"]), "{page}");
+        let (s, got) = hub.post("client_get", tok, &json!({"id": created["id"]}).to_string()).await;
+        assert_eq!((s, &got["name"]), (StatusCode::OK, &json!("Kham Vongsa")));
+
+        // Errors: each a JSON ApiError with the right status; the hub keeps serving.
+        let before = t.state().await;
+        let cases: &[(&str, Option<&str>, &str, StatusCode, &str)] = &[
+            ("client_create", tok, r#"{"name":"A","email":"nope"}"#, StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            ("client_create", tok, r#"{"name":"#, StatusCode::BAD_REQUEST, "bad_request"),
+            ("client_create", tok, "", StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            ("client_get", tok, r#"{"id":"018f0000-0000-7000-8000-000000000000"}"#, StatusCode::NOT_FOUND, "not_found"),
+            ("client_get", None, r#"{"id":"018f0000-0000-7000-8000-000000000000"}"#, StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ("client_get", Some("expired-or-forged"), "{}", StatusCode::UNAUTHORIZED, "unauthenticated"),
+            ("centre_update", tok, "{}", StatusCode::FORBIDDEN, "forbidden"),
+            ("what_is_this", tok, "{}", StatusCode::NOT_FOUND, "not_found"),
+        ];
+        for (op, token, body, status, code) in cases {
+            let (s, v) = hub.post(op, *token, body).await;
+            assert_eq!((s, v["code"].as_str()), (*status, Some(*code)), "{op} {body}: {v}");
+        }
+        let (_, v) = hub.post("client_create", tok, r#"{"name":"A","email":"nope"}"#).await;
+        assert_eq!(v["errors"][0]["field"], "email");
+        let res = hub.http.get(format!("{}/api/client_get", hub.base)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+        let res = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).header("content-type", "text/plain").body("name=A").send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let huge = format!(r#"{{"name":"{}"}}"#, "x".repeat(3 * 1024 * 1024));
+        let res = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).header("content-type", "application/json").body(huge).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(t.state().await, before);
+
+        let (s, _) = hub.post("logout", tok, "{}").await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, _) = hub.post("centre_get", tok, "{}").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        let health = hub.http.get(format!("{}/api/health", hub.base)).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn openapi_and_ui() {
+    let t = support::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Hallpass</title>",
+    )
+    .unwrap();
+    let hub = serve(&t, Some(dir.path().to_path_buf())).await;
+    let doc: Value = hub
+        .http
+        .get(format!("{}/api/openapi.json", hub.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for op in hallpass_core::ops::OPERATIONS {
+        assert!(
+            doc["paths"][format!("/api/{}", op.name)]["post"].is_object(),
+            "{}",
+            op.name
+        );
+    }
+    for path in ["/", "/clients/some-id"] {
+        let res = hub
+            .http
+            .get(format!("{}{path}", hub.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(res
+            .text()
+            .await
+            .unwrap()
+            .contains("<title>Hallpass</title>"));
+    }
+}
