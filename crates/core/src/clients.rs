@@ -520,22 +520,30 @@ const SUMMARY: &str = "SELECT c.id, c.name, c.birth_date, c.status, c.email, \
     (SELECT p.number FROM client_phones p WHERE p.client_id = c.id ORDER BY p.position LIMIT 1) AS phone \
     FROM clients c";
 
-/// The search query itself (also run raw by the benchmark).
-pub async fn search(
+/// The SQL of a search and its pattern argument: `$1` limit, `$2` offset, `$3` pattern.
+/// Public so the benchmark can run the very same query raw.
+pub fn search_sql(pattern: &SearchPattern) -> (String, Option<&str>) {
+    let (filter, arg) = match pattern {
+        SearchPattern::All => ("", None),
+        SearchPattern::Name(p) => (" WHERE c.search_name LIKE $3 ESCAPE '\\'", Some(p.as_str())),
+        SearchPattern::Phone(p) => (
+            " WHERE EXISTS (SELECT 1 FROM client_phones p WHERE p.client_id = c.id AND p.digits LIKE $3 ESCAPE '\\')",
+            Some(p.as_str()),
+        ),
+    };
+    (
+        format!("{SUMMARY}{filter} ORDER BY c.search_name, c.id LIMIT $1 OFFSET $2"),
+        arg,
+    )
+}
+
+async fn search(
     tx: &mut Tx,
     pattern: &SearchPattern,
     limit: u32,
     offset: u32,
 ) -> Result<Vec<ClientSummary>, ApiError> {
-    let (filter, arg) = match pattern {
-        SearchPattern::All => ("", None),
-        SearchPattern::Name(p) => (" WHERE c.search_name LIKE $3 ESCAPE '\\'", Some(p)),
-        SearchPattern::Phone(p) => (
-            " WHERE EXISTS (SELECT 1 FROM client_phones p WHERE p.client_id = c.id AND p.digits LIKE $3 ESCAPE '\\')",
-            Some(p),
-        ),
-    };
-    let sql = format!("{SUMMARY}{filter} ORDER BY c.search_name, c.id LIMIT $1 OFFSET $2");
+    let (sql, arg) = search_sql(pattern);
     let rows = on_tx!(tx, c => {
         let q = sqlx::query_as::<_, ClientSummary>(&sql).bind(i64::from(limit)).bind(i64::from(offset));
         let q = match arg { Some(a) => q.bind(a), None => q };

@@ -1,0 +1,59 @@
+//! Tauri commands, one per operation of the core registry (generated), plus the shell's own.
+//! Every command takes the session token the UI holds; the core checks it and the permission.
+
+use hallpass_core::Core;
+use tauri::{AppHandle, State};
+
+use crate::smoke::Smoke;
+
+macro_rules! tauri_operations {
+    (
+        public { $( $pn:ident ( $pa:ident ) -> $pr:ident , $pdoc:literal ; )* }
+        session { $( $sn:ident ( $sa:ident ) -> $sr:ident [ $perm:ident ] , $sdoc:literal ; )* }
+    ) => {
+        mod generated {
+            use hallpass_core::api::*;
+            use hallpass_core::Core;
+            use tauri::State;
+            $(
+                #[doc = $pdoc]
+                #[tauri::command]
+                #[specta::specta]
+                pub async fn $pn(core: State<'_, Core>, token: Option<String>, args: $pa) -> Result<$pr, ApiError> {
+                    let _ = token;
+                    core.$pn(args).await
+                }
+            )*
+            $(
+                #[doc = $sdoc]
+                #[tauri::command]
+                #[specta::specta]
+                pub async fn $sn(core: State<'_, Core>, token: Option<String>, args: $sa) -> Result<$sr, ApiError> {
+                    core.$sn(token.as_deref(), args).await
+                }
+            )*
+        }
+
+        /// The command set and its types, for the invoke handler and the TypeScript export.
+        pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+            tauri_specta::Builder::<tauri::Wry>::new()
+                .commands(tauri_specta::collect_commands![
+                    $( generated::$pn, )*
+                    $( generated::$sn, )*
+                    app_ready,
+                ])
+                .dangerously_cast_bigints_to_number()
+                .disable_serde_phases()
+        }
+    };
+}
+
+hallpass_core::for_each_operation!(tauri_operations);
+
+/// The UI has painted its first frame.
+#[tauri::command]
+#[specta::specta]
+fn app_ready(app: AppHandle, smoke: State<'_, Smoke>, core: State<'_, Core>) {
+    let _ = core;
+    smoke.painted(&app);
+}

@@ -1,0 +1,42 @@
+//! `--smoke`: open the window, load the UI, report the time to first paint and exit 0
+//! (exit 1 if the UI has not painted within a minute).
+
+use std::time::{Duration, Instant};
+
+use tauri::AppHandle;
+
+pub struct Smoke {
+    pub enabled: bool,
+    started: Instant,
+}
+
+impl Smoke {
+    pub fn from_args(args: &[String], started: Instant) -> Smoke {
+        Smoke {
+            enabled: args.iter().any(|a| a == "--smoke"),
+            started,
+        }
+    }
+
+    /// In smoke mode, fail if the UI never reports its first paint.
+    pub fn arm(&self, app: AppHandle) {
+        if !self.enabled {
+            return;
+        }
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(60));
+            eprintln!("smoke: the UI did not paint within 60 s");
+            app.exit(1);
+        });
+    }
+
+    /// Called by the UI after its first frame.
+    pub fn painted(&self, app: &AppHandle) {
+        let ms = self.started.elapsed().as_millis();
+        println!("first paint after {ms} ms");
+        if self.enabled {
+            println!("smoke: ok");
+            app.exit(0);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { catalogs, keysOf, translate } from './i18n.svelte';
+
+describe('i18n', () => {
+  it('English and Russian have exactly the same keys', () => {
+    const en = keysOf(catalogs.en).sort();
+    expect(keysOf(catalogs.ru).sort()).toEqual(en);
+    expect(en.length).toBeGreaterThan(100);
+  });
+
+  it('every message parses and formats in both languages', () => {
+    for (const locale of Object.keys(catalogs)) {
+      for (const key of keysOf(catalogs[locale])) {
+        expect(() => translate(locale, key, { count: 3, years: 5, name: 'A', role: 'B', date: 'D' })).not.toThrow();
+      }
+    }
+  });
+
+  it('uses ICU plurals', () => {
+    expect(translate('en', 'clients.count', { count: 1 })).toBe('1 client shown');
+    expect(translate('ru', 'clients.age', { years: 5 })).toBe('5 лет');
+    expect(translate('ru', 'clients.age', { years: 2 })).toBe('2 года');
+    expect(translate('ru', 'clients.age', { years: 21 })).toBe('21 год');
+  });
+
+  it('falls back to English, then to the key', () => {
+    expect(translate('lo', 'nav.clients')).toBe('Clients');
+    expect(translate('en', 'no.such.key')).toBe('no.such.key');
+  });
+
+  it('has a translation for every field error code core sends', () => {
+    const codes = ['required', 'too_long', 'too_short', 'invalid_characters', 'invalid_date', 'in_future', 'too_old', 'invalid_email', 'invalid_phone', 'duplicate', 'too_many', 'invalid_login', 'taken', 'invalid_time_zone', 'invalid_currency', 'invalid_country', 'invalid_image', 'too_large', 'out_of_range', 'invalid'];
+    for (const code of codes) {
+      expect(translate('ru', `errors.field.${code}`)).not.toBe(`errors.field.${code}`);
+    }
+  });
+});

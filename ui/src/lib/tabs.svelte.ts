@@ -1,0 +1,44 @@
+// Tabs of open windows: the client list, settings, and any number of client cards.
+// A tab's id never changes (it keys the mounted view); a new card that is saved keeps its tab.
+export type Tab =
+  | { id: string; kind: 'clients' }
+  | { id: string; kind: 'settings' }
+  | { id: string; kind: 'client'; clientId: string | null; title: string };
+
+let counter = 0;
+
+export class Tabs {
+  list = $state<Tab[]>([{ id: 'clients', kind: 'clients' }]);
+  active = $state('clients');
+
+  open(tab: Tab) {
+    if (!this.list.some((t) => t.id === tab.id)) this.list.push(tab);
+    this.active = tab.id;
+  }
+
+  openClient(clientId: string, title: string) {
+    const existing = this.list.find((t) => t.kind === 'client' && t.clientId === clientId);
+    if (existing) this.active = existing.id;
+    else this.open({ id: `client:${++counter}`, kind: 'client', clientId, title });
+  }
+
+  newClient(title: string) {
+    this.open({ id: `client:${++counter}`, kind: 'client', clientId: null, title });
+  }
+
+  /** A card was saved: its tab now names that client. */
+  saved(tabId: string, clientId: string, title: string) {
+    const tab = this.list.find((t) => t.id === tabId);
+    if (tab?.kind === 'client') {
+      tab.clientId = clientId;
+      tab.title = title;
+    }
+  }
+
+  close(id: string) {
+    const i = this.list.findIndex((t) => t.id === id);
+    if (i < 0 || this.list.length === 1) return;
+    this.list.splice(i, 1);
+    if (this.active === id) this.active = this.list[Math.max(0, i - 1)].id;
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  plugins: [svelte()],
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+    // In the browser the UI talks to a hub; `npm run dev` proxies to one on :8080.
+    proxy: { '/api': 'http://127.0.0.1:8080' },
+  },
+  build: { target: 'es2022', sourcemap: false },
+  test: { environment: 'node', include: ['src/**/*.test.ts'] },
+});
