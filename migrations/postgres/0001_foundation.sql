@@ -4,7 +4,9 @@
 -- Trigram indexes for fragment search; the extension lives in public so every schema sees it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
+-- One centre per database: the singleton column makes a second row a unique violation.
 CREATE TABLE centre (
+    singleton     INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1),
     id            UUID PRIMARY KEY,
     name          TEXT NOT NULL,
     time_zone     TEXT NOT NULL,
@@ -38,7 +40,8 @@ CREATE INDEX sessions_user ON sessions(user_id);
 CREATE TABLE clients (
     id          UUID PRIMARY KEY,
     name        TEXT NOT NULL,
-    search_name TEXT NOT NULL,
+    -- Byte order, as on SQLite, so both engines list clients in the same order.
+    search_name TEXT COLLATE "C" NOT NULL,
     birth_date  DATE,
     email       TEXT,
     notes       TEXT NOT NULL DEFAULT '',

@@ -1,7 +1,9 @@
 -- Foundation: centre settings, users and sessions, clients with phones, rooms, audit log.
 -- UUIDs are 16-byte BLOBs, instants are RFC 3339 TEXT in UTC, dates are YYYY-MM-DD TEXT.
 
+-- One centre per database: the singleton column makes a second row a unique violation.
 CREATE TABLE centre (
+    singleton     INTEGER NOT NULL DEFAULT 1 UNIQUE CHECK (singleton = 1),
     id            BLOB PRIMARY KEY,
     name          TEXT NOT NULL,
     time_zone     TEXT NOT NULL,

@@ -66,7 +66,9 @@ pub fn run() {
         }
     }
     let smoke = smoke::Smoke::from_args(&args, started);
-    let no_demo = args.iter().any(|a| a == "--no-demo");
+    // `--demo` seeds the demo centre into an empty database; otherwise a fresh install opens
+    // on the first-start screen (create the centre and the owner, or explore the demo).
+    let demo = args.iter().any(|a| a == "--demo");
 
     let builder = specta_builder();
     let app = tauri::Builder::default()
@@ -81,8 +83,7 @@ pub fn run() {
                 let core = Core::open(&DbUrl::Sqlite(path.to_string_lossy().into_owned()))
                     .await
                     .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-                if !no_demo {
-                    // The first start of a fresh install shows the demo centre.
+                if demo {
                     match hallpass_core::demo::seed(&core).await {
                         Ok(true) => tracing::info!("seeded the demo centre"),
                         Ok(false) => {}

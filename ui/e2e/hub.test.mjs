@@ -12,15 +12,16 @@ import { chromium } from 'playwright-core';
 const root = resolve(import.meta.dirname, '../..');
 const hubBin = process.env.HALLPASS_HUB_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/hallpass-hub');
 const shots = join(root, 'ui/test-results');
-let hub, browser, base, dir;
+const hubs = [];
+let browser, base, dir;
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hallpass-e2e-'));
-  mkdirSync(shots, { recursive: true });
-  hub = spawn(hubBin, ['--db', `sqlite:${join(dir, 'hub.db')}`, '--listen', '127.0.0.1:0', '--demo', '--ui', join(root, 'ui/dist')], {
+/** Starts a hub on a new SQLite file and an ephemeral port; resolves to its URL. */
+async function startHub(name, extra) {
+  const hub = spawn(hubBin, ['--db', `sqlite:${join(dir, `${name}.db`)}`, '--listen', '127.0.0.1:0', '--ui', join(root, 'ui/dist'), ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  base = await new Promise((ok, fail) => {
+  hubs.push(hub);
+  return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('the hub did not start within 60 s')), 60_000);
     hub.on('exit', (code) => fail(new Error(`the hub exited with ${code}`)));
     hub.stdout.on('data', (chunk) => {
@@ -31,6 +32,12 @@ before(async () => {
       }
     });
   });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hallpass-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  base = await startHub('demo', ['--demo']);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -40,7 +47,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  hub?.kill('SIGINT');
+  for (const hub of hubs) hub.kill('SIGINT');
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -113,4 +120,24 @@ test('themes and language are chosen per user and remembered', async () => {
   await page.getByRole('button', { name: 'Войти' }).click();
   await page.getByTestId('client-results').waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+});
+
+test('first start: the owner sets up the centre, with errors at the fields', async () => {
+  const fresh = await startHub('fresh', []);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  await page.goto(fresh);
+  await page.getByRole('heading', { name: 'Set up your centre' }).waitFor();
+  await page.getByLabel('Centre name').fill('Little Stars Studio');
+  await page.getByLabel('Time zone').fill('Asia/Phnom_Penh');
+  await page.getByLabel("Owner's name").fill('Sok Chenda');
+  await page.getByLabel("Owner's password").fill('short');
+  await page.getByRole('button', { name: 'Create the centre' }).click();
+  const err = page.locator('#setup-owner-password-error');
+  await err.waitFor();
+  assert.equal(await err.textContent(), 'Too short');
+  await page.screenshot({ path: join(shots, 'setup-error.png') });
+  await page.getByLabel("Owner's password").fill('a long enough secret');
+  await page.getByRole('button', { name: 'Create the centre' }).click();
+  await page.getByTestId('centre-name').filter({ hasText: 'Little Stars Studio' }).waitFor();
+  assert.equal(await page.getByTestId('client-results').locator('li').first().textContent(), 'No clients match.');
 });

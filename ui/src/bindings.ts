@@ -12,6 +12,8 @@ export const commands = {
 	setupStatus: (token: string | null, args: NoArgs) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("setup_status", { token, args })),
 	/** First start: create the centre and its owner (refused once any user exists). */
 	centreSetup: (token: string | null, args: CentreSetupArgs) => typedError<LoginResult, ApiError>(__TAURI_INVOKE("centre_setup", { token, args })),
+	/** First start: fill an empty database with the demo centre (refused once it has data). */
+	demoSeed: (token: string | null, args: NoArgs) => typedError<SetupStatus, ApiError>(__TAURI_INVOKE("demo_seed", { token, args })),
 	/** End the caller's session. */
 	logout: (token: string | null, args: NoArgs) => typedError<null, ApiError>(__TAURI_INVOKE("logout", { token, args })),
 	/** The signed-in user, role and permissions. */
@@ -227,6 +229,7 @@ export type Operations = {
 	login: { args: LoginArgs; result: LoginResult; public: true };
 	setup_status: { args: NoArgs; result: SetupStatus; public: true };
 	centre_setup: { args: CentreSetupArgs; result: LoginResult; public: true };
+	demo_seed: { args: NoArgs; result: SetupStatus; public: true };
 	logout: { args: NoArgs; result: null; public: false };
 	session_get: { args: NoArgs; result: UserInfo; public: false };
 	centre_get: { args: NoArgs; result: Centre; public: false };

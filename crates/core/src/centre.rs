@@ -13,6 +13,7 @@ use crate::error::{ApiError, Problems};
 use crate::{exec_tx, on_tx, Core};
 
 const MAX_LOGO_BYTES: usize = 512 * 1024;
+const STALE_SETTINGS: &str = "the settings were changed by someone else; reload and try again";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema, sqlx::FromRow)]
 pub struct Centre {
@@ -151,7 +152,14 @@ pub(crate) async fn save_new(
         .bind(centre.version)
         .bind(centre.updated_at)
         .execute(c)
-        .await)?;
+        .await)
+    .map_err(|e| {
+        if crate::db::unique_violation(&e) {
+            ApiError::conflict("this centre is already set up")
+        } else {
+            e.into()
+        }
+    })?;
     Ok(centre)
 }
 
@@ -178,9 +186,7 @@ pub(crate) async fn centre_update(
         .await?
         .ok_or_else(|| ApiError::not_found("centre"))?;
     if before.version != args.version {
-        return Err(ApiError::conflict(
-            "the settings were changed by someone else; reload and try again",
-        ));
+        return Err(ApiError::conflict(STALE_SETTINGS));
     }
     let after = Centre {
         id: before.id,
@@ -192,7 +198,7 @@ pub(crate) async fn centre_update(
         version: before.version + 1,
         updated_at: now,
     };
-    exec_tx!(&mut tx, c => sqlx::query(
+    let updated = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE centre SET name = $1, time_zone = $2, currency = $3, phone_country = $4, logo = $5, \
          version = $6, updated_at = $7 WHERE id = $8 AND version = $9")
         .bind(&after.name)
@@ -206,6 +212,9 @@ pub(crate) async fn centre_update(
         .bind(before.version)
         .execute(c)
         .await)?;
+    if updated != 1 {
+        return Err(ApiError::conflict(STALE_SETTINGS));
+    }
     audit::append(
         &mut tx,
         Some(session),

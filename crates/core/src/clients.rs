@@ -15,6 +15,8 @@ use crate::text::{parse_name, parse_text, search_key};
 use crate::{exec_tx, on_tx, Core};
 
 pub const MAX_NAME: usize = 200;
+const STALE_CARD: &str =
+    "this card was changed by someone else since you opened it; reload it and make your change again";
 pub const MAX_NOTES: usize = 10_000;
 pub const MAX_PHONES: usize = 10;
 pub const MAX_PAGE: u32 = 200;
@@ -407,11 +409,9 @@ pub(crate) async fn client_update(
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
     if before.version != args.version {
-        return Err(ApiError::conflict(
-            "this card was changed by someone else since you opened it; reload it and make your change again",
-        ));
+        return Err(ApiError::conflict(STALE_CARD));
     }
-    exec_tx!(&mut tx, c => sqlx::query(
+    let updated = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE clients SET name = $1, search_name = $2, birth_date = $3, email = $4, notes = $5, status = $6, \
          updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9")
         .bind(&valid.name)
@@ -425,6 +425,10 @@ pub(crate) async fn client_update(
         .bind(args.version)
         .execute(c)
         .await)?;
+    if updated != 1 {
+        // Another writer got there between our read and this update (PostgreSQL, READ COMMITTED).
+        return Err(ApiError::conflict(STALE_CARD));
+    }
     write_phones(&mut tx, args.id, &valid.phones).await?;
     let after = load(&mut tx, args.id)
         .await?

@@ -47,6 +47,7 @@ impl FromStr for DbUrl {
 }
 
 fn redact(url: &str) -> String {
+    let url = &redact_query_password(url);
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let creds = &url[scheme + 3..at];
@@ -55,6 +56,24 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_string(),
     }
+}
+
+/// Blanks a `password=` parameter in the query string.
+fn redact_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|kv| {
+            if kv.to_ascii_lowercase().starts_with("password=") {
+                "password=***".to_string()
+            } else {
+                kv.to_string()
+            }
+        })
+        .collect();
+    format!("{base}?{}", query.join("&"))
 }
 
 impl fmt::Debug for DbUrl {
@@ -226,6 +245,13 @@ mod tests {
     fn urls_parse_and_never_show_passwords() {
         let pg: DbUrl = "postgres://hall:secret@db.local/hallpass".parse().unwrap();
         assert_eq!(format!("{pg:?}"), "postgres://hall:***@db.local/hallpass");
+        let q: DbUrl = "postgres://db.local/h?user=a&password=secret&sslmode=require"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            q.to_string(),
+            "postgres://db.local/h?user=a&password=***&sslmode=require"
+        );
         let lite: DbUrl = "sqlite:/tmp/a.db".parse().unwrap();
         assert_eq!(lite, DbUrl::Sqlite("/tmp/a.db".into()));
         assert!("mysql://x".parse::<DbUrl>().is_err());

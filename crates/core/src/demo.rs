@@ -187,6 +187,19 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     Ok(true)
 }
 
+/// The `demo_seed` operation: the first-start screen's "explore the demo centre".
+pub(crate) async fn demo_seed(
+    core: &Core,
+    _: crate::auth::NoArgs,
+) -> Result<crate::auth::SetupStatus, ApiError> {
+    if !seed(core).await? {
+        return Err(ApiError::conflict(
+            "this database already has data; the demo centre goes only into an empty one",
+        ));
+    }
+    crate::auth::setup_status(core, crate::auth::NoArgs {}).await
+}
+
 /// One demo client; about a third are children, who come with a parent's phone too.
 pub fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
     let given = rng.pick(GIVEN);

@@ -36,6 +36,7 @@ mod impls {
     pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
     pub(crate) use crate::centre::{centre_get, centre_update};
     pub(crate) use crate::clients::{client_create, client_get, client_update, clients_search};
+    pub(crate) use crate::demo::demo_seed;
 }
 
 #[macro_export]
@@ -46,6 +47,7 @@ macro_rules! for_each_operation {
                 login(LoginArgs) -> LoginResult, "Sign in with a login and password; returns a bearer token.";
                 setup_status(NoArgs) -> SetupStatus, "Whether this database still needs its first owner.";
                 centre_setup(CentreSetupArgs) -> LoginResult, "First start: create the centre and its owner (refused once any user exists).";
+                demo_seed(NoArgs) -> SetupStatus, "First start: fill an empty database with the demo centre (refused once it has data).";
             }
             session {
                 logout(NoArgs) -> Empty [SignedIn], "End the caller's session.";
@@ -83,7 +85,7 @@ pub fn parse_args<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
             return ApiError::bad_request(format!("malformed JSON: {inner}"));
         }
-        let path = e.path().to_string();
+        let path = dotted(&e.path().to_string());
         let message = inner.to_string();
         let message = message
             .split(" at line ")
@@ -105,6 +107,11 @@ pub fn parse_args<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         };
         ApiError::field(field, code, message)
     })
+}
+
+/// serde's `client.phones[0].number` as core's `client.phones.0.number`.
+fn dotted(path: &str) -> String {
+    path.replace('[', ".").replace(']', "")
 }
 
 fn to_json<T: Serialize>(v: T) -> Result<serde_json::Value, ApiError> {
@@ -291,7 +298,7 @@ mod tests {
         let ApiError::Validation { errors } = e else {
             panic!("{e:?}")
         };
-        assert_eq!(errors[0].field, "client.phones[0].number");
+        assert_eq!(errors[0].field, "client.phones.0.number");
         assert!(matches!(
             parse_args::<ClientGetArgs>(b"{\"id\": "),
             Err(ApiError::BadRequest { .. })

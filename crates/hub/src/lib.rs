@@ -5,12 +5,14 @@ use std::path::PathBuf;
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::HeaderValue;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use hallpass_core::{ApiError, Core};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 const MAX_BODY: usize = 2 * 1024 * 1024;
 
@@ -27,14 +29,31 @@ pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
         .route("/api/{operation}", post(call).get(method_not_allowed))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(Hub { core });
-    match ui {
+    let app = match ui {
         Some(dir) => {
             let index = dir.join("index.html");
             api.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
         }
         None => api,
-    }
+    };
+    app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ))
 }
+
+/// The UI loads only its own scripts and styles; images may be data: URLs (logos); no page
+/// may frame it.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+    script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 struct ErrorResponse(ApiError);
 
@@ -60,16 +79,21 @@ async fn call(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(ct) = headers
+    // JSON only: a cross-site form or a no-CORS fetch cannot send this content type without
+    // a preflight, which the hub does not grant, so other sites cannot call the API.
+    let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-    {
-        if !body.is_empty() && !ct.starts_with("application/json") {
-            return ErrorResponse(ApiError::bad_request(
-                "send JSON (Content-Type: application/json)",
-            ))
-            .into_response();
-        }
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    if !json {
+        return ErrorResponse(ApiError::bad_request(
+            "send JSON with Content-Type: application/json",
+        ))
+        .into_response();
     }
     match hub
         .core

@@ -92,7 +92,15 @@ async fn api_over_http() {
         assert_eq!(v["errors"][0]["field"], "email");
         let res = hub.http.get(format!("{}/api/client_get", hub.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
-        let res = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).header("content-type", "text/plain").body("name=A").send().await.unwrap();
+        for ct in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+            let mut req = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).body(r#"{"name":"Cross Site"}"#);
+            if let Some(ct) = ct {
+                req = req.header("content-type", ct);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{ct:?}");
+        }
+        let res = hub.http.post(format!("{}/api/centre_setup", hub.base)).header("content-type", "text/plain").body("{}").send().await.unwrap();
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let huge = format!(r#"{{"name":"{}"}}"#, "x".repeat(3 * 1024 * 1024));
         let res = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).header("content-type", "application/json").body(huge).send().await.unwrap();

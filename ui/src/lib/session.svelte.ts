@@ -1,6 +1,6 @@
 // The signed-in session: the token, the user and their permissions, and the one API object.
 import type { Centre, LoginResult, Permission, UserInfo } from '../bindings';
-import { createApi, httpTransport, inTauri, tauriTransport, type Api } from './api';
+import { ApiFailure, createApi, httpTransport, inTauri, tauriTransport, type Api, type Transport } from './api';
 
 const TOKEN_KEY = 'hallpass.session';
 
@@ -8,10 +8,24 @@ class SessionState {
   token = $state<string | null>(null);
   user = $state<UserInfo | null>(null);
   centre = $state<Centre | null>(null);
+  /** Bumped after every saved change, so lists showing the data reload. */
+  revision = $state(0);
   readonly api: Api;
 
   constructor() {
-    const transport = inTauri() ? tauriTransport() : httpTransport();
+    const base = inTauri() ? tauriTransport() : httpTransport();
+    // A session that expired or was ended elsewhere sends the user back to sign in.
+    const transport: Transport = {
+      kind: base.kind,
+      call: async (op, token, args) => {
+        try {
+          return await base.call(op, token, args);
+        } catch (e) {
+          if (token && e instanceof ApiFailure && e.error.code === 'unauthenticated') this.clear();
+          throw e;
+        }
+      },
+    };
     this.api = createApi(transport, () => this.token);
     if (typeof sessionStorage !== 'undefined') this.token = sessionStorage.getItem(TOKEN_KEY);
   }
@@ -40,9 +54,15 @@ class SessionState {
   async signOut() {
     try {
       await this.api.logout({});
+    } catch {
+      // Already signed out on the server (expired): nothing more to end.
     } finally {
       this.clear();
     }
+  }
+
+  changed() {
+    this.revision++;
   }
 
   clear() {

@@ -221,7 +221,7 @@ async fn bad_json_names_the_field() {
             )
             .await
             .unwrap_err();
-        assert_eq!(fields(&e)[0].0, "phones[0].number");
+        assert_eq!(fields(&e)[0].0, "phones.0.number");
         assert_eq!(t.state().await, before);
     })
     .await;
