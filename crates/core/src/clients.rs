@@ -531,7 +531,7 @@ pub fn search_sql(pattern: &SearchPattern) -> (String, Option<&str>) {
         SearchPattern::All => ("", None),
         SearchPattern::Name(p) => (" WHERE c.search_name LIKE $3 ESCAPE '\\'", Some(p.as_str())),
         SearchPattern::Phone(p) => (
-            " WHERE EXISTS (SELECT 1 FROM client_phones p WHERE p.client_id = c.id AND p.digits LIKE $3 ESCAPE '\\')",
+            " WHERE c.id IN (SELECT p.client_id FROM client_phones p WHERE p.digits LIKE $3 ESCAPE '\\')",
             Some(p.as_str()),
         ),
     };
