@@ -117,3 +117,55 @@ async fn search_pages_through_everyone() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn concurrent_updates_of_one_version_let_exactly_one_win() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let tok = t.login("reception").await;
+        let c = t
+            .core
+            .client_create(Some(&tok), input("Race Card", "020 5600 1234"))
+            .await
+            .unwrap();
+        for round in 0..5 {
+            let version = t
+                .core
+                .client_get(Some(&tok), ClientGetArgs { id: c.id })
+                .await
+                .unwrap()
+                .version;
+            let a = t.core.client_update(
+                Some(&tok),
+                ClientUpdateArgs {
+                    id: c.id,
+                    version,
+                    client: input(&format!("A{round}"), "020 5600 1234"),
+                },
+            );
+            let b = t.core.client_update(
+                Some(&tok),
+                ClientUpdateArgs {
+                    id: c.id,
+                    version,
+                    client: input(&format!("B{round}"), "020 5600 9999"),
+                },
+            );
+            let (a, b) = tokio::join!(a, b);
+            let wins = [&a, &b].iter().filter(|r| r.is_ok()).count();
+            assert_eq!(wins, 1, "on {}: {a:?} / {b:?}", t.engine);
+            assert!([&a, &b]
+                .iter()
+                .any(|r| matches!(r, Err(ApiError::Conflict { .. }))));
+            let now = t
+                .core
+                .client_get(Some(&tok), ClientGetArgs { id: c.id })
+                .await
+                .unwrap();
+            assert_eq!(now.version, version + 1);
+            let winner = if a.is_ok() { a.unwrap() } else { b.unwrap() };
+            assert_eq!(now, winner, "the card is the winner's, phones included");
+        }
+    })
+    .await;
+}
