@@ -1,7 +1,6 @@
 //! Tauri commands, one per operation of the core registry (generated), plus the shell's own.
 //! Every command takes the session token the UI holds; the core checks it and the permission.
 
-use hallpass_core::Core;
 use tauri::{AppHandle, State};
 
 use crate::smoke::Smoke;
@@ -50,10 +49,10 @@ macro_rules! tauri_operations {
 
 hallpass_core::for_each_operation!(tauri_operations);
 
-/// The UI has painted its first frame.
+/// The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
+/// call to core failed).
 #[tauri::command]
 #[specta::specta]
-fn app_ready(app: AppHandle, smoke: State<'_, Smoke>, core: State<'_, Core>) {
-    let _ = core;
-    smoke.painted(&app);
+fn app_ready(app: AppHandle, smoke: State<'_, Smoke>, screen: String) {
+    smoke.painted(&app, &screen);
 }

@@ -1,5 +1,6 @@
-//! `--smoke`: open the window, load the UI, report the time to first paint and exit 0
-//! (exit 1 if the UI has not painted within a minute).
+//! `--smoke`: open the window, load the UI, let its first call reach core through a generated
+//! command, report the time to that first screen and exit 0 — or exit 1 if the UI could not
+//! reach core or has not painted within a minute.
 
 use std::time::{Duration, Instant};
 
@@ -30,13 +31,18 @@ impl Smoke {
         });
     }
 
-    /// Called by the UI after its first frame.
-    pub fn painted(&self, app: &AppHandle) {
+    /// Called by the UI once its first screen is on display.
+    pub fn painted(&self, app: &AppHandle, screen: &str) {
         let ms = self.started.elapsed().as_millis();
-        println!("first paint after {ms} ms");
+        println!("first paint after {ms} ms ({screen} screen)");
         if self.enabled {
-            println!("smoke: ok");
-            app.exit(0);
+            if screen == "offline" {
+                eprintln!("smoke: the UI could not reach core");
+                app.exit(1);
+            } else {
+                println!("smoke: ok");
+                app.exit(0);
+            }
         }
     }
 }

@@ -30,8 +30,11 @@ export const commands = {
 	clientCreate: (token: string | null, args: ClientInput) => typedError<Client, ApiError>(__TAURI_INVOKE("client_create", { token, args })),
 	/** Change a client's card (optimistic: pass the version you read). */
 	clientUpdate: (token: string | null, args: ClientUpdateArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_update", { token, args })),
-	/**  The UI has painted its first frame. */
-	appReady: () => __TAURI_INVOKE<void>("app_ready"),
+	/**
+	 *  The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
+	 *  call to core failed).
+	 */
+	appReady: (screen: string) => __TAURI_INVOKE<void>("app_ready", { screen }),
 };
 
 /* Types */

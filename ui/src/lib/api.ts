@@ -67,6 +67,17 @@ export function inTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }
 
+/** In the desktop app: tell the shell the first screen is painted (after two frames). */
+export function reportFirstScreen(screen: string) {
+  if (!inTauri()) return;
+  requestAnimationFrame(() =>
+    requestAnimationFrame(async () => {
+      const { invoke } = await import('@tauri-apps/api/core');
+      await invoke('app_ready', { screen });
+    }),
+  );
+}
+
 export function createApi(transport: Transport, token: () => string | null): Api {
   return new Proxy({} as Api, {
     get: (_, op) => (args: unknown) => transport.call(String(op), token(), args),
