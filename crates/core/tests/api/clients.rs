@@ -163,7 +163,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
                 .await
                 .unwrap();
             assert_eq!(now.version, version + 1);
-            let winner = if a.is_ok() { a.unwrap() } else { b.unwrap() };
+            let winner = a.or(b).unwrap();
             assert_eq!(now, winner, "the card is the winner's, phones included");
         }
     })
