@@ -47,6 +47,8 @@ export type ApiError =
 { code: "unauthenticated"; message: string } | 
 /**  The caller's role does not allow this operation. */
 { code: "forbidden"; permission: string; message: string } | 
+/**  Too many wrong passwords for this login: try again after `retry_after_secs`. */
+{ code: "rate_limited"; retry_after_secs: number; message: string } | 
 /**  The record (or operation) does not exist. */
 { code: "not_found"; entity: string; message: string } | 
 /**  The write conflicts with the current state (stale version, duplicate login…). */

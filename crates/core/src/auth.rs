@@ -207,6 +207,12 @@ pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, A
     if login.len() > 256 || args.password.len() > 4 * MAX_PASSWORD_CHARS {
         return Err(ApiError::unauthenticated("wrong login or password"));
     }
+    if let Some(wait) = core.logins.wait(&login, now) {
+        return Err(ApiError::RateLimited {
+            retry_after_secs: u32::try_from(wait).unwrap_or(u32::MAX),
+            message: format!("too many wrong passwords for this login; try again in {wait} s"),
+        });
+    }
     let user = {
         let mut tx = core.db.read().await?;
         let user = user_by_login(&mut tx, &login).await?;
@@ -240,8 +246,10 @@ pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, A
         )
         .await?;
         tx.commit().await?;
+        core.logins.failed(&login, now);
         return Err(ApiError::unauthenticated("wrong login or password"));
     };
+    core.logins.succeeded(&login);
     // Expired sessions of this user are cleared at each login.
     exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
         .bind(user.id).bind(now).execute(c).await)?;

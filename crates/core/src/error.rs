@@ -31,6 +31,12 @@ pub enum ApiError {
     /// The caller's role does not allow this operation.
     #[error("forbidden: {message}")]
     Forbidden { permission: String, message: String },
+    /// Too many wrong passwords for this login: try again after `retry_after_secs`.
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited {
+        retry_after_secs: u32,
+        message: String,
+    },
     /// The record (or operation) does not exist.
     #[error("{entity} not found")]
     NotFound { entity: String, message: String },
@@ -87,6 +93,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => 403,
             ApiError::NotFound { .. } => 404,
             ApiError::Conflict { .. } => 409,
+            ApiError::RateLimited { .. } => 429,
             ApiError::Internal { .. } => 500,
         }
     }

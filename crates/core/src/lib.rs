@@ -16,6 +16,7 @@ pub mod ops;
 pub mod phone;
 pub mod roles;
 pub mod text;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -35,18 +36,20 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct Core {
     pub db: Db,
     clock: Clock,
+    pub(crate) logins: Arc<throttle::LoginThrottle>,
 }
 
 impl Core {
     pub fn new(db: Db) -> Core {
-        Core {
-            db,
-            clock: Arc::new(Utc::now),
-        }
+        Core::with_clock(db, Arc::new(Utc::now))
     }
 
     pub fn with_clock(db: Db, clock: Clock) -> Core {
-        Core { db, clock }
+        Core {
+            db,
+            clock,
+            logins: Arc::default(),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

@@ -232,6 +232,7 @@ fn openapi_path(
         op["x-permission"] = serde_json::json!(p.as_str());
     } else {
         responses["401"] = err("Wrong login or password");
+        responses["429"] = err("Too many wrong passwords for this login; see `retry_after_secs`");
         responses["409"] = err("Conflict with the current state");
         op["security"] = serde_json::json!([]);
     }

@@ -11,7 +11,7 @@ describe('i18n', () => {
   it('every message parses and formats in both languages', () => {
     for (const locale of Object.keys(catalogs)) {
       for (const key of keysOf(catalogs[locale])) {
-        expect(() => translate(locale, key, { count: 3, years: 5, name: 'A', role: 'B', date: 'D' })).not.toThrow();
+        expect(() => translate(locale, key, { count: 3, years: 5, seconds: 30, name: 'A', role: 'B', date: 'D' })).not.toThrow();
       }
     }
   });

@@ -44,6 +44,45 @@ async fn login_logout_and_expiry() {
 }
 
 #[tokio::test]
+async fn repeated_wrong_passwords_pause_that_login() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let wrong = || LoginArgs {
+            login: "owner".into(),
+            password: "guess".into(),
+        };
+        for _ in 0..hallpass_core::throttle::FREE_ATTEMPTS {
+            assert!(matches!(
+                t.core.login(wrong()).await,
+                Err(ApiError::Unauthenticated { .. })
+            ));
+        }
+        // Paused: even the right password waits, and other logins are unaffected.
+        let right = LoginArgs {
+            login: "owner".into(),
+            password: "hallpass-demo".into(),
+        };
+        let paused = t.core.login(right.clone()).await;
+        assert!(
+            matches!(
+                paused,
+                Err(ApiError::RateLimited {
+                    retry_after_secs: 30,
+                    ..
+                })
+            ),
+            "{paused:?}"
+        );
+        t.login("reception").await;
+        t.advance(Duration::seconds(31));
+        t.core.login(right).await.unwrap();
+        let failed: i64 = t.count("audit_log WHERE operation = 'login_failed'").await;
+        assert_eq!(failed, hallpass_core::throttle::FREE_ATTEMPTS as i64);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn first_start_creates_the_owner_once() {
     each_engine(|t| async move {
         let status = t.core.setup_status(NoArgs {}).await.unwrap();

@@ -26,6 +26,14 @@ fn error_json_shape() {
         json!({"code": "conflict", "message": "c"})
     );
     assert_eq!(
+        serde_json::to_value(ApiError::RateLimited {
+            retry_after_secs: 30,
+            message: "r".into()
+        })
+        .unwrap(),
+        json!({"code": "rate_limited", "retry_after_secs": 30, "message": "r"})
+    );
+    assert_eq!(
         serde_json::to_value(ApiError::unauthenticated("u")).unwrap(),
         json!({"code": "unauthenticated", "message": "u"})
     );
