@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::auth::Session;
 use crate::db::Tx;
 use crate::error::ApiError;
-use crate::{exec_tx, on_tx};
+use crate::exec_tx;
 
 pub struct Entry<'a> {
     pub operation: &'a str,
@@ -44,11 +44,4 @@ pub async fn append(
         .execute(c)
         .await)?;
     Ok(())
-}
-
-/// How many audit rows there are (tests and health checks).
-pub async fn count(tx: &mut Tx) -> Result<i64, ApiError> {
-    let n: i64 =
-        on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(c).await)?;
-    Ok(n)
 }

@@ -328,6 +328,13 @@ struct SessionRow {
 }
 
 impl Core {
+    /// The caller, if the token is valid and their role has the permission.
+    pub async fn authorize(&self, token: Option<&str>, p: Permission) -> Result<Session, ApiError> {
+        let session = self.authenticate(token).await?;
+        session.require(p)?;
+        Ok(session)
+    }
+
     /// Establishes the caller from a bearer token.
     pub async fn authenticate(&self, token: Option<&str>) -> Result<Session, ApiError> {
         let token = token

@@ -109,7 +109,7 @@ const NOTES: &[&str] = &[
 ];
 
 /// A small deterministic generator, so the demo centre is the same on every machine.
-pub struct Lcg(u64);
+struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
@@ -201,7 +201,7 @@ pub(crate) async fn demo_seed(
 }
 
 /// One demo client; about a third are children, who come with a parent's phone too.
-pub fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
+fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
     let given = rng.pick(GIVEN);
     let family = rng.pick(FAMILY);
     let minor = rng.below(3) == 0;
@@ -251,11 +251,5 @@ pub fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
         notes: rng.pick(NOTES).to_string(),
         status,
         phones,
-    }
-}
-
-impl Lcg {
-    pub fn new(seed: u64) -> Lcg {
-        Lcg(seed)
     }
 }

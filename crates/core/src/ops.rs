@@ -146,8 +146,7 @@ macro_rules! core_operations {
             $(
                 #[doc = $sdoc]
                 pub async fn $sn(&self, token: Option<&str>, args: $sa) -> Result<$sr, ApiError> {
-                    let session = self.authenticate(token).await?;
-                    session.require(Permission::$perm)?;
+                    let session = self.authorize(token, Permission::$perm).await?;
                     impls::$sn(self, &session, args).await
                 }
             )*
@@ -158,8 +157,7 @@ macro_rules! core_operations {
                 match op {
                     $( stringify!($pn) => to_json(self.$pn(parse_args::<$pa>(body)?).await?), )*
                     $( stringify!($sn) => {
-                        let session = self.authenticate(token).await?;
-                        session.require(Permission::$perm)?;
+                        let session = self.authorize(token, Permission::$perm).await?;
                         to_json(impls::$sn(self, &session, parse_args::<$sa>(body)?).await?)
                     } )*
                     _ => Err(ApiError::NotFound { entity: "operation".into(), message: format!("no operation named {op:?}") }),

@@ -19,10 +19,8 @@ async fn login_logout_and_expiry() {
         assert_eq!(me.login, "owner");
 
         // The token is stored hashed: it appears nowhere in the sessions table.
-        let stored: i64 = match &t.core.db {
-            hallpass_core::Db::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1").bind(&ok.token).fetch_one(p).await.unwrap(),
-            hallpass_core::Db::Postgres(p) => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1").bind(&ok.token).fetch_one(p).await.unwrap(),
-        };
+        // The token is base64url, so it can stand in the SQL text as it is.
+        let stored = t.count(&format!("sessions WHERE token_hash = '{}'", ok.token)).await;
         assert_eq!(stored, 0);
 
         // Expiry.
