@@ -22,12 +22,14 @@ export const commands = {
 	centreGet: (token: string | null, args: NoArgs) => typedError<Centre, ApiError>(__TAURI_INVOKE("centre_get", { token, args })),
 	/** Change the centre's settings. */
 	centreUpdate: (token: string | null, args: CentreUpdateArgs) => typedError<Centre, ApiError>(__TAURI_INVOKE("centre_update", { token, args })),
-	/** Page through clients by a name or phone fragment. */
+	/** Page through clients: text (name in any order and with a typo, phone fragment, e-mail, card number), filters, sorting. */
 	clientsSearch: (token: string | null, args: ClientsSearchArgs) => typedError<ClientsPage, ApiError>(__TAURI_INVOKE("clients_search", { token, args })),
-	/** One client's card. */
+	/** Every card carrying a phone number, and the children it is guardian of. */
+	clientsByPhone: (token: string | null, args: ClientsByPhoneArgs) => typedError<ClientsByPhone, ApiError>(__TAURI_INVOKE("clients_by_phone", { token, args })),
+	/** One client's card (medical notes only for roles allowed to see them). */
 	clientGet: (token: string | null, args: ClientGetArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_get", { token, args })),
-	/** Register a client. */
-	clientCreate: (token: string | null, args: ClientInput) => typedError<Client, ApiError>(__TAURI_INVOKE("client_create", { token, args })),
+	/** Register a person or company; refused with `duplicate` when similar cards exist unless `allow_duplicate`. */
+	clientCreate: (token: string | null, args: ClientCreateArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_create", { token, args })),
 	/** Change a client's card (optimistic: pass the version you read). */
 	clientUpdate: (token: string | null, args: ClientUpdateArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_update", { token, args })),
 	/**
@@ -51,10 +53,24 @@ export type ApiError =
 { code: "rate_limited"; retry_after_secs: number; message: string } | 
 /**  The record (or operation) does not exist. */
 { code: "not_found"; entity: string; message: string } | 
+/**
+ *  Records like this one already exist; nothing was written. Repeat with the operation's
+ *  confirmation flag (`allow_duplicate`) to create it anyway.
+ */
+{ code: "duplicate"; message: string; matches: Similar[] } | 
 /**  The write conflicts with the current state (stale version, duplicate login…). */
 { code: "conflict"; message: string } | 
 /**  Something failed on our side; details are in the server log, not here. */
 { code: "internal"; message: string };
+
+/**  Another card, named, as links show it. */
+export type CardRef = {
+	id: string,
+	name: string,
+	birth_date: string | null,
+	/**  The first phone, E.164. */
+	phone: string | null,
+};
 
 export type Centre = {
 	id: string,
@@ -93,15 +109,74 @@ export type CentreUpdateArgs = {
 
 export type Client = {
 	id: string,
+	kind: ClientKind,
 	name: string,
+	card_number: string | null,
 	birth_date: string | null,
-	email: string | null,
-	notes: string,
+	/**  The centre's age band this birth date falls in today. */
+	age_category: string | null,
 	status: ClientStatus,
+	reliability: Reliability,
+	category_id: string | null,
+	manager: UserRef | null,
+	tags: string[],
+	photo_id: string | null,
 	phones: ClientPhone[],
+	emails: LabelledValue[],
+	messengers: Messenger[],
+	addresses: LabelledValue[],
+	/**  A company's taxpayer or registration number. */
+	tax_id: string | null,
+	preferences: string,
+	documents: ClientDocument[],
+	notes: string,
+	/**  Only for roles with the `clients_medical` permission; left out for everyone else. */
+	physical_condition?: string | null,
+	/**  Only for roles with the `clients_medical` permission; left out for everyone else. */
+	medical_notes?: string | null,
+	guardians: GuardianLink[],
+	/**  The children this card is guardian of. */
+	wards: GuardianLink[],
+	/**  A company's contact persons. */
+	contacts: ContactLink[],
+	/**  The companies this person is a contact of. */
+	companies: ContactLink[],
+	last_contact_at: string | null,
 	created_at: string,
+	created_by: UserRef | null,
 	updated_at: string,
+	updated_by: UserRef | null,
 	version: number,
+};
+
+export type ClientCreateArgs = {
+	client: ClientInput,
+	/**  Create it even though cards with the same phone, e-mail or name and birth date exist. */
+	allow_duplicate?: boolean,
+};
+
+/**  A document received from the client, or a permit (medical certificate, parent's consent…). */
+export type ClientDocument = {
+	title: string,
+	received_on?: string | null,
+	valid_until?: string | null,
+};
+
+/**  Filters of the client list; every one given must hold. */
+export type ClientFilters = {
+	/**  Any of these statuses (empty: all). */
+	status?: ClientStatus[],
+	kind?: ClientKind | null,
+	reliability?: Reliability[],
+	category_id?: string | null,
+	manager_id?: string | null,
+	tag?: string | null,
+	/**  An age band of the centre (by birth date, today). */
+	age_band_id?: string | null,
+	has_guardian?: boolean | null,
+	birthday_this_month?: boolean,
+	/**  No contact recorded for this many days (or ever). */
+	not_contacted_days?: number | null,
 };
 
 export type ClientGetArgs = {
@@ -113,37 +188,73 @@ export type ClientGetArgs = {
  *  its field rather than as an unreadable request.
  */
 export type ClientInput = {
+	kind?: ClientKind,
 	name: string,
+	card_number?: string | null,
 	/**  `YYYY-MM-DD`, or null. */
 	birth_date?: string | null,
-	email?: string | null,
-	notes?: string,
 	status?: ClientStatus,
+	reliability?: Reliability,
+	category_id?: string | null,
+	manager_id?: string | null,
+	tags?: string[],
+	photo_id?: string | null,
 	phones?: PhoneInput[],
+	emails?: LabelledValue[],
+	messengers?: Messenger[],
+	addresses?: LabelledValue[],
+	tax_id?: string | null,
+	preferences?: string,
+	documents?: ClientDocument[],
+	notes?: string,
+	/**  Sent only by roles with `clients_medical`; absent (null) leaves the stored text as is. */
+	physical_condition?: string | null,
+	/**  Sent only by roles with `clients_medical`; absent (null) leaves the stored text as is. */
+	medical_notes?: string | null,
+	/**  A minor's guardians (required under 18): replaces the card's list. */
+	guardians?: GuardianInput[],
+	/**  A company's contact persons: replaces the card's list. */
+	contacts?: ContactPersonInput[],
 };
+
+/**  A person, or a company (legal entity) with contact persons. */
+export type ClientKind = "person" | "company";
 
 export type ClientPhone = {
 	kind: PhoneKind,
 	/**  E.164, e.g. `+8562055512345`. */
 	number: string,
+	/**  As it was typed or imported. */
+	raw: string,
 };
 
+export type ClientSort = "name" | "name_desc" | "newest" | "oldest" | "birth_date" | "last_contact";
+
 export type ClientStatus = 
-/**  A lead: has asked, has not bought yet. */
-"potential" | 
+/**  Has asked, has not bought yet. */
+"lead" | 
 /**  Has a membership or buys regularly. */
 "current" | 
 /**  Used to come. */
 "former";
 
+/**  One row of the client list. */
 export type ClientSummary = {
 	id: string,
+	kind: ClientKind,
 	name: string,
+	card_number: string | null,
 	birth_date: string | null,
-	status: string,
-	email: string | null,
+	status: ClientStatus,
+	reliability: Reliability,
+	category_id: string | null,
+	manager_id: string | null,
 	/**  The first phone, E.164. */
 	phone: string | null,
+	/**  The first e-mail. */
+	email: string | null,
+	last_contact_at: string | null,
+	created_at: string,
 };
 
 export type ClientUpdateArgs = {
@@ -153,18 +264,48 @@ export type ClientUpdateArgs = {
 	client: ClientInput,
 };
 
+export type ClientsByPhone = {
+	/**  The number in E.164 when it could be read as one. */
+	number: string | null,
+	/**  Cards carrying the number first, then the children of those who are guardians. */
+	matches: PhoneMatch[],
+};
+
+export type ClientsByPhoneArgs = {
+	/**  The number as the PBX or a person gives it: `+85620…`, `020…`, `8 (701) …`. */
+	phone: string,
+};
+
 export type ClientsPage = {
 	items: ClientSummary[],
 	offset: number,
 	has_more: boolean,
+	/**  The names matched only after forgiving a typo. */
+	fuzzy: boolean,
 };
 
 export type ClientsSearchArgs = {
-	/**  A fragment of the name, or of a phone number (3+ digits). Empty lists everyone. */
+	/**  Name (any word order, typos forgiven), phone fragment, e-mail, card number. */
 	query?: string,
+	filters?: ClientFilters,
+	sort?: ClientSort,
 	offset?: number,
 	/**  Page size, 1–200; 50 when absent. */
 	limit?: number | null,
+};
+
+export type ContactLink = {
+	/**  The contact person (on a company's card) or the company (in `companies`). */
+	card: CardRef,
+	/**  Director, accountant, lawyer… */
+	role: string,
+};
+
+/**  A company's contact person: an existing person card or a new one. */
+export type ContactPersonInput = {
+	client_id?: string | null,
+	new?: NewPersonInput | null,
+	role: string,
 };
 
 /**
@@ -175,6 +316,33 @@ export type FieldError = {
 	field: string,
 	code: string,
 	message: string,
+};
+
+/**
+ *  A guardian for a child's card: an existing card (`client_id`), or a new person created
+ *  in the same transaction (`new`).
+ */
+export type GuardianInput = {
+	client_id?: string | null,
+	new?: NewPersonInput | null,
+	relation?: GuardianRelation,
+	pays?: boolean,
+};
+
+export type GuardianLink = {
+	/**  The guardian (on a child's card) or the child (in `wards`). */
+	card: CardRef,
+	relation: GuardianRelation,
+	/**  This guardian pays for the child. */
+	pays: boolean,
+};
+
+export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
+
+export type LabelledValue = {
+	/**  `work`, `personal`, `home`… (free text, may be empty). */
+	label?: string,
+	value: string,
 };
 
 export type LoginArgs = {
@@ -188,12 +356,36 @@ export type LoginResult = {
 	user: UserInfo,
 };
 
+export type Messenger = {
+	app: MessengerApp,
+	/**  The handle, number or profile link. */
+	handle: string,
+};
+
+export type MessengerApp = "telegram" | "whatsapp" | "line" | "viber" | "facebook" | "instagram" | "wechat" | "other";
+
+/**  The few fields of a person created from another card's form (a parent, a director). */
+export type NewPersonInput = {
+	name: string,
+	birth_date?: string | null,
+	phones?: PhoneInput[],
+	emails?: LabelledValue[],
+};
+
 /**  Arguments of an operation that takes none (`{}`). */
 export type NoArgs = Record<string, never>;
 
 export type Permission = 
 /**  Any signed-in user: their own session. */
-"signed_in" | "centre_read" | "centre_write" | "clients_read" | "clients_write" | "users_manage" | "audit_read";
+"signed_in" | "centre_read" | "centre_write" | "clients_read" | "clients_write" | 
+/**  Read and write medical and physical notes (the API leaves them out otherwise). */
+"clients_medical" | 
+/**  Write to a card's timeline (observations, achievements, contacts). */
+"clients_timeline" | 
+/**  Categories, custom fields, the card layout, age bands. */
+"clients_configure" | 
+/**  Merge two cards into one. */
+"clients_merge" | "clients_import" | "clients_export" | "users_manage" | "audit_read";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -201,6 +393,16 @@ export type PhoneInput = {
 };
 
 export type PhoneKind = "mobile" | "home" | "work" | "other";
+
+export type PhoneMatch = {
+	client: ClientSummary,
+	/**  Set when the card matched as a child of a guardian carrying the number. */
+	guardian_id: string | null,
+	relation: GuardianRelation | null,
+};
+
+/**  How far the centre trusts this client or counterparty (payments, returns). */
+export type Reliability = "reliable" | "normal" | "doubtful" | "unreliable";
 
 export type Role = "owner" | "admin" | "manager" | "reception" | "instructor" | "accountant";
 
@@ -210,12 +412,32 @@ export type SetupStatus = {
 	centre_name: string | null,
 };
 
+/**
+ *  An existing record that looks like the one being created (same phone, e-mail, name and
+ *  birth date…), so the caller can open it instead, or confirm.
+ */
+export type Similar = {
+	/**  The input field that matched (`phones.0.number`, `guardians.0.new.emails.0.value`). */
+	field: string,
+	/**  `phone`, `email`, `name_birth_date`. */
+	reason: string,
+	id: string,
+	name: string,
+	/**  The responsible manager, who may already be working with this client. */
+	owner: string | null,
+};
+
 export type UserInfo = {
 	id: string,
 	login: string,
 	display_name: string,
 	role: Role,
 	permissions: Permission[],
+};
+
+export type UserRef = {
+	id: string,
+	name: string,
 };
 
 /* Tauri Specta runtime */
@@ -240,7 +462,8 @@ export type Operations = {
 	centre_get: { args: NoArgs; result: Centre; public: false };
 	centre_update: { args: CentreUpdateArgs; result: Centre; public: false };
 	clients_search: { args: ClientsSearchArgs; result: ClientsPage; public: false };
+	clients_by_phone: { args: ClientsByPhoneArgs; result: ClientsByPhone; public: false };
 	client_get: { args: ClientGetArgs; result: Client; public: false };
-	client_create: { args: ClientInput; result: Client; public: false };
+	client_create: { args: ClientCreateArgs; result: Client; public: false };
 	client_update: { args: ClientUpdateArgs; result: Client; public: false };
 };

@@ -119,10 +119,33 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<Option<Centre>, ApiError> {
 
 /// The centre's default phone country, or Laos if none is set yet.
 pub(crate) async fn phone_country(tx: &mut Tx) -> Result<String, ApiError> {
-    Ok(load(tx)
-        .await?
-        .map(|c| c.phone_country)
-        .unwrap_or_else(|| "LA".into()))
+    Ok(local(tx).await?.phone_country)
+}
+
+/// What use cases need of the centre: how to read phone numbers and what day it is there.
+pub(crate) struct Local {
+    pub phone_country: String,
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Local {
+    /// Today's date in the centre's zone (ages, birthdays, "this month").
+    pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.time_zone).date_naive()
+    }
+}
+
+pub(crate) async fn local(tx: &mut Tx) -> Result<Local, ApiError> {
+    let centre = load(tx).await?;
+    Ok(Local {
+        phone_country: centre
+            .as_ref()
+            .map(|c| c.phone_country.clone())
+            .unwrap_or_else(|| "LA".into()),
+        time_zone: centre
+            .and_then(|c| c.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::UTC),
+    })
 }
 
 pub(crate) async fn save_new(

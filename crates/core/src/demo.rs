@@ -6,7 +6,9 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::audit::{self, Entry};
 use crate::auth::{self, NewUser};
 use crate::centre::{self, CentreInput};
-use crate::clients::{self, ClientInput, ClientStatus, PhoneInput};
+use crate::clients::{
+    self, ClientInput, ClientStatus, GuardianRelation, LabelledValue, PhoneInput,
+};
 use crate::error::ApiError;
 use crate::phone::PhoneKind;
 use crate::roles::Role;
@@ -97,6 +99,9 @@ const FAMILY: &[&str] = &[
     "Tanaka",
 ];
 
+const PARENTS_F: &[&str] = &["Khamphone", "Malee", "Sopheap", "Natalia", "Elena", "Sarah"];
+const PARENTS_M: &[&str] = &["Bounthan", "Somphone", "Vichea", "Sergey", "Oleg", "David"];
+
 const NOTES: &[&str] = &[
     "",
     "",
@@ -162,9 +167,42 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     }
     let today = now.date_naive();
     let mut rng = Lcg(0x4A11_9A55);
+    let mut words = std::collections::HashSet::new();
     for i in 0..DEMO_CLIENTS {
         let input = demo_client(&mut rng, i, today);
-        clients::insert_unaudited(&mut tx, &input, "LA", now).await?;
+        let minor = clients::links::is_minor(
+            input
+                .birth_date
+                .as_deref()
+                .and_then(clients::validate::parse_iso_date),
+            today,
+        );
+        let id = clients::insert_unaudited(&mut tx, &input, "LA", now, &mut words).await?;
+        if minor {
+            // A child comes with a parent who pays, reachable on the home phone.
+            let family = input.name.rsplit(' ').next().unwrap_or("");
+            let mother = rng.below(2) == 0;
+            let parent = ClientInput {
+                name: format!(
+                    "{} {family}",
+                    rng.pick(if mother { PARENTS_F } else { PARENTS_M })
+                ),
+                birth_date: input.birth_date.as_deref().and_then(|b| {
+                    let y: i32 = b[..4].parse().ok()?;
+                    Some(format!("{}{}", y - 26 - rng.below(10) as i32, &b[4..]))
+                }),
+                status: ClientStatus::Current,
+                phones: input.phones[1..].to_vec(),
+                ..Default::default()
+            };
+            let pid = clients::insert_unaudited(&mut tx, &parent, "LA", now, &mut words).await?;
+            let relation = if mother {
+                GuardianRelation::Mother
+            } else {
+                GuardianRelation::Father
+            };
+            clients::links::add_guardian(&mut tx, id, pid, relation, true, 0).await?;
+        }
     }
     audit::append(
         &mut tx,
@@ -231,25 +269,31 @@ fn demo_client(rng: &mut Lcg, i: usize, today: NaiveDate) -> ClientInput {
             number: format!("021 {:06}", (i * 4513 + 210_000) % 1_000_000),
         });
     }
-    let email = (!minor && rng.below(2) == 0).then(|| {
-        format!(
-            "{}.{}{}@example.la",
-            given.to_lowercase(),
-            family.to_lowercase(),
-            i
-        )
-    });
+    let emails = if !minor && rng.below(2) == 0 {
+        vec![LabelledValue {
+            label: String::new(),
+            value: format!(
+                "{}.{}{}@example.la",
+                given.to_lowercase(),
+                family.to_lowercase(),
+                i
+            ),
+        }]
+    } else {
+        vec![]
+    };
     let status = match rng.below(10) {
         0..=5 => ClientStatus::Current,
-        6..=8 => ClientStatus::Potential,
+        6..=8 => ClientStatus::Lead,
         _ => ClientStatus::Former,
     };
     ClientInput {
         name: format!("{given} {family}"),
         birth_date: birth.map(|d| d.format("%Y-%m-%d").to_string()),
-        email,
+        emails,
         notes: rng.pick(NOTES).to_string(),
         status,
         phones,
+        ..Default::default()
     }
 }

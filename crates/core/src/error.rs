@@ -14,6 +14,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// An existing record that looks like the one being created (same phone, e-mail, name and
+/// birth date…), so the caller can open it instead, or confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct Similar {
+    /// The input field that matched (`phones.0.number`, `guardians.0.new.emails.0.value`).
+    pub field: String,
+    /// `phone`, `email`, `name_birth_date`.
+    pub reason: String,
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// The responsible manager, who may already be working with this client.
+    pub owner: Option<String>,
+}
+
 #[derive(
     Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema, thiserror::Error,
 )]
@@ -40,6 +54,13 @@ pub enum ApiError {
     /// The record (or operation) does not exist.
     #[error("{entity} not found")]
     NotFound { entity: String, message: String },
+    /// Records like this one already exist; nothing was written. Repeat with the operation's
+    /// confirmation flag (`allow_duplicate`) to create it anyway.
+    #[error("possible duplicate: {message}")]
+    Duplicate {
+        message: String,
+        matches: Vec<Similar>,
+    },
     /// The write conflicts with the current state (stale version, duplicate login…).
     #[error("conflict: {message}")]
     Conflict { message: String },
@@ -92,7 +113,7 @@ impl ApiError {
             ApiError::Unauthenticated { .. } => 401,
             ApiError::Forbidden { .. } => 403,
             ApiError::NotFound { .. } => 404,
-            ApiError::Conflict { .. } => 409,
+            ApiError::Conflict { .. } | ApiError::Duplicate { .. } => 409,
             ApiError::RateLimited { .. } => 429,
             ApiError::Internal { .. } => 500,
         }
@@ -139,6 +160,10 @@ impl Problems {
                 None
             }
         }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn finish(self) -> Result<(), ApiError> {

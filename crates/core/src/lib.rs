@@ -58,7 +58,12 @@ impl Core {
 
     /// Opens the database at `url`, applying migrations.
     pub async fn open(url: &DbUrl) -> Result<Core, sqlx::Error> {
-        Ok(Core::new(Db::open(url).await?))
+        let core = Core::new(Db::open(url).await?);
+        // Cards written before the search index existed get indexed once.
+        if let Err(e) = clients::index::reindex_stale(&core).await {
+            tracing::error!(error = %e, "indexing clients for search failed");
+        }
+        Ok(core)
     }
 }
 

@@ -20,10 +20,14 @@ pub mod api {
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
     pub use crate::clients::{
-        Client, ClientGetArgs, ClientInput, ClientPhone, ClientStatus, ClientSummary,
-        ClientUpdateArgs, ClientsPage, ClientsSearchArgs, PhoneInput,
+        CardRef, Client, ClientCreateArgs, ClientDocument, ClientFilters, ClientGetArgs,
+        ClientInput, ClientKind, ClientPhone, ClientSort, ClientStatus, ClientSummary,
+        ClientUpdateArgs, ClientsByPhone, ClientsByPhoneArgs, ClientsPage, ClientsSearchArgs,
+        ContactLink, ContactPersonInput, GuardianInput, GuardianLink, GuardianRelation,
+        LabelledValue, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch,
+        Reliability, UserRef,
     };
-    pub use crate::error::{ApiError, FieldError};
+    pub use crate::error::{ApiError, FieldError, Similar};
     pub use crate::phone::PhoneKind;
     pub use crate::roles::{Permission, Role};
     /// The result of an operation that returns nothing (`null`).
@@ -35,7 +39,10 @@ pub mod api {
 mod impls {
     pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
     pub(crate) use crate::centre::{centre_get, centre_update};
-    pub(crate) use crate::clients::{client_create, client_get, client_update, clients_search};
+    pub(crate) use crate::clients::by_phone::clients_by_phone;
+    pub(crate) use crate::clients::cards::{
+        client_create, client_get, client_update, clients_search,
+    };
     pub(crate) use crate::demo::demo_seed;
 }
 
@@ -54,9 +61,10 @@ macro_rules! for_each_operation {
                 session_get(NoArgs) -> UserInfo [SignedIn], "The signed-in user, role and permissions.";
                 centre_get(NoArgs) -> Centre [CentreRead], "The centre's settings.";
                 centre_update(CentreUpdateArgs) -> Centre [CentreWrite], "Change the centre's settings.";
-                clients_search(ClientsSearchArgs) -> ClientsPage [ClientsRead], "Page through clients by a name or phone fragment.";
-                client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card.";
-                client_create(ClientInput) -> Client [ClientsWrite], "Register a client.";
+                clients_search(ClientsSearchArgs) -> ClientsPage [ClientsRead], "Page through clients: text (name in any order and with a typo, phone fragment, e-mail, card number), filters, sorting.";
+                clients_by_phone(ClientsByPhoneArgs) -> ClientsByPhone [ClientsRead], "Every card carrying a phone number, and the children it is guardian of.";
+                client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card (medical notes only for roles allowed to see them).";
+                client_create(ClientCreateArgs) -> Client [ClientsWrite], "Register a person or company; refused with `duplicate` when similar cards exist unless `allow_duplicate`.";
                 client_update(ClientUpdateArgs) -> Client [ClientsWrite], "Change a client's card (optimistic: pass the version you read).";
             }
         }

@@ -37,11 +37,33 @@ impl PhoneKind {
     }
 }
 
-/// A valid phone number in E.164 (`+8562055512345`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Phone(String);
+/// A phone number in E.164 (`+8562055512345`), with the input it was read from. Two phones
+/// are the same number when their E.164 forms are equal, however they were written.
+#[derive(Debug, Clone)]
+pub struct Phone {
+    e164: String,
+    raw: String,
+}
+
+impl PartialEq for Phone {
+    fn eq(&self, other: &Phone) -> bool {
+        self.e164 == other.e164
+    }
+}
+impl Eq for Phone {}
+
+/// The shortest national number we take (Lao and Khmer landlines have 6–8 digits).
+const MIN_NATIONAL_DIGITS: usize = 5;
+/// E.164 allows at most 15 digits with the country code.
+const MAX_E164_DIGITS: usize = 15;
 
 impl Phone {
+    /// Reads a number as people write it ("8 (701) 123-45-67", "+7 701 1234567",
+    /// "020 5551 2345"), numbers without a country code in `default_country`'s plan.
+    ///
+    /// libphonenumber's metadata lags behind real numbering plans (new Lao mobile ranges), so
+    /// a number it merely calls invalid is kept when its length is sane; words, letters and
+    /// numbers too short or too long for E.164 are refused.
     pub fn parse(field: &str, raw: &str, default_country: &str) -> Result<Phone, FieldError> {
         let err = |code: &str, message: &str| FieldError {
             field: field.into(),
@@ -52,26 +74,78 @@ impl Phone {
         if raw.is_empty() {
             return Err(err("required", "required"));
         }
-        if raw.chars().count() > 32 {
-            return Err(err("invalid_phone", "not a phone number"));
+        if raw.chars().count() > 32
+            || raw
+                .chars()
+                .any(|c| !(c.is_ascii_digit() || " +-()./".contains(c)))
+        {
+            return Err(err(
+                "invalid_phone",
+                "not a phone number (digits, spaces, + - ( ) only)",
+            ));
         }
         let region = parse_country(default_country);
-        let number = phonenumber::parse(region, raw)
+        let mut number = phonenumber::parse(region, raw)
             .map_err(|_| err("invalid_phone", "not a phone number"))?;
-        if !phonenumber::is_valid(&number) {
-            return Err(err("invalid_phone", "not a valid number for its country"));
+        if !phonenumber::is_valid(&number) && !raw.starts_with('+') {
+            // The parser takes leading digits equal to the country code for the code itself
+            // ("7011234567" in Kazakhstan as +7 011…); read it as a national number instead.
+            if let Some(national) = national_reading(raw, default_country) {
+                number = national;
+            }
         }
-        Ok(Phone(number.format().mode(Mode::E164).to_string()))
+        let e164 = number.format().mode(Mode::E164).to_string();
+        let national = number.national().value().to_string();
+        let digits = digits_of(&e164);
+        if national.len() < MIN_NATIONAL_DIGITS || digits.len() > MAX_E164_DIGITS {
+            return Err(err(
+                "invalid_phone",
+                "too short or too long for a phone number",
+            ));
+        }
+        Ok(Phone {
+            e164,
+            raw: raw.to_string(),
+        })
     }
 
     pub fn e164(&self) -> &str {
-        &self.0
+        &self.e164
+    }
+
+    pub fn raw(&self) -> &str {
+        &self.raw
     }
 
     /// The digits alone, which fragment search matches against.
     pub fn digits(&self) -> String {
-        digits_of(&self.0)
+        digits_of(&self.e164)
     }
+
+    /// The digits reversed: the suffix key (`rdigits`) an incoming number is looked up by.
+    pub fn rdigits(&self) -> String {
+        self.digits().chars().rev().collect()
+    }
+}
+
+/// The reversed-digits prefix that finds every stored number ending like `raw`: the national
+/// significant number when `raw` parses, else its digits without trunk zeros. None when too
+/// short to mean one number.
+pub fn suffix_key(raw: &str, default_country: &str) -> Option<String> {
+    let national = phonenumber::parse(parse_country(default_country), raw.trim())
+        .ok()
+        .map(|n| n.national().value().to_string())
+        .unwrap_or_else(|| digits_of(raw).trim_start_matches('0').to_string());
+    (national.len() >= MIN_NATIONAL_DIGITS).then(|| national.chars().rev().collect())
+}
+
+/// `raw` as a national number of `country`, when that reading is a valid number.
+fn national_reading(raw: &str, country: &str) -> Option<phonenumber::PhoneNumber> {
+    let code = phonenumber::metadata::DATABASE
+        .by_id(country.trim().to_uppercase().as_str())?
+        .country_code();
+    let n = phonenumber::parse(None, format!("+{code}{}", digits_of(raw))).ok()?;
+    phonenumber::is_valid(&n).then_some(n)
 }
 
 pub fn parse_country(code: &str) -> Option<country::Id> {
@@ -108,6 +182,43 @@ mod tests {
             Phone::parse("p", "12", "LA").unwrap_err().code,
             "invalid_phone"
         );
+        // One number, three spellings.
+        for s in ["8 (701) 123-45-67", "+7 701 1234567", "7011234567"] {
+            assert_eq!(
+                Phone::parse("p", s, "KZ").unwrap().e164(),
+                "+77011234567",
+                "{s}"
+            );
+        }
+        // A Lao mobile range newer than the metadata is kept; over-long numbers are not.
+        assert_eq!(
+            Phone::parse("p", "020 4812 3456", "LA").unwrap().e164(),
+            "+8562048123456"
+        );
+        assert_eq!(
+            Phone::parse("p", "+856 20 5551 2345 6789 12", "LA")
+                .unwrap_err()
+                .code,
+            "invalid_phone"
+        );
+        assert_eq!(
+            Phone::parse("p", "five five five", "LA").unwrap_err().code,
+            "invalid_phone"
+        );
+        let p = Phone::parse("p", " 020 5551 2345", "LA").unwrap();
+        assert_eq!(
+            (p.raw(), p.rdigits().as_str()),
+            ("020 5551 2345", "5432155502658")
+        );
+        assert_eq!(
+            suffix_key("+856 20 5551 2345", "LA").as_deref(),
+            Some("5432155502")
+        );
+        assert_eq!(
+            suffix_key("02055512345", "LA").as_deref(),
+            Some("5432155502")
+        );
+        assert_eq!(suffix_key("123", "LA"), None);
         assert_eq!(
             Phone::parse("p", "call me", "LA").unwrap_err().code,
             "invalid_phone"

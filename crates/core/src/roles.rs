@@ -48,11 +48,31 @@ impl Role {
             Role::Owner | Role::Admin => true,
             Role::Manager => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsWrite | AuditRead
+                SignedIn
+                    | CentreRead
+                    | ClientsRead
+                    | ClientsWrite
+                    | ClientsMedical
+                    | ClientsTimeline
+                    | ClientsConfigure
+                    | ClientsMerge
+                    | ClientsImport
+                    | ClientsExport
+                    | AuditRead
             ),
-            Role::Reception => matches!(p, SignedIn | CentreRead | ClientsRead | ClientsWrite),
-            Role::Instructor => matches!(p, SignedIn | CentreRead | ClientsRead),
-            Role::Accountant => matches!(p, SignedIn | CentreRead | ClientsRead | AuditRead),
+            Role::Reception => matches!(
+                p,
+                SignedIn | CentreRead | ClientsRead | ClientsWrite | ClientsTimeline
+            ),
+            // Instructors write observations and must see allergies and health notes.
+            Role::Instructor => matches!(
+                p,
+                SignedIn | CentreRead | ClientsRead | ClientsMedical | ClientsTimeline
+            ),
+            Role::Accountant => matches!(
+                p,
+                SignedIn | CentreRead | ClientsRead | ClientsExport | AuditRead
+            ),
         }
     }
 
@@ -73,17 +93,33 @@ pub enum Permission {
     CentreWrite,
     ClientsRead,
     ClientsWrite,
+    /// Read and write medical and physical notes (the API leaves them out otherwise).
+    ClientsMedical,
+    /// Write to a card's timeline (observations, achievements, contacts).
+    ClientsTimeline,
+    /// Categories, custom fields, the card layout, age bands.
+    ClientsConfigure,
+    /// Merge two cards into one.
+    ClientsMerge,
+    ClientsImport,
+    ClientsExport,
     UsersManage,
     AuditRead,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 13] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
         Permission::ClientsRead,
         Permission::ClientsWrite,
+        Permission::ClientsMedical,
+        Permission::ClientsTimeline,
+        Permission::ClientsConfigure,
+        Permission::ClientsMerge,
+        Permission::ClientsImport,
+        Permission::ClientsExport,
         Permission::UsersManage,
         Permission::AuditRead,
     ];
@@ -95,6 +131,12 @@ impl Permission {
             Permission::CentreWrite => "centre_write",
             Permission::ClientsRead => "clients_read",
             Permission::ClientsWrite => "clients_write",
+            Permission::ClientsMedical => "clients_medical",
+            Permission::ClientsTimeline => "clients_timeline",
+            Permission::ClientsConfigure => "clients_configure",
+            Permission::ClientsMerge => "clients_merge",
+            Permission::ClientsImport => "clients_import",
+            Permission::ClientsExport => "clients_export",
             Permission::UsersManage => "users_manage",
             Permission::AuditRead => "audit_read",
         }
@@ -117,6 +159,11 @@ mod tests {
         assert!(!Role::Instructor.allows(Permission::ClientsWrite));
         assert!(!Role::Accountant.allows(Permission::ClientsWrite));
         assert!(Role::Accountant.allows(Permission::AuditRead));
+        assert!(!Role::Reception.allows(Permission::ClientsMedical));
+        assert!(Role::Instructor.allows(Permission::ClientsMedical));
+        for p in Permission::ALL {
+            assert!(Role::Owner.allows(p) && Role::Admin.allows(p));
+        }
         assert_eq!(Role::parse("root"), None);
     }
 }

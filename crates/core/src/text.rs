@@ -54,9 +54,44 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
     Ok(text)
 }
 
-/// The form of a name that search compares with: NFC and lowercase.
+/// The form of a name that search compares with and sorts by: [`fold`]ed.
 pub fn search_key(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    fold(s)
+}
+
+/// Case- and accent-insensitive form for matching: lower case; accents dropped from Latin,
+/// Greek and Cyrillic letters (é = e, ё = е, й = и); compatibility forms unified (Lao ຳ and
+/// ໍາ, full-width digits); zero-width joiners and spaces (common in Lao and Khmer) removed.
+/// Lao and Khmer vowel signs and tone marks are letters of their words and are kept.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut base_is_european = false;
+    for c in s.nfkd() {
+        if matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        ) {
+            continue;
+        }
+        if unicode_normalization::char::is_combining_mark(c) {
+            if !base_is_european {
+                out.push(c);
+            }
+            continue;
+        }
+        base_is_european = (c as u32) < 0x0530;
+        match c {
+            'ß' => out.push_str("ss"),
+            'ı' => out.push('i'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' => out.push('d'),
+            'ø' | 'Ø' => out.push('o'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out.nfc().collect()
 }
 
 #[cfg(test)]
@@ -99,5 +134,22 @@ mod tests {
     #[test]
     fn search_key_folds_case() {
         assert_eq!(search_key("АННА Anna"), "анна anna");
+    }
+
+    #[test]
+    fn fold_ignores_case_and_accents_in_every_script() {
+        assert_eq!(fold("Пётр Семёнович"), fold("петр семенович"));
+        assert_eq!(fold("ЁЖИК"), "ежик");
+        assert_eq!(fold("Zoë Müller-Łukasz"), "zoe muller-lukasz");
+        assert_eq!(fold("Straße"), "strasse");
+        // Kazakh letters have no decomposition: they stay themselves, case folded.
+        assert_eq!(fold("ҚАЗАҚ Әлем"), "қазақ әлем");
+        // Lao: vowel signs and tone marks stay; ຳ and ໍ + າ are one; zero-width spaces go.
+        assert_eq!(fold("ສົມພອນ"), "ສົມພອນ");
+        assert_eq!(fold("ຄຳ"), fold("ຄໍາ"));
+        assert_eq!(fold("ສົມ\u{200B}ພອນ"), fold("ສົມພອນ"));
+        // Khmer keeps its signs.
+        assert_eq!(fold("សុខ"), "សុខ");
+        assert_eq!(fold("ＡＢＣ１２"), "abc12");
     }
 }

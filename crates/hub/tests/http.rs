@@ -63,7 +63,7 @@ async fn api_over_http() {
         let tok = Some(token.as_str());
 
         let (s, created) = hub
-            .post("client_create", tok, &json!({"name": "Kham Vongsa", "phones": [{"kind": "mobile", "number": "020 7777 1234"}]}).to_string())
+            .post("client_create", tok, &json!({"client": {"name": "Kham Vongsa", "phones": [{"kind": "mobile", "number": "020 7777 1234"}]}}).to_string())
             .await;
         assert_eq!(s, StatusCode::OK, "{created}");
         let (s, page) = hub.post("clients_search", tok, r#"{"query":"7771"}"#).await;
@@ -75,7 +75,7 @@ async fn api_over_http() {
         // Errors: each a JSON ApiError with the right status; the hub keeps serving.
         let before = t.state().await;
         let cases: &[(&str, Option<&str>, &str, StatusCode, &str)] = &[
-            ("client_create", tok, r#"{"name":"A","email":"nope"}"#, StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            ("client_create", tok, r#"{"client":{"name":"A","emails":[{"value":"nope"}]}}"#, StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ("client_create", tok, r#"{"name":"#, StatusCode::BAD_REQUEST, "bad_request"),
             ("client_create", tok, "", StatusCode::UNPROCESSABLE_ENTITY, "validation"),
             ("client_get", tok, r#"{"id":"018f0000-0000-7000-8000-000000000000"}"#, StatusCode::NOT_FOUND, "not_found"),
@@ -88,12 +88,12 @@ async fn api_over_http() {
             let (s, v) = hub.post(op, *token, body).await;
             assert_eq!((s, v["code"].as_str()), (*status, Some(*code)), "{op} {body}: {v}");
         }
-        let (_, v) = hub.post("client_create", tok, r#"{"name":"A","email":"nope"}"#).await;
-        assert_eq!(v["errors"][0]["field"], "email");
+        let (_, v) = hub.post("client_create", tok, r#"{"client":{"name":"A","emails":[{"value":"nope"}]}}"#).await;
+        assert_eq!(v["errors"][0]["field"], "client.emails.0.value");
         let res = hub.http.get(format!("{}/api/client_get", hub.base)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
         for ct in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
-            let mut req = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).body(r#"{"name":"Cross Site"}"#);
+            let mut req = hub.http.post(format!("{}/api/client_create", hub.base)).bearer_auth(&token).body(r#"{"client":{"name":"Cross Site"}}"#);
             if let Some(ct) = ct {
                 req = req.header("content-type", ct);
             }

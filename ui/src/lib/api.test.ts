@@ -24,7 +24,7 @@ describe('http transport', () => {
   it('turns an error response into a typed ApiFailure with field errors', async () => {
     const body = { code: 'validation', errors: [{ field: 'email', code: 'invalid_email', message: 'not an e-mail address' }] };
     const api = createApi(httpTransport('', fakeFetch(422, body, [])), () => null);
-    const err = await api.client_create({ name: 'A', birth_date: null, email: 'x', notes: '', status: 'potential', phones: [] }).catch((e) => e);
+    const err = await api.client_create({ client: { name: 'A', emails: [{ label: '', value: 'x' }] }, allow_duplicate: false }).catch((e) => e);
     expect(err).toBeInstanceOf(ApiFailure);
     expect(fieldErrors(err)).toEqual({ email: { code: 'invalid_email', message: 'not an e-mail address' } });
   });

@@ -7,11 +7,7 @@ use crate::support::each_engine;
 fn named(name: &str) -> ClientInput {
     ClientInput {
         name: name.into(),
-        birth_date: None,
-        email: None,
-        notes: String::new(),
-        status: ClientStatus::Potential,
-        phones: vec![],
+        ..Default::default()
     }
 }
 
@@ -61,10 +57,13 @@ async fn bad_client_input_is_refused_whole() {
             ),
             (
                 ClientInput {
-                    email: Some("anna@@example".into()),
+                    emails: vec![LabelledValue {
+                        label: String::new(),
+                        value: "anna@@example".into(),
+                    }],
                     ..named("A")
                 },
-                ("email", "invalid_email"),
+                ("emails.0.value", "invalid_email"),
             ),
             (
                 ClientInput {
@@ -85,10 +84,10 @@ async fn bad_client_input_is_refused_whole() {
             ),
         ];
         for (input, (field, code)) in cases {
-            let e = t.core.client_create(tok, input).await.unwrap_err();
+            let e = t.core.client_create(tok, input.into()).await.unwrap_err();
             assert_eq!(
                 fields(&e),
-                vec![(field.to_string(), code.to_string())],
+                vec![(format!("client.{field}"), code.to_string())],
                 "on {}",
                 t.engine
             );
@@ -106,8 +105,8 @@ async fn bad_client_input_is_refused_whole() {
             },
         ];
         assert_eq!(
-            fields(&t.core.client_create(tok, half).await.unwrap_err()),
-            vec![("phones.1.number".into(), "invalid_phone".into())]
+            fields(&t.core.client_create(tok, half.into()).await.unwrap_err()),
+            vec![("client.phones.1.number".into(), "invalid_phone".into())]
         );
         assert_eq!(
             t.state().await,
@@ -144,7 +143,7 @@ async fn bad_client_input_is_refused_whole() {
             "Robert'); DROP TABLE clients;--",
             "O'Brien \"Bob\"",
         ] {
-            let c = t.core.client_create(tok, named(name)).await.unwrap();
+            let c = t.core.client_create(tok, named(name).into()).await.unwrap();
             assert_eq!(
                 t.core
                     .client_get(tok, ClientGetArgs { id: c.id })
@@ -217,11 +216,11 @@ async fn bad_json_names_the_field() {
             .call_json(
                 "client_create",
                 tok,
-                br#"{"name": "A", "phones": [{"number": 5}]}"#,
+                br#"{"client": {"name": "A", "phones": [{"number": 5}]}}"#,
             )
             .await
             .unwrap_err();
-        assert_eq!(fields(&e)[0].0, "phones.0.number");
+        assert_eq!(fields(&e)[0].0, "client.phones.0.number");
         assert_eq!(t.state().await, before);
     })
     .await;

@@ -5,14 +5,18 @@ use crate::support::each_engine;
 fn input(name: &str, phone: &str) -> ClientInput {
     ClientInput {
         name: name.into(),
-        birth_date: Some("2015-04-30".into()),
-        email: Some("parent@example.la".into()),
+        birth_date: Some("1990-04-30".into()),
+        emails: vec![LabelledValue {
+            label: String::new(),
+            value: "parent@example.la".into(),
+        }],
         notes: "Shy at first".into(),
         status: ClientStatus::Current,
         phones: vec![PhoneInput {
             kind: PhoneKind::Mobile,
             number: phone.into(),
         }],
+        ..Default::default()
     }
 }
 
@@ -24,7 +28,7 @@ async fn create_find_update_with_audit() {
         let tok = Some(tok.as_str());
         let audit_before = t.count("audit_log").await;
 
-        let c = t.core.client_create(tok, input("Noy Keomany", "020 9876 5432")).await.unwrap();
+        let c = t.core.client_create(tok, input("Noy Keomany", "020 9876 5432").into()).await.unwrap();
         assert_eq!(c.phones[0].number, "+8562098765432");
         assert_eq!(c.version, 1);
         assert_eq!(t.core.client_get(tok, ClientGetArgs { id: c.id }).await.unwrap(), c);
@@ -72,9 +76,9 @@ async fn search_pages_through_everyone() {
                 .clients_search(
                     Some(&tok),
                     ClientsSearchArgs {
-                        query: String::new(),
                         offset,
                         limit: Some(64),
+                        ..Default::default()
                     },
                 )
                 .await
@@ -87,7 +91,7 @@ async fn search_pages_through_everyone() {
             }
             offset += 64;
         }
-        assert_eq!(seen.len(), hallpass_core::demo::DEMO_CLIENTS);
+        assert_eq!(seen.len() as i64, t.count("clients").await);
         // Wildcards in the query are literal.
         let pct = t
             .core
@@ -125,7 +129,7 @@ async fn concurrent_updates_of_one_version_let_exactly_one_win() {
         let tok = t.login("reception").await;
         let c = t
             .core
-            .client_create(Some(&tok), input("Race Card", "020 5600 1234"))
+            .client_create(Some(&tok), input("Race Card", "020 5600 1234").into())
             .await
             .unwrap();
         for round in 0..5 {

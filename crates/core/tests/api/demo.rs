@@ -7,7 +7,13 @@ async fn demo_centre_is_seeded_once() {
     each_engine(|t| async move {
         assert!(hallpass_core::demo::seed(&t.core).await.unwrap());
         let before = t.state().await;
-        assert_eq!(before[2], hallpass_core::demo::DEMO_CLIENTS as i64);
+        // The generated clients, and a parent for each child.
+        let families = t.count("client_guardians").await;
+        assert!(families > 30, "children come with guardians: {families}");
+        assert_eq!(
+            before[2],
+            hallpass_core::demo::DEMO_CLIENTS as i64 + families
+        );
         assert!(before[5] >= 5, "rooms");
         assert!(!hallpass_core::demo::seed(&t.core).await.unwrap());
         assert_eq!(t.state().await, before);

@@ -46,12 +46,9 @@ async fn every_operation_as_every_role() {
                     Some(&token),
                     ClientInput {
                         name: "Perm Test".into(),
-                        birth_date: None,
-                        email: None,
-                        notes: String::new(),
-                        status: ClientStatus::Potential,
-                        phones: vec![],
-                    },
+                        ..Default::default()
+                    }
+                    .into(),
                 )
                 .await;
             assert_eq!(

@@ -1,0 +1,54 @@
+//! Clients: people and companies, their contacts, families and company contact persons,
+//! search, duplicates, and lookup by phone.
+//!
+//! - `model`: the card as the API speaks it; `validate`: reading a form;
+//! - `store`: a card's rows; `links`: guardians and contact persons; `index`: what search
+//!   matches; `search` and `sql`: the list; `duplicates`; `by_phone`;
+//! - `cards`: the use cases behind `client_get`, `client_create`, `client_update`,
+//!   `clients_search`.
+
+pub mod by_phone;
+pub(crate) mod cards;
+pub mod duplicates;
+pub mod index;
+pub mod links;
+pub mod model;
+pub mod search;
+pub mod sql;
+pub mod store;
+pub mod validate;
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub use by_phone::{ClientsByPhone, ClientsByPhoneArgs, PhoneMatch};
+pub use model::*;
+pub use search::{ClientFilters, ClientSort, ClientsPage, ClientsSearchArgs, TextQuery};
+
+use crate::db::Tx;
+use crate::error::ApiError;
+
+/// For the demo seed and bulk loads: validate and insert one card inside the caller's
+/// transaction, with no audit entry of its own (the caller writes one for the batch).
+/// Links are not written.
+pub(crate) async fn insert_unaudited(
+    tx: &mut Tx,
+    input: &ClientInput,
+    phone_country: &str,
+    now: DateTime<Utc>,
+    known_words: &mut HashSet<String>,
+) -> Result<Uuid, ApiError> {
+    let form = validate::Form {
+        prefix: "",
+        phone_country,
+        today: now.date_naive(),
+        medical_allowed: true,
+    };
+    let v = form.validate(input)?;
+    let id = crate::new_id();
+    store::insert(tx, id, &v, None, now).await?;
+    index::add_name_words(tx, &v.name, known_words).await?;
+    Ok(id)
+}

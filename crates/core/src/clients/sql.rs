@@ -1,0 +1,289 @@
+//! The list query, built from a [`Resolved`] search. The only dialect difference in client
+//! search lives here: SQLite's FTS5 `MATCH` beside PostgreSQL's trigram-indexed `LIKE`.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::model::*;
+use super::search::{Resolved, FEW_HITS};
+use crate::db::Tx;
+use crate::error::ApiError;
+use crate::on_tx;
+
+/// A bound value of a built query.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Id(Uuid),
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+    Int(i64),
+}
+
+/// A query under construction: `arg` appends a value and gives its placeholder.
+#[derive(Default)]
+pub struct Built {
+    pub args: Vec<Arg>,
+    pub clauses: Vec<String>,
+}
+
+impl Built {
+    pub fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+
+    fn filter(&mut self, clause: String) {
+        self.clauses.push(clause);
+    }
+
+    fn where_sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// Runs `sql` with `args` bound in order, mapping rows to `T`.
+#[macro_export]
+macro_rules! fetch_built {
+    ($tx:expr, $t:ty, $sql:expr, $args:expr) => {
+        $crate::on_tx!($tx, c => {
+            let mut q = sqlx::query_as::<_, $t>($sql);
+            for a in $args {
+                q = match a {
+                    $crate::clients::sql::Arg::Text(s) => q.bind(s.clone()),
+                    $crate::clients::sql::Arg::Id(v) => q.bind(*v),
+                    $crate::clients::sql::Arg::Date(v) => q.bind(*v),
+                    $crate::clients::sql::Arg::Time(v) => q.bind(*v),
+                    $crate::clients::sql::Arg::Int(v) => q.bind(*v),
+                };
+            }
+            q.fetch_all(c).await
+        })
+    };
+}
+
+pub const SUMMARY_COLUMNS: &str = "c.id, c.kind, c.name, c.card_number, c.birth_date, c.status, c.reliability, \
+    c.category_id, c.manager_id, \
+    (SELECT p.number FROM client_phones p WHERE p.client_id = c.id ORDER BY p.position LIMIT 1) AS phone, \
+    (SELECT e.value FROM client_contacts e WHERE e.client_id = c.id AND e.channel = 'email' ORDER BY e.position LIMIT 1) AS email, \
+    c.last_contact_at, c.created_at";
+
+#[derive(sqlx::FromRow)]
+pub struct SummaryRow {
+    id: Uuid,
+    kind: String,
+    name: String,
+    card_number: Option<String>,
+    birth_date: Option<NaiveDate>,
+    status: String,
+    reliability: String,
+    category_id: Option<Uuid>,
+    manager_id: Option<Uuid>,
+    phone: Option<String>,
+    email: Option<String>,
+    last_contact_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<SummaryRow> for ClientSummary {
+    fn from(r: SummaryRow) -> Self {
+        ClientSummary {
+            id: r.id,
+            kind: ClientKind::parse(&r.kind),
+            name: r.name,
+            card_number: r.card_number,
+            birth_date: r.birth_date,
+            status: ClientStatus::parse(&r.status),
+            reliability: Reliability::parse(&r.reliability),
+            category_id: r.category_id,
+            manager_id: r.manager_id,
+            phone: r.phone,
+            email: r.email,
+            last_contact_at: r.last_contact_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+fn like_pattern(token: &str) -> String {
+    let escaped = token
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn fts_phrase(token: &str) -> String {
+    format!("\"{}\"", token.replace('"', "\"\""))
+}
+
+/// Filters shared by every plan.
+fn filters(b: &mut Built, r: &Resolved) {
+    let f = &r.filters;
+    if !f.status.is_empty() {
+        let list: Vec<String> = f
+            .status
+            .iter()
+            .map(|s| b.arg(Arg::Text(s.as_str().into())))
+            .collect();
+        b.filter(format!("c.status IN ({})", list.join(", ")));
+    }
+    if !f.reliability.is_empty() {
+        let list: Vec<String> = f
+            .reliability
+            .iter()
+            .map(|s| b.arg(Arg::Text(s.as_str().into())))
+            .collect();
+        b.filter(format!("c.reliability IN ({})", list.join(", ")));
+    }
+    if let Some(k) = f.kind {
+        let p = b.arg(Arg::Text(k.as_str().into()));
+        b.filter(format!("c.kind = {p}"));
+    }
+    if let Some(id) = f.category_id {
+        let p = b.arg(Arg::Id(id));
+        b.filter(format!("c.category_id = {p}"));
+    }
+    if let Some(id) = f.manager_id {
+        let p = b.arg(Arg::Id(id));
+        b.filter(format!("c.manager_id = {p}"));
+    }
+    if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = b.arg(Arg::Text(tag.into()));
+        b.filter(format!(
+            "c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = {p})"
+        ));
+    }
+    if let Some((after, until)) = r.birth_range {
+        b.filter("c.birth_date IS NOT NULL".into());
+        if let Some(a) = after {
+            let p = b.arg(Arg::Date(a));
+            b.filter(format!("c.birth_date > {p}"));
+        }
+        if let Some(u) = until {
+            let p = b.arg(Arg::Date(u));
+            b.filter(format!("c.birth_date <= {p}"));
+        }
+    }
+    match f.has_guardian {
+        Some(true) => {
+            b.filter("EXISTS (SELECT 1 FROM client_guardians g WHERE g.child_id = c.id)".into())
+        }
+        Some(false) => {
+            b.filter("NOT EXISTS (SELECT 1 FROM client_guardians g WHERE g.child_id = c.id)".into())
+        }
+        None => {}
+    }
+    if f.birthday_this_month {
+        let p = b.arg(Arg::Int(i64::from(r.today.month())));
+        b.filter(format!("c.birth_month = {p}"));
+    }
+    if let Some(before) = r.contacted_before() {
+        let p = b.arg(Arg::Time(before));
+        b.filter(format!(
+            "(c.last_contact_at IS NULL OR c.last_contact_at < {p})"
+        ));
+    }
+}
+
+/// Each token group as `search_doc LIKE` alternatives (PostgreSQL's plan, and SQLite's when
+/// the list is walked in order or a token is too short for trigrams).
+fn like_groups<'a>(b: &mut Built, groups: impl Iterator<Item = &'a Vec<String>>) {
+    for g in groups {
+        let alts: Vec<String> = g
+            .iter()
+            .map(|t| {
+                format!(
+                    "c.search_doc LIKE {} ESCAPE '\\'",
+                    b.arg(Arg::Text(like_pattern(t)))
+                )
+            })
+            .collect();
+        b.filter(format!("({})", alts.join(" OR ")));
+    }
+}
+
+/// The page of summaries `r` asks for.
+pub(crate) async fn list(
+    tx: &mut Tx,
+    r: &Resolved,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<ClientSummary>, ApiError> {
+    let (sql, args) = plan(tx, r, limit, offset).await?;
+    let rows = crate::fetch_built!(tx, SummaryRow, &sql, &args)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The SQL and arguments of a page: on SQLite, few FTS hits are fetched and sorted, many are
+/// found by walking the list in order. Public for the benchmark, which runs it raw.
+pub async fn plan(
+    tx: &mut Tx,
+    r: &Resolved,
+    limit: u32,
+    offset: u32,
+) -> Result<(String, Vec<Arg>), ApiError> {
+    let mut b = Built::default();
+    let mut from = "clients c".to_string();
+    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let trigram = |g: &Vec<String>| g.iter().all(|t| t.chars().count() >= 3);
+    let (fts, rest): (Vec<&Vec<String>>, Vec<&Vec<String>>) =
+        r.text.groups.iter().partition(|g| sqlite && trigram(g));
+    if !fts.is_empty() {
+        let expr = fts
+            .iter()
+            .map(|g| {
+                format!(
+                    "({})",
+                    g.iter()
+                        .map(|t| fts_phrase(t))
+                        .collect::<Vec<_>>()
+                        .join(" OR ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        if fts_hits(tx, &expr).await? < FEW_HITS {
+            let p = b.arg(Arg::Text(expr));
+            from = format!("(SELECT rowid AS seq FROM client_search WHERE client_search MATCH {p}) s CROSS JOIN clients c");
+            b.filter("c.seq = s.seq".into());
+        } else {
+            like_groups(&mut b, fts.into_iter());
+        }
+    }
+    like_groups(&mut b, rest.into_iter());
+    filters(&mut b, r);
+    let l = b.arg(Arg::Int(i64::from(limit)));
+    let o = b.arg(Arg::Int(i64::from(offset)));
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {from}{} ORDER BY {} LIMIT {l} OFFSET {o}",
+        b.where_sql(),
+        r.sort.order_by()
+    );
+    Ok((sql, b.args))
+}
+
+/// How many cards the FTS index matches, counting no further than [`FEW_HITS`].
+async fn fts_hits(tx: &mut Tx, expr: &str) -> Result<i64, ApiError> {
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS})");
+    Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_one(c).await)?)
+}
+
+/// Summaries of the given cards, by name.
+pub(crate) async fn summaries(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<ClientSummary>, ApiError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut b = Built::default();
+    let list: Vec<String> = ids.iter().map(|id| b.arg(Arg::Id(*id))).collect();
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE c.id IN ({}) ORDER BY c.search_name, c.id",
+        list.join(", ")
+    );
+    let rows = crate::fetch_built!(tx, SummaryRow, &sql, &b.args)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
