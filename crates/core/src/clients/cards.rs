@@ -150,7 +150,7 @@ pub(crate) async fn client_create(
             now,
             today,
         },
-        "",
+        "client.",
     )
     .await?;
     let after = snapshot(&mut tx, id).await?;

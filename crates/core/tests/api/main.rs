@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod clients;
 mod demo;
+mod families;
 mod permissions;
 mod storage;
 mod wire;
