@@ -174,7 +174,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
             input
                 .birth_date
                 .as_deref()
-                .and_then(clients::validate::parse_iso_date),
+                .and_then(clients::fields::parse_iso_date),
             today,
         );
         let id = clients::insert_unaudited(&mut tx, &input, "LA", now, &mut words).await?;

@@ -115,6 +115,16 @@ pub(crate) async fn client_get(
     Ok(client)
 }
 
+/// How `session` fills a card form (`client.` fields) at the centre today.
+fn card_form<'a>(local: &'a crate::centre::Local, session: &Session, today: NaiveDate) -> Form<'a> {
+    Form {
+        prefix: "client.",
+        phone_country: &local.phone_country,
+        today,
+        medical_allowed: session.role.allows(Permission::ClientsMedical),
+    }
+}
+
 pub(crate) async fn client_create(
     core: &Core,
     session: &Session,
@@ -124,13 +134,7 @@ pub(crate) async fn client_create(
     let mut tx = core.db.write().await?;
     let local = crate::centre::local(&mut tx).await?;
     let today = local.today(now);
-    let form = Form {
-        prefix: "client.",
-        phone_country: &local.phone_country,
-        today,
-        medical_allowed: session.role.allows(Permission::ClientsMedical),
-    };
-    let v = form.validate(&args.client)?;
+    let v = card_form(&local, session, today).validate(&args.client)?;
     check_refs(&mut tx, &v, "client.").await?;
     if !args.allow_duplicate {
         let similar = duplicates::find(&mut tx, &v).await?;
@@ -181,13 +185,7 @@ pub(crate) async fn client_update(
     let mut tx = core.db.write().await?;
     let local = crate::centre::local(&mut tx).await?;
     let today = local.today(now);
-    let form = Form {
-        prefix: "client.",
-        phone_country: &local.phone_country,
-        today,
-        medical_allowed: session.role.allows(Permission::ClientsMedical),
-    };
-    let v = form.validate(&args.client)?;
+    let v = card_form(&local, session, today).validate(&args.client)?;
     let before = snapshot(&mut tx, args.id).await?;
     check_refs(&mut tx, &v, "client.").await?;
     if !store::update(

@@ -10,6 +10,7 @@
 pub mod by_phone;
 pub(crate) mod cards;
 pub mod duplicates;
+pub mod fields;
 pub mod index;
 pub mod links;
 pub mod model;
