@@ -293,6 +293,7 @@ async fn resolved(shape: &Shape) -> Resolved {
         today: now.date_naive(),
         now,
         birth_range: None,
+        custom: vec![],
     }
 }
 

@@ -61,6 +61,9 @@ pub enum ApiError {
         message: String,
         matches: Vec<Similar>,
     },
+    /// The request is larger than this operation accepts; nothing was read or written.
+    #[error("too large: {message}")]
+    TooLarge { max_bytes: u64, message: String },
     /// The write conflicts with the current state (stale version, duplicate login…).
     #[error("conflict: {message}")]
     Conflict { message: String },
@@ -115,6 +118,7 @@ impl ApiError {
             ApiError::NotFound { .. } => 404,
             ApiError::Conflict { .. } | ApiError::Duplicate { .. } => 409,
             ApiError::RateLimited { .. } => 429,
+            ApiError::TooLarge { .. } => 413,
             ApiError::Internal { .. } => 500,
         }
     }
@@ -164,6 +168,10 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
     }
 
     pub fn finish(self) -> Result<(), ApiError> {

@@ -12,8 +12,10 @@ pub mod clients;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod ops;
 pub mod phone;
+pub mod progress;
 pub mod roles;
 pub mod text;
 pub mod throttle;
@@ -37,6 +39,7 @@ pub struct Core {
     pub db: Db,
     clock: Clock,
     pub(crate) logins: Arc<throttle::LoginThrottle>,
+    pub(crate) jobs: Arc<progress::Jobs>,
 }
 
 impl Core {
@@ -49,6 +52,7 @@ impl Core {
             db,
             clock,
             logins: Arc::default(),
+            jobs: Arc::default(),
         }
     }
 

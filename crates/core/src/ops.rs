@@ -20,13 +20,36 @@ pub mod api {
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
     pub use crate::clients::{
-        CardRef, Client, ClientCreateArgs, ClientDocument, ClientFilters, ClientGetArgs,
-        ClientInput, ClientKind, ClientPhone, ClientSort, ClientStatus, ClientSummary,
-        ClientUpdateArgs, ClientsByPhone, ClientsByPhoneArgs, ClientsPage, ClientsSearchArgs,
-        ContactLink, ContactPersonInput, GuardianInput, GuardianLink, GuardianRelation,
-        LabelledValue, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch,
-        Reliability, UserRef,
+        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, CardRef, Client, ClientCategory,
+        ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs, ClientCreateArgs,
+        ClientDocument, ClientFilters, ClientGetArgs, ClientInput, ClientKind, ClientPhone,
+        ClientSort, ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone,
+        ClientsByPhoneArgs, ClientsMergeArgs, ClientsPage, ClientsSearchArgs, ContactChannel,
+        ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs, CustomFieldInput,
+        CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue, Discount, DiscountRule,
+        GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs, LabelledValue, Messenger,
+        MessengerApp, NewPersonInput, PhoneInput, PhoneMatch, PurchaseStep, Reliability,
+        SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs, TimelineAddArgs,
+        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile, TimelineKind,
+        TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
     };
+    pub use crate::clients::{
+        ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
+        ImportError, ImportPreviewLine,
+    };
+    pub use crate::files::{FileContent, FileGetArgs, FileInfo, FilePurpose, FileUploadArgs};
+    pub use crate::progress::{JobProgress, JobProgressArgs};
+    pub type SavedFilters = Vec<SavedFilter>;
+    pub type ClientCategories = Vec<ClientCategory>;
+    pub type CustomFields = Vec<CustomField>;
+    pub type AgeBands = Vec<AgeBand>;
+    /// The list results above as TypeScript spells them.
+    pub const LIST_ALIASES: &[(&str, &str)] = &[
+        ("ClientCategories", "ClientCategory[]"),
+        ("CustomFields", "CustomField[]"),
+        ("AgeBands", "AgeBand[]"),
+        ("SavedFilters", "SavedFilter[]"),
+    ];
     pub use crate::error::{ApiError, FieldError, Similar};
     pub use crate::phone::PhoneKind;
     pub use crate::roles::{Permission, Role};
@@ -39,11 +62,28 @@ pub mod api {
 mod impls {
     pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
     pub(crate) use crate::centre::{centre_get, centre_update};
+    pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
     pub(crate) use crate::clients::by_phone::clients_by_phone;
     pub(crate) use crate::clients::cards::{
         client_create, client_get, client_update, clients_search,
     };
+    pub(crate) use crate::clients::categories::{
+        client_categories_create, client_categories_list, client_categories_reorder,
+        client_categories_update,
+    };
+    pub(crate) use crate::clients::custom::{
+        custom_fields_create, custom_fields_list, custom_fields_reorder, custom_fields_update,
+    };
+    pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
+    pub(crate) use crate::clients::merge::clients_merge;
+    pub(crate) use crate::clients::saved_filters::{
+        saved_filters_delete, saved_filters_list, saved_filters_save,
+    };
+    pub(crate) use crate::clients::timeline::{
+        client_timeline_add, client_timeline_delete, client_timeline_list, client_timeline_update,
+    };
     pub(crate) use crate::demo::demo_seed;
+    pub(crate) use crate::files::{file_get, file_upload};
 }
 
 #[macro_export]
@@ -66,6 +106,28 @@ macro_rules! for_each_operation {
                 client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card (medical notes only for roles allowed to see them).";
                 client_create(ClientCreateArgs) -> Client [ClientsWrite], "Register a person or company; refused with `duplicate` when similar cards exist unless `allow_duplicate`.";
                 client_update(ClientUpdateArgs) -> Client [ClientsWrite], "Change a client's card (optimistic: pass the version you read).";
+                client_categories_list(NoArgs) -> ClientCategories [ClientsRead], "Client categories with their discount rules, archived ones included.";
+                client_categories_create(ClientCategoryCreateArgs) -> ClientCategory [ClientsConfigure], "Add a client category (pensioner, family, gold card…) with its discount rule.";
+                client_categories_update(ClientCategoryUpdateArgs) -> ClientCategory [ClientsConfigure], "Rename a category, change its discount rule, archive or restore it.";
+                client_categories_reorder(IdOrderArgs) -> ClientCategories [ClientsConfigure], "Put the categories in a new order (every id once).";
+                age_bands_list(NoArgs) -> AgeBands [ClientsRead], "The centre's age bands, youngest first.";
+                age_bands_save(AgeBandsSaveArgs) -> AgeBands [ClientsConfigure], "Replace the centre's age bands (youngest first, no overlaps).";
+                custom_fields_list(NoArgs) -> CustomFields [ClientsRead], "Custom fields of the card, archived ones included, in order.";
+                custom_fields_create(CustomFieldCreateArgs) -> CustomField [ClientsConfigure], "Add a custom field (text, number, date, choice, yes/no) for people, companies or both.";
+                custom_fields_update(CustomFieldUpdateArgs) -> CustomField [ClientsConfigure], "Rename, change or archive a custom field (archiving keeps its values).";
+                custom_fields_reorder(IdOrderArgs) -> CustomFields [ClientsConfigure], "Put the custom fields in a new order (every id once).";
+                client_timeline_list(TimelineListArgs) -> TimelinePage [ClientsRead], "A card's timeline, newest first: observations, achievements, awards, penalties, notes, contacts.";
+                client_timeline_add(TimelineAddArgs) -> TimelineEntry [ClientsTimeline], "Write on a card's timeline, with attached files; a contact moves the card's last contact.";
+                client_timeline_update(TimelineUpdateArgs) -> TimelineEntry [ClientsTimeline], "Correct a timeline entry (its author, or a role that configures clients).";
+                client_timeline_delete(TimelineDeleteArgs) -> Empty [ClientsTimeline], "Remove a timeline entry (its author, or a role that configures clients).";
+                saved_filters_list(NoArgs) -> SavedFilters [ClientsRead], "The caller's saved searches of the client list.";
+                saved_filters_save(SavedFilterSaveArgs) -> SavedFilter [ClientsRead], "Save a search of the client list under a name (new, or over one of the caller's).";
+                saved_filters_delete(SavedFilterDeleteArgs) -> Empty [ClientsRead], "Delete one of the caller's saved searches.";
+                clients_merge(ClientsMergeArgs) -> Client [ClientsMerge], "Merge a duplicate card into the kept one: everything moves, nothing is lost, both are kept in the audit log.";
+                clients_import(ClientsImportArgs) -> ClientsImportResult [ClientsImport], "Import clients from CSV, XLSX, XLS or ODS (base64, up to 50 MB): dry run, or an all-or-nothing commit unless `skip_invalid`.";
+                clients_import_progress(JobProgressArgs) -> JobProgress [ClientsImport], "How far the caller's import with this `job_id` has got.";
+                file_upload(FileUploadArgs) -> FileInfo [ClientsTimeline], "Store a photo or an attachment (base64); the type is read from the bytes; stored once by content.";
+                file_get(FileGetArgs) -> FileContent [ClientsRead], "A stored file or its thumbnail, base64.";
             }
         }
     };
@@ -78,6 +140,31 @@ pub struct Operation {
     /// None for public operations.
     pub permission: Option<Permission>,
     pub summary: &'static str,
+}
+
+/// The largest request body most operations accept.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The largest request body `op` accepts: files travel as base64 (4 bytes per 3).
+pub fn max_body(op: &str) -> usize {
+    let b64 = |n: usize| n / 3 * 4 + 64 * 1024;
+    match op {
+        "file_upload" => b64(crate::files::MAX_ATTACHMENT),
+        "clients_import" => b64(crate::clients::import::MAX_FILE),
+        _ => MAX_BODY,
+    }
+}
+
+/// The error for a body over [`max_body`].
+pub fn too_large(op: &str) -> ApiError {
+    let max = max_body(op);
+    ApiError::TooLarge {
+        max_bytes: max as u64,
+        message: format!(
+            "the request is larger than {} MB, the most `{op}` accepts",
+            max / (1024 * 1024)
+        ),
+    }
 }
 
 /// Reads an operation's arguments from JSON, naming the field that is wrong.
@@ -200,10 +287,12 @@ macro_rules! core_operations {
 
 fn ts_name(rust: &str) -> &str {
     if rust == "Empty" {
-        "null"
-    } else {
-        rust
+        return "null";
     }
+    api::LIST_ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == rust)
+        .map_or(rust, |(_, ts)| ts)
 }
 
 fn openapi_path(
@@ -234,6 +323,10 @@ fn openapi_path(
         ));
         responses["404"] = err("Not found");
         responses["409"] = err("Conflict with the current state");
+        responses["413"] = err(&format!(
+            "The request is larger than {} bytes",
+            max_body(name)
+        ));
         op["security"] = serde_json::json!([{ "bearer": [] }]);
         op["x-permission"] = serde_json::json!(p.as_str());
     } else {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderValue;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -13,8 +13,6 @@ use axum::{Json, Router};
 use hallpass_core::{ApiError, Core};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-
-const MAX_BODY: usize = 2 * 1024 * 1024;
 
 #[derive(Clone)]
 struct Hub {
@@ -27,7 +25,8 @@ pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
         .route("/api/{operation}", post(call).get(method_not_allowed))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // Each operation has its own limit (`ops::max_body`), applied while reading.
+        .layer(DefaultBodyLimit::disable())
         .with_state(Hub { core });
     let app = match ui {
         Some(dir) => {
@@ -89,7 +88,7 @@ async fn call(
     State(hub): State<Hub>,
     Path(operation): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     // JSON only: a cross-site form or a no-CORS fetch cannot send this content type without
     // a preflight, which the hub does not grant, so other sites cannot call the API.
@@ -107,6 +106,17 @@ async fn call(
         ))
         .into_response();
     }
+    let limit = hallpass_core::ops::max_body(&operation);
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return ErrorResponse(hallpass_core::ops::too_large(&operation)).into_response();
+    }
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
+        return ErrorResponse(hallpass_core::ops::too_large(&operation)).into_response();
+    };
     match hub
         .core
         .call_json(&operation, bearer(&headers), &body)

@@ -5,11 +5,12 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::age_bands::{self, AgeBand};
 use super::links::{self, Actor};
 use super::model::*;
 use super::search::{self, ClientsPage, ClientsSearchArgs, Resolved, TextQuery};
 use super::validate::{Form, ValidClient};
-use super::{duplicates, index, store};
+use super::{custom, custom_values, duplicates, index, store};
 use crate::audit::{self, Entry};
 use crate::auth::Session;
 use crate::db::Tx;
@@ -20,20 +21,7 @@ use crate::{on_tx, Core};
 const STALE_CARD: &str =
     "this card was changed by someone else since you opened it; reload it and make your change again";
 
-#[derive(sqlx::FromRow)]
-pub(crate) struct Band {
-    pub id: Uuid,
-    pub name: String,
-    pub min_years: i32,
-    pub max_years: Option<i32>,
-}
-
-pub(crate) async fn bands(tx: &mut Tx) -> Result<Vec<Band>, ApiError> {
-    Ok(on_tx!(tx, c => sqlx::query_as::<_, Band>(
-        "SELECT id, name, min_years, max_years FROM age_bands ORDER BY position").fetch_all(c).await)?)
-}
-
-fn age_category(bands: &[Band], birth: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
+fn age_category(bands: &[AgeBand], birth: Option<NaiveDate>, today: NaiveDate) -> Option<String> {
     let age = links::age_on(birth?, today);
     bands
         .iter()
@@ -52,7 +40,8 @@ pub(crate) async fn read(
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
     links::load(tx, &mut client).await?;
-    client.age_category = age_category(&bands(tx).await?, client.birth_date, today);
+    client.custom = custom_values::load(tx, id).await?;
+    client.age_category = age_category(&age_bands::all(tx).await?, client.birth_date, today);
     if !session.role.allows(Permission::ClientsMedical) {
         client.physical_condition = None;
         client.medical_notes = None;
@@ -66,11 +55,59 @@ async fn snapshot(tx: &mut Tx, id: Uuid) -> Result<Option<String>, ApiError> {
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
     links::load(tx, &mut c).await?;
+    c.custom = custom_values::load(tx, id).await?;
     Ok(audit::snapshot(&c))
 }
 
-/// Checks what a form refers to: category, manager, photo.
-async fn check_refs(tx: &mut Tx, v: &ValidClient, prefix: &str) -> Result<(), ApiError> {
+/// Reads a card form and its custom field values, reporting every error of both at once.
+/// `stored` (an update): the card's current custom values, kept when the form sends none;
+/// values of archived fields always stay.
+pub(crate) async fn read_form(
+    tx: &mut Tx,
+    form: &Form<'_>,
+    input: &ClientInput,
+    stored: Option<Uuid>,
+) -> Result<ValidClient, ApiError> {
+    let defs = custom::all(tx).await?;
+    let kept = match stored {
+        Some(id) => custom_values::stored(tx, id, &defs).await?,
+        None => vec![],
+    };
+    let card = form.validate(input);
+    let kind = input.kind;
+    let values = match &input.custom {
+        Some(list) => custom_values::read(&defs, kind, list, form.prefix),
+        None if stored.is_some() => Ok(kept.clone()),
+        None => custom_values::read(&defs, kind, &[], form.prefix),
+    };
+    let mut v = match (card, values) {
+        (Ok(mut v), Ok(values)) => {
+            v.custom = values;
+            v
+        }
+        (Err(ApiError::Validation { mut errors }), Err(ApiError::Validation { errors: more })) => {
+            errors.extend(more);
+            return Err(ApiError::Validation { errors });
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    let archived = |id: Uuid| defs.iter().any(|d| d.id == id && d.archived);
+    for k in kept {
+        if archived(k.field_id) && !v.custom.iter().any(|c| c.field_id == k.field_id) {
+            v.custom.push(k);
+        }
+    }
+    Ok(v)
+}
+
+/// Checks what a form refers to: category, manager, photo. A reference the card already
+/// has (`current`) stays valid even if it was archived meanwhile.
+async fn check_refs(
+    tx: &mut Tx,
+    v: &ValidClient,
+    prefix: &str,
+    current: Option<&Client>,
+) -> Result<(), ApiError> {
     let mut p = Problems::default();
     let checks = [
         (
@@ -91,6 +128,14 @@ async fn check_refs(tx: &mut Tx, v: &ValidClient, prefix: &str) -> Result<(), Ap
     ];
     for (field, id, sql) in checks {
         let Some(id) = id else { continue };
+        let unchanged = current.is_some_and(|c| match field {
+            "category_id" => c.category_id == Some(id),
+            "manager_id" => c.manager.as_ref().is_some_and(|m| m.id == id),
+            _ => c.photo_id == Some(id),
+        });
+        if unchanged {
+            continue;
+        }
         let n: i64 = on_tx!(&mut *tx, c => sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
         if n == 0 {
             p.add(
@@ -110,7 +155,12 @@ pub(crate) async fn client_get(
 ) -> Result<Client, ApiError> {
     let mut tx = core.db.read().await?;
     let today = crate::centre::local(&mut tx).await?.today(core.now());
-    let client = read(&mut tx, session, args.id, today).await?;
+    // A merged card's id opens the card it was merged into.
+    let id = match super::merge::kept_for(&mut tx, args.id).await? {
+        Some(kept) => kept,
+        None => args.id,
+    };
+    let client = read(&mut tx, session, id, today).await?;
     tx.commit().await?;
     Ok(client)
 }
@@ -134,8 +184,14 @@ pub(crate) async fn client_create(
     let mut tx = core.db.write().await?;
     let local = crate::centre::local(&mut tx).await?;
     let today = local.today(now);
-    let v = card_form(&local, session, today).validate(&args.client)?;
-    check_refs(&mut tx, &v, "client.").await?;
+    let v = read_form(
+        &mut tx,
+        &card_form(&local, session, today),
+        &args.client,
+        None,
+    )
+    .await?;
+    check_refs(&mut tx, &v, "client.", None).await?;
     if !args.allow_duplicate {
         let similar = duplicates::find(&mut tx, &v).await?;
         if !similar.is_empty() {
@@ -145,6 +201,7 @@ pub(crate) async fn client_create(
     let id = crate::new_id();
     store::insert(&mut tx, id, &v, Some(session.user_id), now).await?;
     index::add_name_words(&mut tx, &v.name, &mut HashSet::new()).await?;
+    custom_values::write(&mut tx, id, &v.custom, true).await?;
     links::write(
         &mut tx,
         id,
@@ -185,9 +242,13 @@ pub(crate) async fn client_update(
     let mut tx = core.db.write().await?;
     let local = crate::centre::local(&mut tx).await?;
     let today = local.today(now);
-    let v = card_form(&local, session, today).validate(&args.client)?;
+    let form = card_form(&local, session, today);
+    let v = read_form(&mut tx, &form, &args.client, Some(args.id)).await?;
+    let current = store::load(&mut tx, args.id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("client"))?;
     let before = snapshot(&mut tx, args.id).await?;
-    check_refs(&mut tx, &v, "client.").await?;
+    check_refs(&mut tx, &v, "client.", Some(&current)).await?;
     if !store::update(
         &mut tx,
         args.id,
@@ -202,6 +263,7 @@ pub(crate) async fn client_update(
         return Err(ApiError::conflict(STALE_CARD));
     }
     index::add_name_words(&mut tx, &v.name, &mut HashSet::new()).await?;
+    custom_values::write(&mut tx, args.id, &v.custom, false).await?;
     links::write(
         &mut tx,
         args.id,
@@ -245,14 +307,20 @@ pub(crate) async fn clients_search(
     let birth_range = match args.filters.age_band_id {
         None => None,
         Some(id) => {
-            let bands = bands(&mut tx).await?;
+            let bands = age_bands::all(&mut tx).await?;
             let b = bands.iter().find(|b| b.id == id).ok_or_else(|| {
                 ApiError::field("filters.age_band_id", "not_found", "no such age band")
             })?;
             Some(search::birth_range(today, b.min_years, b.max_years))
         }
     };
+    let custom = if args.filters.custom.is_empty() {
+        vec![]
+    } else {
+        custom_values::resolve_filters(&custom::all(&mut tx).await?, &args.filters.custom)?
+    };
     let mut r = Resolved {
+        custom,
         text: TextQuery::parse(&args.query),
         filters: args.filters,
         sort: args.sort,

@@ -41,7 +41,12 @@ impl<'a> From<&'a ValidClient> for DocParts<'a> {
             phone_digits: v.phones.iter().map(|(_, p)| p.digits()).collect(),
             emails: v.emails.iter().map(|e| e.value.as_str()).collect(),
             handles: v.messengers.iter().map(|m| m.handle.as_str()).collect(),
-            extra: vec![],
+            extra: v
+                .custom
+                .iter()
+                .filter(|c| c.searchable)
+                .map(|c| c.value.as_str())
+                .collect(),
         }
     }
 }
@@ -163,6 +168,28 @@ pub(crate) async fn near_words(tx: &mut Tx, word: &str) -> Result<Vec<String>, A
         .into_iter()
         .filter(|w| w != word && strsim::damerau_levenshtein(w, word) <= max_distance)
         .collect())
+}
+
+/// Rebuilds one card's search document from what is stored.
+pub(crate) async fn rebuild_doc(
+    tx: &mut Tx,
+    id: Uuid,
+    defs: &[super::custom::CustomField],
+) -> Result<(), ApiError> {
+    let Some(card) = super::store::load(tx, id).await? else {
+        return Ok(());
+    };
+    let values = super::custom_values::stored(tx, id, defs).await?;
+    let mut parts = DocParts::from(&card);
+    parts.extra = values
+        .iter()
+        .filter(|v| v.searchable)
+        .map(|v| v.value.as_str())
+        .collect();
+    let doc = document(parts);
+    exec_tx!(tx, c => sqlx::query("UPDATE clients SET search_doc = $1 WHERE id = $2")
+        .bind(doc).bind(id).execute(c).await)?;
+    Ok(())
 }
 
 /// Indexes cards written before the index existed (their `search_doc` is empty). Runs at

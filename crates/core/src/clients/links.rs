@@ -63,30 +63,7 @@ async fn create_person(
     who: &Actor<'_>,
     known: &mut HashSet<String>,
 ) -> Result<Uuid, ApiError> {
-    let v = ValidClient {
-        kind: ClientKind::Person,
-        name: p.name.clone(),
-        card_number: None,
-        birth_date: p.birth_date,
-        status: ClientStatus::Lead,
-        reliability: Reliability::Normal,
-        category_id: None,
-        manager_id: None,
-        tags: vec![],
-        photo_id: None,
-        phones: p.phones.clone(),
-        emails: p.emails.clone(),
-        messengers: vec![],
-        addresses: vec![],
-        tax_id: None,
-        preferences: String::new(),
-        documents: vec![],
-        notes: String::new(),
-        physical_condition: None,
-        medical_notes: None,
-        guardians: vec![],
-        contacts: vec![],
-    };
+    let v = ValidClient::person(p);
     let id = crate::new_id();
     store::insert(tx, id, &v, Some(who.session.user_id), who.now).await?;
     super::index::add_name_words(tx, &v.name, known).await?;

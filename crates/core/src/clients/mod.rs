@@ -7,16 +7,26 @@
 //! - `cards`: the use cases behind `client_get`, `client_create`, `client_update`,
 //!   `clients_search`.
 
+#[macro_use]
+pub mod model;
+pub mod age_bands;
 pub mod by_phone;
 pub(crate) mod cards;
+pub mod categories;
+pub mod custom;
+pub mod custom_values;
+pub mod discount;
 pub mod duplicates;
 pub mod fields;
+pub mod import;
 pub mod index;
 pub mod links;
-pub mod model;
+pub mod merge;
+pub mod saved_filters;
 pub mod search;
 pub mod sql;
 pub mod store;
+pub mod timeline;
 pub mod validate;
 
 use std::collections::HashSet;
@@ -24,9 +34,30 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+pub use age_bands::{AgeBand, AgeBandInput, AgeBandsSaveArgs};
 pub use by_phone::{ClientsByPhone, ClientsByPhoneArgs, PhoneMatch};
+pub use categories::{
+    ClientCategory, ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs,
+    IdOrderArgs,
+};
+pub use custom::{
+    AppliesTo, CustomField, CustomFieldCreateArgs, CustomFieldInput, CustomFieldKind,
+    CustomFieldUpdateArgs,
+};
+pub use custom_values::CustomFilter;
+pub use discount::{Discount, DiscountRule, PurchaseStep};
+pub use import::{
+    ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
+    ImportError, ImportPreviewLine,
+};
+pub use merge::ClientsMergeArgs;
 pub use model::*;
+pub use saved_filters::{SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs};
 pub use search::{ClientFilters, ClientSort, ClientsPage, ClientsSearchArgs, TextQuery};
+pub use timeline::{
+    ContactChannel, TimelineAddArgs, TimelineDeleteArgs, TimelineEntry, TimelineEntryInput,
+    TimelineFile, TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs,
+};
 
 use crate::db::Tx;
 use crate::error::ApiError;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+pub use super::custom_values::CustomValue;
 use crate::phone::PhoneKind;
 
 macro_rules! string_enum {
@@ -156,6 +157,8 @@ pub struct Client {
     pub contacts: Vec<ContactLink>,
     /// The companies this person is a contact of.
     pub companies: Vec<ContactLink>,
+    /// Values of custom fields (archived fields' values included).
+    pub custom: Vec<CustomValue>,
     pub last_contact_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<UserRef>,
@@ -263,6 +266,9 @@ pub struct ClientInput {
     /// A company's contact persons: replaces the card's list.
     #[serde(default)]
     pub contacts: Vec<ContactPersonInput>,
+    /// Custom field values: replaces the values of live fields; null keeps them as stored.
+    #[serde(default)]
+    pub custom: Option<Vec<CustomValue>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+use super::custom_values::{CustomFilter, FieldFilter};
 use super::model::*;
 use super::{index, sql};
 use crate::db::Tx;
@@ -77,6 +78,9 @@ pub struct ClientFilters {
     /// No contact recorded for this many days (or ever).
     #[serde(default)]
     pub not_contacted_days: Option<u32>,
+    /// Custom field conditions, all of which must hold.
+    #[serde(default)]
+    pub custom: Vec<CustomFilter>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]
@@ -150,6 +154,7 @@ pub struct Resolved {
     pub now: DateTime<Utc>,
     /// Birth dates of the age band filter: (after, on or before).
     pub birth_range: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    pub custom: Vec<FieldFilter>,
 }
 
 pub fn check_page(args: &ClientsSearchArgs) -> Result<u32, ApiError> {

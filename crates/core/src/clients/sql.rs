@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::custom_values::FieldFilter;
 use super::model::*;
 use super::search::{Resolved, FEW_HITS};
 use crate::db::Tx;
@@ -181,6 +182,35 @@ fn filters(b: &mut Built, r: &Resolved) {
     if f.birthday_this_month {
         let p = b.arg(Arg::Int(i64::from(r.today.month())));
         b.filter(format!("c.birth_month = {p}"));
+    }
+    for cf in &r.custom {
+        let has = |b: &mut Built, id: Uuid, cond: String| {
+            let p = b.arg(Arg::Id(id));
+            format!(
+                "EXISTS (SELECT 1 FROM client_field_values v WHERE v.client_id = c.id AND v.field_id = {p} AND {cond})"
+            )
+        };
+        let clause = match cf {
+            FieldFilter::Equals(id, key) => {
+                let k = b.arg(Arg::Text(key.clone()));
+                has(b, *id, format!("v.value_key = {k}"))
+            }
+            FieldFilter::Contains(id, text) => {
+                let k = b.arg(Arg::Text(like_pattern(text)));
+                has(b, *id, format!("v.value_key LIKE {k} ESCAPE '\\'"))
+            }
+            FieldFilter::Range(id, min, max) => {
+                let mut cond = vec!["v.value_num IS NOT NULL".to_string()];
+                if let Some(m) = min {
+                    cond.push(format!("v.value_num >= {}", b.arg(Arg::Int(*m))));
+                }
+                if let Some(m) = max {
+                    cond.push(format!("v.value_num <= {}", b.arg(Arg::Int(*m))));
+                }
+                has(b, *id, cond.join(" AND "))
+            }
+        };
+        b.filter(clause);
     }
     if let Some(before) = r.contacted_before() {
         let p = b.arg(Arg::Time(before));

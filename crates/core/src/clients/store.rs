@@ -142,6 +142,7 @@ pub(crate) async fn load(tx: &mut Tx, id: Uuid) -> Result<Option<Client>, ApiErr
         medical_notes: Some(row.medical_notes),
         guardians: vec![],
         wards: vec![],
+        custom: vec![],
         contacts: vec![],
         companies: vec![],
         last_contact_at: row.last_contact_at,

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::custom_values::FieldValue;
 use super::fields::{is_email, labelled, list, optional_short, parse_iso_date, short_label};
 use super::model::*;
 use crate::error::{ApiError, Problems};
@@ -48,6 +49,40 @@ pub struct ValidClient {
     pub medical_notes: Option<String>,
     pub guardians: Vec<ValidLink<GuardianRelation>>,
     pub contacts: Vec<ValidLink<String>>,
+    /// Custom field values, checked against the fields by `custom_values::read` (the form
+    /// alone cannot: fields live in the database).
+    pub custom: Vec<FieldValue>,
+}
+
+impl ValidClient {
+    /// A bare person card (a guardian or contact person created from another card's form).
+    pub fn person(p: &ValidPerson) -> ValidClient {
+        ValidClient {
+            kind: ClientKind::Person,
+            name: p.name.clone(),
+            card_number: None,
+            birth_date: p.birth_date,
+            status: ClientStatus::Lead,
+            reliability: Reliability::Normal,
+            category_id: None,
+            manager_id: None,
+            tags: vec![],
+            photo_id: None,
+            phones: p.phones.clone(),
+            emails: p.emails.clone(),
+            messengers: vec![],
+            addresses: vec![],
+            tax_id: None,
+            preferences: String::new(),
+            documents: vec![],
+            notes: String::new(),
+            physical_condition: None,
+            medical_notes: None,
+            guardians: vec![],
+            contacts: vec![],
+            custom: vec![],
+        }
+    }
 }
 
 /// A person created from another card's form.
@@ -229,6 +264,7 @@ impl Form<'_> {
             medical_notes,
             guardians,
             contacts,
+            custom: vec![],
         })
     }
 

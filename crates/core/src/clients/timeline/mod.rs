@@ -1,0 +1,110 @@
+//! The card's timeline: observations (instructors write them), achievements, awards and
+//! penalties with attached files, notes, and every contact with the client. A contact moves
+//! the card's "last contact" forward. Later domains add their own entries to the same list.
+
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use super::model::UserRef;
+
+mod entries;
+
+pub(crate) use entries::{
+    add_note, client_timeline_add, client_timeline_delete, client_timeline_list,
+    client_timeline_update,
+};
+
+string_enum!(
+    TimelineKind {
+        Observation = "observation", Achievement = "achievement", Award = "award",
+        Penalty = "penalty", Contact = "contact", Note = "note",
+    } default Note
+);
+string_enum!(
+    /// How a contact happened.
+    ContactChannel { Call = "call", Visit = "visit", Message = "message", Email = "email", Meeting = "meeting" } default Call
+);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineFile {
+    pub file_id: Uuid,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineEntry {
+    pub id: Uuid,
+    pub client_id: Uuid,
+    pub kind: TimelineKind,
+    pub channel: Option<ContactChannel>,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    pub title: String,
+    pub body: String,
+    pub files: Vec<TimelineFile>,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<UserRef>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineEntryInput {
+    pub kind: TimelineKind,
+    /// For contacts: how (call when absent).
+    #[serde(default)]
+    pub channel: Option<ContactChannel>,
+    /// When it happened; now when absent. Not in the future.
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// Files uploaded with `file_upload` (purpose `attachment`).
+    #[serde(default)]
+    pub files: Vec<Uuid>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineListArgs {
+    pub client_id: Uuid,
+    /// Only these kinds (empty: all).
+    #[serde(default)]
+    pub kinds: Vec<TimelineKind>,
+    /// Entries before this one (the last of the previous page).
+    #[serde(default)]
+    pub before: Option<Uuid>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelinePage {
+    pub items: Vec<TimelineEntry>,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineAddArgs {
+    pub client_id: Uuid,
+    pub entry: TimelineEntryInput,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineUpdateArgs {
+    pub id: Uuid,
+    pub version: i64,
+    pub entry: TimelineEntryInput,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TimelineDeleteArgs {
+    pub id: Uuid,
+    pub version: i64,
+}
