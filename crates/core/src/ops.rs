@@ -24,15 +24,16 @@ pub mod api {
         ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs, ClientCreateArgs,
         ClientDocument, ClientFilters, ClientGetArgs, ClientInput, ClientKind, ClientPhone,
         ClientSort, ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone,
-        ClientsByPhoneArgs, ClientsMergeArgs, ClientsPage, ClientsSearchArgs, ContactChannel,
-        ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs, CustomFieldInput,
-        CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue, Discount, DiscountRule,
-        GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs, LabelledValue, Messenger,
-        MessengerApp, NewPersonInput, PhoneInput, PhoneMatch, PurchaseStep, Reliability,
-        SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs, TimelineAddArgs,
-        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile, TimelineKind,
-        TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
+        ClientsByPhoneArgs, ClientsCount, ClientsMergeArgs, ClientsPage, ClientsSearchArgs,
+        ContactChannel, ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs,
+        CustomFieldInput, CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue,
+        Discount, DiscountRule, GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs,
+        LabelledValue, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch,
+        PurchaseStep, Reliability, SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs,
+        TimelineAddArgs, TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile,
+        TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
     };
+    pub use crate::clients::{ClientsExportArgs, ExportFile, ExportFormat};
     pub use crate::clients::{
         ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
         ImportError, ImportPreviewLine,
@@ -64,9 +65,7 @@ mod impls {
     pub(crate) use crate::centre::{centre_get, centre_update};
     pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
     pub(crate) use crate::clients::by_phone::clients_by_phone;
-    pub(crate) use crate::clients::cards::{
-        client_create, client_get, client_update, clients_search,
-    };
+    pub(crate) use crate::clients::cards::{client_create, client_get, client_update};
     pub(crate) use crate::clients::categories::{
         client_categories_create, client_categories_list, client_categories_reorder,
         client_categories_update,
@@ -74,7 +73,9 @@ mod impls {
     pub(crate) use crate::clients::custom::{
         custom_fields_create, custom_fields_list, custom_fields_reorder, custom_fields_update,
     };
+    pub(crate) use crate::clients::export::clients_export;
     pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
+    pub(crate) use crate::clients::listing::{clients_count, clients_search};
     pub(crate) use crate::clients::merge::clients_merge;
     pub(crate) use crate::clients::saved_filters::{
         saved_filters_delete, saved_filters_list, saved_filters_save,
@@ -102,6 +103,7 @@ macro_rules! for_each_operation {
                 centre_get(NoArgs) -> Centre [CentreRead], "The centre's settings.";
                 centre_update(CentreUpdateArgs) -> Centre [CentreWrite], "Change the centre's settings.";
                 clients_search(ClientsSearchArgs) -> ClientsPage [ClientsRead], "Page through clients: text (name in any order and with a typo, phone fragment, e-mail, card number), filters, sorting.";
+                clients_count(ClientsSearchArgs) -> ClientsCount [ClientsRead], "How many clients a search of the list matches (paging fields are ignored).";
                 clients_by_phone(ClientsByPhoneArgs) -> ClientsByPhone [ClientsRead], "Every card carrying a phone number, and the children it is guardian of.";
                 client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card (medical notes only for roles allowed to see them).";
                 client_create(ClientCreateArgs) -> Client [ClientsWrite], "Register a person or company; refused with `duplicate` when similar cards exist unless `allow_duplicate`.";
@@ -126,6 +128,7 @@ macro_rules! for_each_operation {
                 clients_merge(ClientsMergeArgs) -> Client [ClientsMerge], "Merge a duplicate card into the kept one: everything moves, nothing is lost, both are kept in the audit log.";
                 clients_import(ClientsImportArgs) -> ClientsImportResult [ClientsImport], "Import clients from CSV, XLSX, XLS or ODS (base64, up to 50 MB): dry run, or an all-or-nothing commit unless `skip_invalid`.";
                 clients_import_progress(JobProgressArgs) -> JobProgress [ClientsImport], "How far the caller's import with this `job_id` has got.";
+                clients_export(ClientsExportArgs) -> ExportFile [ClientsExport], "The filtered client list as XLSX, CSV or printable HTML (base64); formula-like cells are escaped.";
                 file_upload(FileUploadArgs) -> FileInfo [ClientsTimeline], "Store a photo or an attachment (base64); the type is read from the bytes; stored once by content.";
                 file_get(FileGetArgs) -> FileContent [ClientsRead], "A stored file or its thumbnail, base64.";
             }

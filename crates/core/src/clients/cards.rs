@@ -8,7 +8,6 @@ use uuid::Uuid;
 use super::age_bands::{self, AgeBand};
 use super::links::{self, Actor};
 use super::model::*;
-use super::search::{self, ClientsPage, ClientsSearchArgs, Resolved, TextQuery};
 use super::validate::{Form, ValidClient};
 use super::{custom, custom_values, duplicates, index, store};
 use crate::audit::{self, Entry};
@@ -293,42 +292,4 @@ pub(crate) async fn client_update(
     let client = read(&mut tx, session, args.id, today).await?;
     tx.commit().await?;
     Ok(client)
-}
-
-pub(crate) async fn clients_search(
-    core: &Core,
-    _: &Session,
-    args: ClientsSearchArgs,
-) -> Result<ClientsPage, ApiError> {
-    let limit = search::check_page(&args)?;
-    let now = core.now();
-    let mut tx = core.db.read().await?;
-    let today = crate::centre::local(&mut tx).await?.today(now);
-    let birth_range = match args.filters.age_band_id {
-        None => None,
-        Some(id) => {
-            let bands = age_bands::all(&mut tx).await?;
-            let b = bands.iter().find(|b| b.id == id).ok_or_else(|| {
-                ApiError::field("filters.age_band_id", "not_found", "no such age band")
-            })?;
-            Some(search::birth_range(today, b.min_years, b.max_years))
-        }
-    };
-    let custom = if args.filters.custom.is_empty() {
-        vec![]
-    } else {
-        custom_values::resolve_filters(&custom::all(&mut tx).await?, &args.filters.custom)?
-    };
-    let mut r = Resolved {
-        custom,
-        text: TextQuery::parse(&args.query),
-        filters: args.filters,
-        sort: args.sort,
-        today,
-        now,
-        birth_range,
-    };
-    let page = search::page(&mut tx, &mut r, limit, args.offset).await?;
-    tx.commit().await?;
-    Ok(page)
 }

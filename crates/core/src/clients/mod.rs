@@ -17,10 +17,12 @@ pub mod custom;
 pub mod custom_values;
 pub mod discount;
 pub mod duplicates;
+pub mod export;
 pub mod fields;
 pub mod import;
 pub mod index;
 pub mod links;
+pub(crate) mod listing;
 pub mod merge;
 pub mod saved_filters;
 pub mod search;
@@ -46,10 +48,12 @@ pub use custom::{
 };
 pub use custom_values::CustomFilter;
 pub use discount::{Discount, DiscountRule, PurchaseStep};
+pub use export::{ClientsExportArgs, ExportFile, ExportFormat};
 pub use import::{
     ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
     ImportError, ImportPreviewLine,
 };
+pub use listing::ClientsCount;
 pub use merge::ClientsMergeArgs;
 pub use model::*;
 pub use saved_filters::{SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs};

@@ -200,7 +200,7 @@ pub(crate) async fn page(
 }
 
 /// Adds to each word token the known name words one typo away; true if any were found.
-async fn widen(tx: &mut Tx, text: &mut TextQuery) -> Result<bool, ApiError> {
+pub(crate) async fn widen(tx: &mut Tx, text: &mut TextQuery) -> Result<bool, ApiError> {
     let mut any = false;
     for g in &mut text.groups {
         if g[0].chars().any(|c| c.is_ascii_digit()) || g[0].chars().count() < index::MIN_TYPO_WORD {

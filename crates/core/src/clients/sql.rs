@@ -257,6 +257,39 @@ pub async fn plan(
     limit: u32,
     offset: u32,
 ) -> Result<(String, Vec<Arg>), ApiError> {
+    let (from, mut b) = matching(tx, r).await?;
+    let l = b.arg(Arg::Int(i64::from(limit)));
+    let o = b.arg(Arg::Int(i64::from(offset)));
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM {from}{} ORDER BY {} LIMIT {l} OFFSET {o}",
+        b.where_sql(),
+        r.sort.order_by()
+    );
+    Ok((sql, b.args))
+}
+
+/// Every matching card's id, in the list's order (for exports).
+pub(crate) async fn all_ids(tx: &mut Tx, r: &Resolved) -> Result<Vec<Uuid>, ApiError> {
+    let (from, b) = matching(tx, r).await?;
+    let sql = format!(
+        "SELECT c.id FROM {from}{} ORDER BY {}",
+        b.where_sql(),
+        r.sort.order_by()
+    );
+    let rows: Vec<(Uuid,)> = crate::fetch_built!(tx, (Uuid,), &sql, &b.args)?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// How many cards match.
+pub(crate) async fn count(tx: &mut Tx, r: &Resolved) -> Result<i64, ApiError> {
+    let (from, b) = matching(tx, r).await?;
+    let sql = format!("SELECT COUNT(*) FROM {from}{}", b.where_sql());
+    let rows: Vec<(i64,)> = crate::fetch_built!(tx, (i64,), &sql, &b.args)?;
+    Ok(rows.first().map_or(0, |r| r.0))
+}
+
+/// The FROM clause and conditions of the cards `r` matches.
+async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError> {
     let mut b = Built::default();
     let mut from = "clients c".to_string();
     let sqlite = matches!(tx, Tx::Sqlite(_));
@@ -287,14 +320,7 @@ pub async fn plan(
     }
     like_groups(&mut b, rest.into_iter());
     filters(&mut b, r);
-    let l = b.arg(Arg::Int(i64::from(limit)));
-    let o = b.arg(Arg::Int(i64::from(offset)));
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM {from}{} ORDER BY {} LIMIT {l} OFFSET {o}",
-        b.where_sql(),
-        r.sort.order_by()
-    );
-    Ok((sql, b.args))
+    Ok((from, b))
 }
 
 /// How many cards the FTS index matches, counting no further than [`FEW_HITS`].

@@ -12,4 +12,5 @@ mod permissions;
 mod records;
 mod settings;
 mod storage;
+mod transfer;
 mod wire;

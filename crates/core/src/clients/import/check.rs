@@ -6,16 +6,15 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::known::{guardians_of, on_file, Known};
 use super::mapping::{self, Target};
-use super::rows::{self, RowForm};
+use super::rows;
 use super::sheet::Grid;
 use super::*;
 use crate::clients::links::is_minor;
 use crate::clients::validate::{Form, ValidClient};
 use crate::clients::{categories, custom, custom_values};
-use crate::db::Tx;
 use crate::error::FieldError;
-use crate::on_tx;
 use crate::phone::Phone;
 use crate::text::search_key;
 
@@ -25,6 +24,7 @@ const PREVIEW_LINES: usize = 10;
 #[derive(Debug, Clone)]
 pub struct ReadyGuardian {
     pub name: String,
+    pub relation: crate::clients::GuardianRelation,
     pub phone: Phone,
     pub existing: Option<Uuid>,
 }
@@ -40,47 +40,6 @@ pub struct ReadyRow {
 pub struct Checked {
     pub result: ClientsImportResult,
     pub rows: Vec<ReadyRow>,
-}
-
-type Known = (Uuid, String, Option<NaiveDate>);
-
-/// What is on file, to find duplicates without a query per line.
-#[derive(Default)]
-struct OnFile {
-    phones: HashMap<String, Known>,
-    emails: HashMap<String, Known>,
-    names: HashMap<(String, NaiveDate), Known>,
-    card_numbers: HashMap<String, String>,
-}
-
-async fn on_file(tx: &mut Tx) -> Result<OnFile, ApiError> {
-    type Row = (String, Uuid, String, Option<NaiveDate>);
-    let phones: Vec<Row> = on_tx!(&mut *tx, c => sqlx::query_as(
-        "SELECT p.number, c.id, c.name, c.birth_date FROM client_phones p JOIN clients c ON c.id = p.client_id \
-         WHERE c.kind = 'person' ORDER BY c.created_at").fetch_all(c).await)?;
-    let emails: Vec<Row> = on_tx!(&mut *tx, c => sqlx::query_as(
-        "SELECT k.value_key, c.id, c.name, c.birth_date FROM client_contacts k JOIN clients c ON c.id = k.client_id \
-         WHERE k.channel = 'email' ORDER BY c.created_at").fetch_all(c).await)?;
-    let names: Vec<Row> = on_tx!(&mut *tx, c => sqlx::query_as(
-        "SELECT search_name, id, name, birth_date FROM clients WHERE birth_date IS NOT NULL").fetch_all(c).await)?;
-    let cards: Vec<(String, String)> = on_tx!(&mut *tx, c => sqlx::query_as(
-        "SELECT card_number, name FROM clients WHERE card_number IS NOT NULL").fetch_all(c).await)?;
-    let mut f = OnFile {
-        card_numbers: cards.into_iter().collect(),
-        ..Default::default()
-    };
-    for (k, id, name, birth) in phones {
-        f.phones.entry(k).or_insert((id, name, birth));
-    }
-    for (k, id, name, birth) in emails {
-        f.emails.entry(k).or_insert((id, name, birth));
-    }
-    for (k, id, name, birth) in names {
-        if let Some(b) = birth {
-            f.names.entry((k, b)).or_insert((id, name, birth));
-        }
-    }
-    Ok(f)
 }
 
 /// The column targets: the caller's mapping, or guesses from the header.
@@ -196,7 +155,7 @@ pub(crate) async fn check(
     };
     let col = |i: usize| column_name(&headers, i);
     let mut rows_out = Vec::new();
-    let mut seen_phone: HashMap<String, (u32, String)> = HashMap::new();
+    let mut seen_phone: HashMap<(String, String), (u32, String)> = HashMap::new();
     let mut seen_email: HashMap<String, (u32, String)> = HashMap::new();
     let mut seen_cards: HashMap<String, u32> = HashMap::new();
     let mut seen_name: HashMap<(String, NaiveDate), (u32, String)> = HashMap::new();
@@ -323,8 +282,14 @@ pub(crate) async fn check(
             };
             result.duplicates.push(d);
         };
+        // A shared number is a family, not a duplicate: the name must match too.
+        let me = search_key(&card.name);
         for (i, (_, p)) in card.phones.iter().enumerate() {
-            let (f, e) = (known.phones.get(p.e164()), seen_phone.get(p.e164()));
+            let f = known
+                .phones
+                .get(p.e164())
+                .and_then(|v| v.iter().find(|k| search_key(&k.1) == me));
+            let e = seen_phone.get(&(p.e164().to_string(), me.clone()));
             if f.is_some() || e.is_some() {
                 dup(r.column_of(&format!("phones.{i}")), "phone", f, e);
             }
@@ -346,7 +311,7 @@ pub(crate) async fn check(
         let duplicate = result.duplicates.len() > before;
         for (_, p) in &card.phones {
             seen_phone
-                .entry(p.e164().to_string())
+                .entry((p.e164().to_string(), me.clone()))
                 .or_insert((line.line, card.name.clone()));
         }
         for m in &card.emails {
@@ -369,70 +334,4 @@ pub(crate) async fn check(
         result,
         rows: rows_out,
     })
-}
-
-/// Reads a line's guardians; errors go to `errors`.
-fn guardians_of(
-    r: &RowForm,
-    country: &str,
-    known: &OnFile,
-    col: &impl Fn(usize) -> String,
-    line: u32,
-    errors: &mut Vec<ImportError>,
-) -> Vec<ReadyGuardian> {
-    let mut out = Vec::new();
-    for g in &r.guardians {
-        let err = |code: &str, message: String| ImportError {
-            line,
-            column: col(g.column),
-            code: code.into(),
-            message,
-        };
-        if g.phone.is_empty() {
-            errors.push(err(
-                "guardian_phone_required",
-                format!(
-                    "write the guardian's phone after the name: \"{}, phone\"",
-                    g.name
-                ),
-            ));
-            continue;
-        }
-        let phone = match Phone::parse("guardian", &g.phone, country) {
-            Ok(p) => p,
-            Err(e) => {
-                errors.push(err(&e.code, format!("guardian's phone: {}", e.message)));
-                continue;
-            }
-        };
-        let existing = known.phones.get(phone.e164());
-        if g.name.trim().is_empty() && existing.is_none() {
-            errors.push(err(
-                "guardian_name_required",
-                "write the guardian's name before the phone".into(),
-            ));
-            continue;
-        }
-        if let (Some((_, name, Some(born))), Some(child)) = (
-            existing,
-            r.input
-                .birth_date
-                .as_deref()
-                .and_then(|d| d.parse::<NaiveDate>().ok()),
-        ) {
-            if *born >= child {
-                errors.push(err(
-                    "guardian_not_older",
-                    format!("{name} (on file with this phone) is not older than the child"),
-                ));
-                continue;
-            }
-        }
-        out.push(ReadyGuardian {
-            name: existing.map_or_else(|| g.name.trim().to_string(), |k| k.1.clone()),
-            phone,
-            existing: existing.map(|k| k.0),
-        });
-    }
-    out
 }

@@ -10,8 +10,9 @@ use super::check::Checked;
 use super::*;
 use crate::audit::{self, Entry};
 use crate::clients::validate::{ValidClient, ValidPerson};
-use crate::clients::{custom_values, index, links, store, GuardianRelation};
+use crate::clients::{custom_values, index, links, store};
 use crate::phone::PhoneKind;
+use crate::text::search_key;
 
 pub(crate) async fn write(
     core: &Core,
@@ -27,6 +28,11 @@ pub(crate) async fn write(
     let mut made: HashMap<String, Uuid> = HashMap::new();
     let mut created: Vec<Uuid> = Vec::new();
     let mut guardians_created: Vec<Uuid> = Vec::new();
+    // Cards first, so a guardian who has a line of their own is linked, not made twice.
+    // (number, name key) → the card of a line, so a guardian written by name and number
+    // finds their own line.
+    let mut in_file: HashMap<(String, String), Uuid> = HashMap::new();
+    let mut written: Vec<(usize, Uuid)> = Vec::new();
     for (n, row) in checked.rows.iter().enumerate() {
         if n % 500 == 0 {
             core.jobs
@@ -35,11 +41,34 @@ pub(crate) async fn write(
         if row.duplicate && !args.allow_duplicates {
             continue;
         }
-        let mut guardian_ids = Vec::new();
+        let id = crate::new_id();
+        store::insert(&mut tx, id, &row.card, who, now)
+            .await
+            .map_err(|e| at_line(e, row.line))?;
+        index::add_name_words(&mut tx, &row.card.name, &mut words).await?;
+        custom_values::write(&mut tx, id, &row.card.custom, true).await?;
+        for (_, p) in &row.card.phones {
+            in_file
+                .entry((p.e164().to_string(), search_key(&row.card.name)))
+                .or_insert(id);
+        }
+        written.push((n, id));
+        created.push(id);
+    }
+    for (n, id) in written {
+        let row = &checked.rows[n];
+        let mut linked: Vec<Uuid> = Vec::new();
         for g in &row.guardians {
-            let id = match (g.existing, made.get(g.phone.e164())) {
-                (Some(id), _) | (None, Some(&id)) => id,
-                (None, None) => {
+            let known = g
+                .existing
+                .or_else(|| {
+                    let key = (g.phone.e164().to_string(), search_key(&g.name));
+                    in_file.get(&key).copied().filter(|x| *x != id)
+                })
+                .or_else(|| made.get(g.phone.e164()).copied());
+            let gid = match known {
+                Some(gid) => gid,
+                None => {
                     let person = ValidPerson {
                         name: g.name.clone(),
                         birth_date: None,
@@ -47,36 +76,21 @@ pub(crate) async fn write(
                         emails: vec![],
                     };
                     let v = ValidClient::person(&person);
-                    let id = crate::new_id();
-                    store::insert(&mut tx, id, &v, who, now).await?;
+                    let gid = crate::new_id();
+                    store::insert(&mut tx, gid, &v, who, now).await?;
                     index::add_name_words(&mut tx, &v.name, &mut words).await?;
-                    made.insert(g.phone.e164().to_string(), id);
-                    guardians_created.push(id);
-                    id
+                    made.insert(g.phone.e164().to_string(), gid);
+                    guardians_created.push(gid);
+                    gid
                 }
             };
-            if !guardian_ids.contains(&id) {
-                guardian_ids.push(id);
+            if linked.contains(&gid) {
+                continue;
             }
+            let pos = linked.len() as i32;
+            links::add_guardian(&mut tx, id, gid, g.relation, pos == 0, pos).await?;
+            linked.push(gid);
         }
-        let id = crate::new_id();
-        store::insert(&mut tx, id, &row.card, who, now)
-            .await
-            .map_err(|e| at_line(e, row.line))?;
-        index::add_name_words(&mut tx, &row.card.name, &mut words).await?;
-        custom_values::write(&mut tx, id, &row.card.custom, true).await?;
-        for (pos, gid) in guardian_ids.iter().enumerate() {
-            links::add_guardian(
-                &mut tx,
-                id,
-                *gid,
-                GuardianRelation::Guardian,
-                pos == 0,
-                pos as i32,
-            )
-            .await?;
-        }
-        created.push(id);
     }
     let after = serde_json::json!({
         "file_name": args.file_name,

@@ -5,8 +5,10 @@
 //! transaction (`commit`) — or nothing, when bad lines exist and the caller did not ask to
 //! skip them.
 
+pub mod cells;
 pub mod check;
 pub mod commit;
+pub mod known;
 pub mod mapping;
 pub mod rows;
 pub mod sheet;

@@ -215,6 +215,8 @@ fn mode(v: &[usize]) -> Option<&usize> {
 
 fn text(bytes: &[u8]) -> Result<Grid, Unreadable> {
     let (text, encoding) = decode(bytes);
+    // One line ending, so every record's line number is the one an editor shows.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     if !looks_like_text(&text) {
         return Err(Unreadable(
             "the file is not a spreadsheet we can read (XLSX, XLS, ODS or CSV)".into(),
@@ -276,6 +278,9 @@ mod tests {
         assert_eq!(g.lines[1].cells, ["Иванова; Анна", "8 701 123 45 67"]);
         assert_eq!(g.lines[2].cells, ["Say \"hi\"", "1"]);
         assert_eq!(g.lines[2].line, 3);
+        let g = read(b"T;;\r\nA;B\r\n1;2\r\n").unwrap();
+        let l: Vec<u32> = g.lines.iter().map(|l| l.line).collect();
+        assert_eq!(l, [1, 2, 3]);
         let g = read(b"a\tb\tc\n1\t2\t3\n").unwrap();
         assert_eq!(g.delimiter, Some('\t'));
     }
