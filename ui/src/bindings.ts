@@ -24,6 +24,8 @@ export const commands = {
 	centreUpdate: (token: string | null, args: CentreUpdateArgs) => typedError<Centre, ApiError>(__TAURI_INVOKE("centre_update", { token, args })),
 	/** Page through clients: text (name in any order and with a typo, phone fragment, e-mail, card number), filters, sorting. */
 	clientsSearch: (token: string | null, args: ClientsSearchArgs) => typedError<ClientsPage, ApiError>(__TAURI_INVOKE("clients_search", { token, args })),
+	/** How many clients a search of the list matches (paging fields are ignored). */
+	clientsCount: (token: string | null, args: ClientsSearchArgs) => typedError<ClientsCount, ApiError>(__TAURI_INVOKE("clients_count", { token, args })),
 	/** Every card carrying a phone number, and the children it is guardian of. */
 	clientsByPhone: (token: string | null, args: ClientsByPhoneArgs) => typedError<ClientsByPhone, ApiError>(__TAURI_INVOKE("clients_by_phone", { token, args })),
 	/** One client's card (medical notes only for roles allowed to see them). */
@@ -32,6 +34,52 @@ export const commands = {
 	clientCreate: (token: string | null, args: ClientCreateArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_create", { token, args })),
 	/** Change a client's card (optimistic: pass the version you read). */
 	clientUpdate: (token: string | null, args: ClientUpdateArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_update", { token, args })),
+	/** Client categories with their discount rules, archived ones included. */
+	clientCategoriesList: (token: string | null, args: NoArgs) => typedError<ClientCategory[], ApiError>(__TAURI_INVOKE("client_categories_list", { token, args })),
+	/** Add a client category (pensioner, family, gold card…) with its discount rule. */
+	clientCategoriesCreate: (token: string | null, args: ClientCategoryCreateArgs) => typedError<ClientCategory, ApiError>(__TAURI_INVOKE("client_categories_create", { token, args })),
+	/** Rename a category, change its discount rule, archive or restore it. */
+	clientCategoriesUpdate: (token: string | null, args: ClientCategoryUpdateArgs) => typedError<ClientCategory, ApiError>(__TAURI_INVOKE("client_categories_update", { token, args })),
+	/** Put the categories in a new order (every id once). */
+	clientCategoriesReorder: (token: string | null, args: IdOrderArgs) => typedError<ClientCategory[], ApiError>(__TAURI_INVOKE("client_categories_reorder", { token, args })),
+	/** The centre's age bands, youngest first. */
+	ageBandsList: (token: string | null, args: NoArgs) => typedError<AgeBand[], ApiError>(__TAURI_INVOKE("age_bands_list", { token, args })),
+	/** Replace the centre's age bands (youngest first, no overlaps). */
+	ageBandsSave: (token: string | null, args: AgeBandsSaveArgs) => typedError<AgeBand[], ApiError>(__TAURI_INVOKE("age_bands_save", { token, args })),
+	/** Custom fields of the card, archived ones included, in order. */
+	customFieldsList: (token: string | null, args: NoArgs) => typedError<CustomField[], ApiError>(__TAURI_INVOKE("custom_fields_list", { token, args })),
+	/** Add a custom field (text, number, date, choice, yes/no) for people, companies or both. */
+	customFieldsCreate: (token: string | null, args: CustomFieldCreateArgs) => typedError<CustomField, ApiError>(__TAURI_INVOKE("custom_fields_create", { token, args })),
+	/** Rename, change or archive a custom field (archiving keeps its values). */
+	customFieldsUpdate: (token: string | null, args: CustomFieldUpdateArgs) => typedError<CustomField, ApiError>(__TAURI_INVOKE("custom_fields_update", { token, args })),
+	/** Put the custom fields in a new order (every id once). */
+	customFieldsReorder: (token: string | null, args: IdOrderArgs) => typedError<CustomField[], ApiError>(__TAURI_INVOKE("custom_fields_reorder", { token, args })),
+	/** A card's timeline, newest first: observations, achievements, awards, penalties, notes, contacts. */
+	clientTimelineList: (token: string | null, args: TimelineListArgs) => typedError<TimelinePage, ApiError>(__TAURI_INVOKE("client_timeline_list", { token, args })),
+	/** Write on a card's timeline, with attached files; a contact moves the card's last contact. */
+	clientTimelineAdd: (token: string | null, args: TimelineAddArgs) => typedError<TimelineEntry, ApiError>(__TAURI_INVOKE("client_timeline_add", { token, args })),
+	/** Correct a timeline entry (its author, or a role that configures clients). */
+	clientTimelineUpdate: (token: string | null, args: TimelineUpdateArgs) => typedError<TimelineEntry, ApiError>(__TAURI_INVOKE("client_timeline_update", { token, args })),
+	/** Remove a timeline entry (its author, or a role that configures clients). */
+	clientTimelineDelete: (token: string | null, args: TimelineDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("client_timeline_delete", { token, args })),
+	/** The caller's saved searches of the client list. */
+	savedFiltersList: (token: string | null, args: NoArgs) => typedError<SavedFilter[], ApiError>(__TAURI_INVOKE("saved_filters_list", { token, args })),
+	/** Save a search of the client list under a name (new, or over one of the caller's). */
+	savedFiltersSave: (token: string | null, args: SavedFilterSaveArgs) => typedError<SavedFilter, ApiError>(__TAURI_INVOKE("saved_filters_save", { token, args })),
+	/** Delete one of the caller's saved searches. */
+	savedFiltersDelete: (token: string | null, args: SavedFilterDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("saved_filters_delete", { token, args })),
+	/** Merge a duplicate card into the kept one: everything moves, nothing is lost, both are kept in the audit log. */
+	clientsMerge: (token: string | null, args: ClientsMergeArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("clients_merge", { token, args })),
+	/** Import clients from CSV, XLSX, XLS or ODS (base64, up to 50 MB): dry run, or an all-or-nothing commit unless `skip_invalid`. */
+	clientsImport: (token: string | null, args: ClientsImportArgs) => typedError<ClientsImportResult, ApiError>(__TAURI_INVOKE("clients_import", { token, args })),
+	/** How far the caller's import with this `job_id` has got. */
+	clientsImportProgress: (token: string | null, args: JobProgressArgs) => typedError<JobProgress, ApiError>(__TAURI_INVOKE("clients_import_progress", { token, args })),
+	/** The filtered client list as XLSX, CSV or printable HTML (base64); formula-like cells are escaped. */
+	clientsExport: (token: string | null, args: ClientsExportArgs) => typedError<ExportFile, ApiError>(__TAURI_INVOKE("clients_export", { token, args })),
+	/** Store a photo or an attachment (base64); the type is read from the bytes; stored once by content. */
+	fileUpload: (token: string | null, args: FileUploadArgs) => typedError<FileInfo, ApiError>(__TAURI_INVOKE("file_upload", { token, args })),
+	/** A stored file or its thumbnail, base64. */
+	fileGet: (token: string | null, args: FileGetArgs) => typedError<FileContent, ApiError>(__TAURI_INVOKE("file_get", { token, args })),
 	/**
 	 *  The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
 	 *  call to core failed).
@@ -40,6 +88,28 @@ export const commands = {
 };
 
 /* Types */
+export type AgeBand = {
+	id: string,
+	name: string,
+	/**  Age in whole years, included. */
+	min_years: number,
+	/**  Age in whole years, excluded; null for "and older". */
+	max_years: number | null,
+};
+
+export type AgeBandInput = {
+	/**  Keep an existing band's id so saved filters by band keep working. */
+	id?: string | null,
+	name: string,
+	min_years: number,
+	max_years?: number | null,
+};
+
+export type AgeBandsSaveArgs = {
+	/**  The whole list, youngest first. */
+	bands: AgeBandInput[],
+};
+
 export type ApiError = 
 /**  The arguments were understood but some fields are not acceptable. */
 { code: "validation"; errors: FieldError[] } | 
@@ -58,10 +128,15 @@ export type ApiError =
  *  confirmation flag (`allow_duplicate`) to create it anyway.
  */
 { code: "duplicate"; message: string; matches: Similar[] } | 
+/**  The request is larger than this operation accepts; nothing was read or written. */
+{ code: "too_large"; max_bytes: number; message: string } | 
 /**  The write conflicts with the current state (stale version, duplicate login…). */
 { code: "conflict"; message: string } | 
 /**  Something failed on our side; details are in the server log, not here. */
 { code: "internal"; message: string };
+
+/**  Which cards a field is on. */
+export type AppliesTo = "person" | "company" | "both";
 
 /**  Another card, named, as links show it. */
 export type CardRef = {
@@ -141,12 +216,41 @@ export type Client = {
 	contacts: ContactLink[],
 	/**  The companies this person is a contact of. */
 	companies: ContactLink[],
+	/**  Values of custom fields (archived fields' values included). */
+	custom: CustomValue[],
 	last_contact_at: string | null,
 	created_at: string,
 	created_by: UserRef | null,
 	updated_at: string,
 	updated_by: UserRef | null,
 	version: number,
+};
+
+export type ClientCategory = {
+	id: string,
+	name: string,
+	rule: DiscountRule,
+	position: number,
+	archived: boolean,
+	updated_at: string,
+	version: number,
+};
+
+export type ClientCategoryCreateArgs = {
+	category: ClientCategoryInput,
+};
+
+export type ClientCategoryInput = {
+	name: string,
+	rule?: DiscountRule,
+	/**  Archived categories stay on the cards that have them but are not offered any more. */
+	archived?: boolean,
+};
+
+export type ClientCategoryUpdateArgs = {
+	id: string,
+	version: number,
+	category: ClientCategoryInput,
 };
 
 export type ClientCreateArgs = {
@@ -177,6 +281,8 @@ export type ClientFilters = {
 	birthday_this_month?: boolean,
 	/**  No contact recorded for this many days (or ever). */
 	not_contacted_days?: number | null,
+	/**  Custom field conditions, all of which must hold. */
+	custom?: CustomFilter[],
 };
 
 export type ClientGetArgs = {
@@ -215,6 +321,8 @@ export type ClientInput = {
 	guardians?: GuardianInput[],
 	/**  A company's contact persons: replaces the card's list. */
 	contacts?: ContactPersonInput[],
+	/**  Custom field values: replaces the values of live fields; null keeps them as stored. */
+	custom?: CustomValue[] | null,
 };
 
 /**  A person, or a company (legal entity) with contact persons. */
@@ -276,6 +384,73 @@ export type ClientsByPhoneArgs = {
 	phone: string,
 };
 
+export type ClientsCount = {
+	total: number,
+	/**  Counted after forgiving a typo (nothing matched exactly). */
+	fuzzy: boolean,
+};
+
+export type ClientsExportArgs = {
+	format: ExportFormat,
+	query?: string,
+	filters?: ClientFilters,
+	sort?: ClientSort,
+	/**
+	 *  Column headers in the reader's language, by column key (`name`, `phone`, …);
+	 *  English where absent.
+	 */
+	labels?: { [key in string]: string },
+	/**  A title for the printable list (HTML), e.g. the saved filter's name. */
+	title?: string | null,
+};
+
+export type ClientsImportArgs = {
+	file_name: string,
+	/**  The file, base64. */
+	content: string,
+	/**  Check only; write nothing. */
+	dry_run?: boolean,
+	/**
+	 *  Write the good lines even though some are bad (otherwise a file with bad lines is
+	 *  refused whole).
+	 */
+	skip_invalid?: boolean,
+	/**  Also create lines that look like cards already on file (skipped otherwise). */
+	allow_duplicates?: boolean,
+	/**  The columns; guessed from the header when absent. */
+	mapping?: ColumnTarget[] | null,
+	/**  An id of the caller's to follow progress with `clients_import_progress`. */
+	job_id?: string | null,
+};
+
+export type ClientsImportResult = {
+	/**  `csv`, `xlsx`, `xls`, `ods`. */
+	format: string,
+	encoding: string | null,
+	delimiter: string | null,
+	header_line: number | null,
+	columns: ImportColumn[],
+	/**  The first data lines as read, for the mapping screen. */
+	preview: ImportPreviewLine[],
+	total_rows: number,
+	valid_rows: number,
+	created: number,
+	/**  Guardians created from guardian columns (not counted in `created`). */
+	guardians_created: number,
+	duplicates: ImportDuplicate[],
+	errors: ImportError[],
+	dry_run: boolean,
+	/**  Whether anything was written. */
+	committed: boolean,
+};
+
+export type ClientsMergeArgs = {
+	/**  The card that stays. */
+	keep_id: string,
+	/**  The card merged into it and then removed. */
+	merge_id: string,
+};
+
 export type ClientsPage = {
 	items: ClientSummary[],
 	offset: number,
@@ -294,6 +469,21 @@ export type ClientsSearchArgs = {
 	limit?: number | null,
 };
 
+export type ColumnTarget = {
+	/**  0-based column index. */
+	column: number,
+	/**
+	 *  `name`, `last_name`, `first_name`, `middle_name`, `kind`, `phone`, `email`,
+	 *  `birth_date`, `guardian` ("name, phone"), `guardian_name`, `guardian_phone`,
+	 *  `card_number`, `status`, `tags`, `category`, `address`, `tax_id`, `notes`,
+	 *  `custom:<field id>` or `ignore`.
+	 */
+	target: string,
+};
+
+/**  How a contact happened. */
+export type ContactChannel = "call" | "visit" | "message" | "email" | "meeting";
+
 export type ContactLink = {
 	/**  The contact person (on a company's card) or the company (in `companies`). */
 	card: CardRef,
@@ -308,6 +498,91 @@ export type ContactPersonInput = {
 	role: string,
 };
 
+export type CustomField = {
+	id: string,
+	applies_to: AppliesTo,
+	label: string,
+	kind: CustomFieldKind,
+	/**  The options of a `choice` field. */
+	choices: string[],
+	/**  Digits after the decimal point of a `number` field (0–4). */
+	decimals: number,
+	required: boolean,
+	/**  Found by the list's text search. */
+	searchable: boolean,
+	position: number,
+	archived: boolean,
+	updated_at: string,
+	version: number,
+};
+
+export type CustomFieldCreateArgs = {
+	field: CustomFieldInput,
+};
+
+export type CustomFieldInput = {
+	applies_to?: AppliesTo,
+	label: string,
+	kind: CustomFieldKind,
+	choices?: string[],
+	decimals?: number,
+	required?: boolean,
+	searchable?: boolean,
+	archived?: boolean,
+};
+
+export type CustomFieldKind = "text" | "number" | "date" | "choice" | "yes_no";
+
+export type CustomFieldUpdateArgs = {
+	id: string,
+	version: number,
+	field: CustomFieldInput,
+};
+
+/**
+ *  A list filter on a custom field: `value` for text (contains), choice and yes/no (equals);
+ *  `min` and `max` (included) for numbers and dates.
+ */
+export type CustomFilter = {
+	field_id: string,
+	value?: string | null,
+	min?: string | null,
+	max?: string | null,
+};
+
+/**
+ *  One custom field's value on a card, as text: numbers as written back ("12.50"), dates
+ *  `YYYY-MM-DD`, choices as the option, yes/no as `yes` or `no`.
+ */
+export type CustomValue = {
+	field_id: string,
+	value: string,
+};
+
+/**  How a category's discount is worked out. */
+export type DiscountRule = 
+/**  No discount (a category for grouping only). */
+{ type: "none" } | 
+/**  Always the same percentage. */
+{ type: "percent"; points: number } | 
+/**
+ *  Grows with how many purchases the client has made before this one: the highest step
+ *  whose `min_purchases` is reached applies.
+ */
+{ type: "by_purchases"; steps: PurchaseStep[] } | 
+/**  A percentage between two dates, both included (a promotion, a season card). */
+{ type: "period"; points: number; from: string; until: string };
+
+export type ExportFile = {
+	file_name: string,
+	mime: string,
+	/**  The file, base64. */
+	content: string,
+	rows: number,
+};
+
+export type ExportFormat = "xlsx" | "csv" | "html";
+
 /**
  *  One problem with one input field. `field` is a dotted path into the arguments
  *  (`name`, `phones.0.number`); `code` is stable and translated by the UI; `message` is English.
@@ -316,6 +591,43 @@ export type FieldError = {
 	field: string,
 	code: string,
 	message: string,
+};
+
+export type FileContent = {
+	id: string,
+	name: string,
+	mime: string,
+	/**  base64 */
+	content: string,
+};
+
+export type FileGetArgs = {
+	id: string,
+	/**  The thumbnail instead of the file (images only; the file itself otherwise). */
+	thumbnail?: boolean,
+};
+
+export type FileInfo = {
+	id: string,
+	name: string,
+	mime: string,
+	size: number,
+	width: number | null,
+	height: number | null,
+	created_at: string,
+};
+
+export type FilePurpose = 
+/**  A card's photo: an image. */
+"photo" | 
+/**  Attached to a timeline entry: an image, PDF, office document or plain text. */
+"attachment";
+
+export type FileUploadArgs = {
+	file_name: string,
+	/**  The file, base64. */
+	content: string,
+	purpose: FilePurpose,
 };
 
 /**
@@ -338,6 +650,55 @@ export type GuardianLink = {
 };
 
 export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
+
+/**  A new order of categories: every id once, in the wanted order. */
+export type IdOrderArgs = {
+	ids: string[],
+};
+
+export type ImportColumn = {
+	index: number,
+	header: string,
+	/**  What it fills (see [`ColumnTarget::target`]); None when not imported. */
+	target: string | null,
+};
+
+export type ImportDuplicate = {
+	line: number,
+	column: string,
+	/**  `phone`, `email`, `name_birth_date`. */
+	reason: string,
+	/**  The card on file, or None when it is an earlier line of the same file. */
+	id: string | null,
+	/**  The name on file, or of the earlier line. */
+	name: string,
+	earlier_line: number | null,
+};
+
+export type ImportError = {
+	/**  The line of the file (as a text editor or the spreadsheet numbers it). */
+	line: number,
+	/**  The column's header (or its letter when the file has no header); empty for the line. */
+	column: string,
+	code: string,
+	message: string,
+};
+
+export type ImportPreviewLine = {
+	line: number,
+	cells: string[],
+};
+
+export type JobProgress = {
+	/**  `reading`, `checking`, `writing`, `done`, `failed`. */
+	phase: string,
+	done: number,
+	total: number,
+};
+
+export type JobProgressArgs = {
+	job_id: string,
+};
 
 export type LabelledValue = {
 	/**  `work`, `personal`, `home`… (free text, may be empty). */
@@ -401,10 +762,34 @@ export type PhoneMatch = {
 	relation: GuardianRelation | null,
 };
 
+export type PurchaseStep = {
+	min_purchases: number,
+	points: number,
+};
+
 /**  How far the centre trusts this client or counterparty (payments, returns). */
 export type Reliability = "reliable" | "normal" | "doubtful" | "unreliable";
 
 export type Role = "owner" | "admin" | "manager" | "reception" | "instructor" | "accountant";
+
+export type SavedFilter = {
+	id: string,
+	name: string,
+	/**  The search it opens (offset and limit are not kept). */
+	search: ClientsSearchArgs,
+	updated_at: string,
+};
+
+export type SavedFilterDeleteArgs = {
+	id: string,
+};
+
+export type SavedFilterSaveArgs = {
+	/**  An existing filter of the caller's to overwrite; a new one when absent. */
+	id?: string | null,
+	name: string,
+	search: ClientsSearchArgs,
+};
 
 export type SetupStatus = {
 	/**  True while the database has no users: the first start must create the owner. */
@@ -425,6 +810,73 @@ export type Similar = {
 	name: string,
 	/**  The responsible manager, who may already be working with this client. */
 	owner: string | null,
+};
+
+export type TimelineAddArgs = {
+	client_id: string,
+	entry: TimelineEntryInput,
+};
+
+export type TimelineDeleteArgs = {
+	id: string,
+	version: number,
+};
+
+export type TimelineEntry = {
+	id: string,
+	client_id: string,
+	kind: TimelineKind,
+	channel: ContactChannel | null,
+	/**  When it happened. */
+	at: string,
+	title: string,
+	body: string,
+	files: TimelineFile[],
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	version: number,
+};
+
+export type TimelineEntryInput = {
+	kind: TimelineKind,
+	/**  For contacts: how (call when absent). */
+	channel?: ContactChannel | null,
+	/**  When it happened; now when absent. Not in the future. */
+	at?: string | null,
+	title?: string,
+	body?: string,
+	/**  Files uploaded with `file_upload` (purpose `attachment`). */
+	files?: string[],
+};
+
+export type TimelineFile = {
+	file_id: string,
+	name: string,
+	mime: string,
+	size: number,
+};
+
+export type TimelineKind = "observation" | "achievement" | "award" | "penalty" | "contact" | "note";
+
+export type TimelineListArgs = {
+	client_id: string,
+	/**  Only these kinds (empty: all). */
+	kinds?: TimelineKind[],
+	/**  Entries before this one (the last of the previous page). */
+	before?: string | null,
+	limit?: number | null,
+};
+
+export type TimelinePage = {
+	items: TimelineEntry[],
+	has_more: boolean,
+};
+
+export type TimelineUpdateArgs = {
+	id: string,
+	version: number,
+	entry: TimelineEntryInput,
 };
 
 export type UserInfo = {
@@ -462,8 +914,32 @@ export type Operations = {
 	centre_get: { args: NoArgs; result: Centre; public: false };
 	centre_update: { args: CentreUpdateArgs; result: Centre; public: false };
 	clients_search: { args: ClientsSearchArgs; result: ClientsPage; public: false };
+	clients_count: { args: ClientsSearchArgs; result: ClientsCount; public: false };
 	clients_by_phone: { args: ClientsByPhoneArgs; result: ClientsByPhone; public: false };
 	client_get: { args: ClientGetArgs; result: Client; public: false };
 	client_create: { args: ClientCreateArgs; result: Client; public: false };
 	client_update: { args: ClientUpdateArgs; result: Client; public: false };
+	client_categories_list: { args: NoArgs; result: ClientCategory[]; public: false };
+	client_categories_create: { args: ClientCategoryCreateArgs; result: ClientCategory; public: false };
+	client_categories_update: { args: ClientCategoryUpdateArgs; result: ClientCategory; public: false };
+	client_categories_reorder: { args: IdOrderArgs; result: ClientCategory[]; public: false };
+	age_bands_list: { args: NoArgs; result: AgeBand[]; public: false };
+	age_bands_save: { args: AgeBandsSaveArgs; result: AgeBand[]; public: false };
+	custom_fields_list: { args: NoArgs; result: CustomField[]; public: false };
+	custom_fields_create: { args: CustomFieldCreateArgs; result: CustomField; public: false };
+	custom_fields_update: { args: CustomFieldUpdateArgs; result: CustomField; public: false };
+	custom_fields_reorder: { args: IdOrderArgs; result: CustomField[]; public: false };
+	client_timeline_list: { args: TimelineListArgs; result: TimelinePage; public: false };
+	client_timeline_add: { args: TimelineAddArgs; result: TimelineEntry; public: false };
+	client_timeline_update: { args: TimelineUpdateArgs; result: TimelineEntry; public: false };
+	client_timeline_delete: { args: TimelineDeleteArgs; result: null; public: false };
+	saved_filters_list: { args: NoArgs; result: SavedFilter[]; public: false };
+	saved_filters_save: { args: SavedFilterSaveArgs; result: SavedFilter; public: false };
+	saved_filters_delete: { args: SavedFilterDeleteArgs; result: null; public: false };
+	clients_merge: { args: ClientsMergeArgs; result: Client; public: false };
+	clients_import: { args: ClientsImportArgs; result: ClientsImportResult; public: false };
+	clients_import_progress: { args: JobProgressArgs; result: JobProgress; public: false };
+	clients_export: { args: ClientsExportArgs; result: ExportFile; public: false };
+	file_upload: { args: FileUploadArgs; result: FileInfo; public: false };
+	file_get: { args: FileGetArgs; result: FileContent; public: false };
 };

@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 mod support;
 
+use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{each_engine, TestCore};
@@ -158,4 +159,47 @@ async fn openapi_and_ui() {
             .unwrap()
             .contains("<title>Hallpass</title>"));
     }
+}
+
+/// Files travel as base64 in JSON: a photo up and back down, an import bigger than the
+/// ordinary 2 MB limit accepted, and one over its own limit refused with 413 before it is read.
+#[tokio::test]
+async fn files_and_imports_over_http() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let hub = serve(&t, None).await;
+        let (_, v) = hub.post("login", None, r#"{"login":"manager","password":"hallpass-demo"}"#).await;
+        let token = v["token"].as_str().unwrap().to_string();
+        let tok = Some(token.as_str());
+
+        let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+        let (s, file) = hub.post("file_upload", tok, &json!({"file_name": "me.png", "content": png, "purpose": "photo"}).to_string()).await;
+        assert_eq!(s, StatusCode::OK, "{file}");
+        let (s, got) = hub.post("file_get", tok, &json!({"id": file["id"]}).to_string()).await;
+        assert_eq!((s, got["mime"].as_str(), got["content"].as_str()), (StatusCode::OK, Some("image/png"), Some(png)));
+        let (s, v) = hub.post("file_upload", tok, &json!({"file_name": "fake.png", "content": "aGVsbG8=", "purpose": "photo"}).to_string()).await;
+        assert_eq!((s, v["errors"][0]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_image")));
+
+        // A 3 MB list (dry run): more than ordinary operations accept, well within an import's limit.
+        let mut csv = String::from("Name;Phone\n");
+        let mut i = 0;
+        while csv.len() < 3 * 1024 * 1024 {
+            csv.push_str(&format!("Client Number{i};020 {:04} {:04}\n", 5000 + i % 4000, i % 10_000));
+            i += 1;
+        }
+        let content = base64::engine::general_purpose::STANDARD.encode(csv.as_bytes());
+        let body = json!({"file_name": "big.csv", "content": content, "dry_run": true}).to_string();
+        let (s, r) = hub.post("clients_import", tok, &body).await;
+        assert_eq!(s, StatusCode::OK, "{}", r["code"]);
+        assert_eq!(r["total_rows"].as_u64(), Some(i as u64));
+        let (s, v) = hub.post("client_create", tok, &body).await;
+        assert_eq!((s, v["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
+        let limit = hallpass_core::ops::max_body("clients_import");
+        let res = hub.http.post(format!("{}/api/clients_import", hub.base)).bearer_auth(&token)
+            .header("content-type", "application/json").body(vec![b' '; limit + 1]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let v: Value = res.json().await.unwrap();
+        assert!(v["message"].as_str().unwrap().contains("MB"), "{v}");
+    })
+    .await;
 }

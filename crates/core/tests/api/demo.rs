@@ -12,7 +12,8 @@ async fn demo_centre_is_seeded_once() {
         assert!(families > 30, "children come with guardians: {families}");
         assert_eq!(
             before[2],
-            hallpass_core::demo::DEMO_CLIENTS as i64 + families
+            hallpass_core::demo::DEMO_CLIENTS as i64 + families + 3,
+            "the generated clients, their parents and three companies"
         );
         assert!(before[5] >= 5, "rooms");
         assert!(!hallpass_core::demo::seed(&t.core).await.unwrap());

@@ -462,7 +462,7 @@ async fn saved_filters_belong_to_their_user() {
                 rec,
                 SavedFilterSaveArgs {
                     id: None,
-                    name: "Birthdays".into(),
+                    name: "My birthdays".into(),
                     search,
                 },
             )
@@ -478,7 +478,7 @@ async fn saved_filters_belong_to_their_user() {
                 rec,
                 SavedFilterSaveArgs {
                     id: None,
-                    name: " birthdays ".into(),
+                    name: " my BIRTHDAYS ".into(),
                     search: Default::default(),
                 },
             )
@@ -491,7 +491,7 @@ async fn saved_filters_belong_to_their_user() {
                 rec,
                 SavedFilterSaveArgs {
                     id: Some(f.id),
-                    name: "Birthdays this month".into(),
+                    name: "My birthdays this month".into(),
                     search: f.search.clone(),
                 },
             )
@@ -525,20 +525,28 @@ async fn saved_filters_belong_to_their_user() {
             Err(ApiError::NotFound { .. })
         ));
         let mine = t.core.saved_filters_list(rec, NoArgs {}).await.unwrap();
+        let names: Vec<_> = mine.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(
-            mine.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
-            ["Birthdays this month"]
+            names,
+            [
+                "Birthdays this month",
+                "Not contacted for 30 days",
+                "My birthdays this month"
+            ],
+            "the demo's two, then the new one"
         );
         t.core
             .saved_filters_delete(rec, SavedFilterDeleteArgs { id: f.id })
             .await
             .unwrap();
-        assert!(t
-            .core
-            .saved_filters_list(rec, NoArgs {})
-            .await
-            .unwrap()
-            .is_empty());
+        assert_eq!(
+            t.core
+                .saved_filters_list(rec, NoArgs {})
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
     })
     .await;
 }

@@ -45,7 +45,7 @@ async fn categories_carry_a_discount_rule_and_archive_without_losing_cards() {
             .client_categories_create(
                 mgr,
                 ClientCategoryCreateArgs {
-                    category: input("Gold card", DiscountRule::Percent { points: 1_500 }),
+                    category: input("Platinum card", DiscountRule::Percent { points: 1_500 }),
                 },
             )
             .await
@@ -69,7 +69,7 @@ async fn categories_carry_a_discount_rule_and_archive_without_losing_cards() {
             .client_categories_create(
                 mgr,
                 ClientCategoryCreateArgs {
-                    category: input("GOLD CARD", DiscountRule::None),
+                    category: input("PLATINUM CARD", DiscountRule::None),
                 },
             )
             .await
@@ -109,7 +109,7 @@ async fn categories_carry_a_discount_rule_and_archive_without_losing_cards() {
                     version: gold.version,
                     category: ClientCategoryInput {
                         archived: true,
-                        ..input("Gold card", gold.rule.clone())
+                        ..input("Platinum card", gold.rule.clone())
                     },
                 },
             )
@@ -159,7 +159,7 @@ async fn categories_carry_a_discount_rule_and_archive_without_losing_cards() {
                 mgr,
                 ClientCategoryCreateArgs {
                     category: input(
-                        "Family",
+                        "Big family",
                         DiscountRule::ByPurchases {
                             steps: vec![PurchaseStep {
                                 min_purchases: 5,
@@ -307,10 +307,10 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
             t.core
                 .custom_fields_create(mgr, CustomFieldCreateArgs { field: f })
         };
-        let school = create(make("School", CustomFieldKind::Text, &[], 0))
+        let school = create(make("Kindergarten", CustomFieldKind::Text, &[], 0))
             .await
             .unwrap();
-        let shoe = create(make("Shoe size", CustomFieldKind::Number, &[], 1))
+        let shoe = create(make("Glove size", CustomFieldKind::Number, &[], 1))
             .await
             .unwrap();
         let since = create(make("Member since", CustomFieldKind::Date, &[], 0))
@@ -324,7 +324,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
         ))
         .await
         .unwrap();
-        let photo_ok = create(make("Photo consent", CustomFieldKind::YesNo, &[], 0))
+        let photo_ok = create(make("Video consent", CustomFieldKind::YesNo, &[], 0))
             .await
             .unwrap();
         let e = t
@@ -332,7 +332,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
             .custom_fields_create(
                 mgr,
                 CustomFieldCreateArgs {
-                    field: make("school", CustomFieldKind::Text, &[], 0),
+                    field: make("kindergarten", CustomFieldKind::Text, &[], 0),
                 },
             )
             .await
@@ -399,7 +399,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
                 person(
                     "Dara Custom",
                     vec![
-                        value(&school, "Vientiane International School"),
+                        value(&school, "Riverside Academy of Music"),
                         value(&shoe, "34,5"),
                         value(&since, "2024-09-01"),
                         value(&level, "advanced"),
@@ -414,7 +414,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
         assert_eq!(
             shown,
             [
-                "Vientiane International School",
+                "Riverside Academy of Music",
                 "34.5",
                 "2024-09-01",
                 "Advanced",
@@ -437,7 +437,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
             )
         };
         let ids = |p: ClientsPage| p.items.into_iter().map(|s| s.id).collect::<Vec<_>>();
-        assert_eq!(ids(search("international", vec![]).await.unwrap()), [c.id]);
+        assert_eq!(ids(search("riverside", vec![]).await.unwrap()), [c.id]);
         let f = |field: &CustomField, v: Option<&str>, min: Option<&str>, max: Option<&str>| {
             CustomFilter {
                 field_id: field.id,
@@ -475,7 +475,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
             [c.id]
         );
         assert_eq!(
-            ids(search("", vec![f(&school, Some("vientiane"), None, None)])
+            ids(search("", vec![f(&school, Some("riverside"), None, None)])
                 .await
                 .unwrap()),
             [c.id]
@@ -497,7 +497,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
                 CustomFieldUpdateArgs {
                     id: shoe.id,
                     version: shoe.version,
-                    field: make("Shoe size", CustomFieldKind::Text, &[], 1),
+                    field: make("Glove size", CustomFieldKind::Text, &[], 1),
                 },
             )
             .await
@@ -511,7 +511,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
                     version: school.version,
                     field: CustomFieldInput {
                         archived: true,
-                        ..make("School", CustomFieldKind::Text, &[], 0)
+                        ..make("Kindergarten", CustomFieldKind::Text, &[], 0)
                     },
                 },
             )
@@ -537,7 +537,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
         assert_eq!(
             kept,
             [
-                (school.id, "Vientiane International School"),
+                (school.id, "Riverside Academy of Music"),
                 (level.id, "Beginner")
             ]
         );
@@ -558,7 +558,7 @@ async fn custom_fields_validate_search_filter_and_keep_values_when_archived() {
             [(format!("client.custom.{}", school.id), "not_found".into())]
         );
         // Still found by the archived field's text.
-        assert_eq!(ids(search("international", vec![]).await.unwrap()), [c.id]);
+        assert_eq!(ids(search("riverside", vec![]).await.unwrap()), [c.id]);
 
         // A required field is asked for on new cards.
         t.core

@@ -234,25 +234,12 @@ async fn a_spreadsheet_with_a_title_merged_cells_dates_and_formulas_imports() {
         t.demo().await;
         let mgr = t.login("manager").await;
         let mgr = Some(mgr.as_str());
-        let shoe = t
-            .core
-            .custom_fields_create(
-                mgr,
-                CustomFieldCreateArgs {
-                    field: CustomFieldInput {
-                        applies_to: AppliesTo::Both,
-                        label: "Shoe size".into(),
-                        kind: CustomFieldKind::Number,
-                        choices: vec![],
-                        decimals: 0,
-                        required: false,
-                        searchable: false,
-                        archived: false,
-                    },
-                },
-            )
-            .await
-            .unwrap();
+        let fields = t.core.custom_fields_list(mgr, NoArgs {}).await.unwrap();
+        let shoe = fields
+            .iter()
+            .find(|f| f.label == "Shoe size")
+            .unwrap()
+            .clone();
         let r = t
             .core
             .clients_import(mgr, args("camp.xlsx", &workbook(), false, false))
@@ -387,6 +374,16 @@ async fn files_that_are_not_lists_are_refused_clearly() {
 
 /// What matters of a card for the round trip.
 async fn fingerprint(t: &TestCore, token: &str) -> Vec<String> {
+    let cats = t
+        .core
+        .client_categories_list(Some(token), NoArgs {})
+        .await
+        .unwrap();
+    let fields = t
+        .core
+        .custom_fields_list(Some(token), NoArgs {})
+        .await
+        .unwrap();
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
@@ -415,9 +412,30 @@ async fn fingerprint(t: &TestCore, token: &str) -> Vec<String> {
                 .iter()
                 .map(|g| format!("{}/{}", g.card.name, g.relation.as_str()))
                 .collect();
+            let category = c
+                .category_id
+                .map(|id| cats.iter().find(|k| k.id == id).unwrap().name.clone());
+            let label = |id| fields.iter().find(|f| f.id == id).unwrap().label.clone();
+            let custom: Vec<_> = c
+                .custom
+                .iter()
+                .map(|v| format!("{}={}", label(v.field_id), v.value))
+                .collect();
             out.push(format!(
-                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
-                c.name, c.kind, c.status, phones, emails, c.birth_date, c.tags, c.notes, guardians
+                "{}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+                c.name,
+                c.kind,
+                c.status,
+                phones,
+                emails,
+                c.birth_date,
+                c.tags,
+                c.notes,
+                guardians,
+                category,
+                custom,
+                c.tax_id,
+                c.addresses
             ));
         }
         if !page.has_more {
@@ -435,6 +453,19 @@ async fn importing_an_export_gives_the_same_clients_back() {
     src.demo().await;
     let tok = src.login("manager").await;
     let expected = fingerprint(&src, &tok).await;
+    let cats = src
+        .core
+        .client_categories_list(Some(&tok), NoArgs {})
+        .await
+        .unwrap();
+    let fields = src
+        .core
+        .custom_fields_list(Some(&tok), NoArgs {})
+        .await
+        .unwrap();
+    assert!(
+        !cats.is_empty() && !fields.is_empty() && expected.iter().any(|c| c.contains("Company"))
+    );
     for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
         let file = src
             .core
@@ -464,6 +495,7 @@ async fn importing_an_export_gives_the_same_clients_back() {
         }
         each_engine(|t| {
             let (bytes, expected, name) = (bytes.clone(), expected.clone(), file.file_name.clone());
+            let (cats, fields) = (cats.clone(), fields.clone());
             async move {
                 let owner = t
                     .core
@@ -482,6 +514,37 @@ async fn importing_an_export_gives_the_same_clients_back() {
                     .await
                     .unwrap()
                     .token;
+                // The same categories and custom fields exist in the centre the list moves to.
+                for c in &cats {
+                    let category = ClientCategoryInput {
+                        name: c.name.clone(),
+                        rule: c.rule.clone(),
+                        archived: false,
+                    };
+                    t.core
+                        .client_categories_create(
+                            Some(&owner),
+                            ClientCategoryCreateArgs { category },
+                        )
+                        .await
+                        .unwrap();
+                }
+                for f in &fields {
+                    let field = CustomFieldInput {
+                        applies_to: f.applies_to,
+                        label: f.label.clone(),
+                        kind: f.kind,
+                        choices: f.choices.clone(),
+                        decimals: f.decimals,
+                        required: false,
+                        searchable: f.searchable,
+                        archived: false,
+                    };
+                    t.core
+                        .custom_fields_create(Some(&owner), CustomFieldCreateArgs { field })
+                        .await
+                        .unwrap();
+                }
                 let r = t
                     .core
                     .clients_import(Some(&owner), args(&name, &bytes, false, false))

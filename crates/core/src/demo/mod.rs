@@ -1,6 +1,8 @@
 //! The demo centre: a believable kids' and sports club, so a newcomer sees a living system.
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
+mod records;
+
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::audit::{self, Entry};
@@ -152,6 +154,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         logo: None,
     };
     let saved = centre::save_new(&mut tx, &centre_input, now).await?;
+    let mut staff = std::collections::HashMap::new();
     for (login, name, role) in DEMO_STAFF {
         let user = NewUser {
             login,
@@ -159,7 +162,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
             role: *role,
             password: DEMO_PASSWORD,
         };
-        auth::insert_user(&mut tx, &user, now).await?;
+        staff.insert(*login, auth::insert_user(&mut tx, &user, now).await?);
     }
     for (name, capacity) in ROOMS {
         exec_tx!(&mut tx, c => sqlx::query("INSERT INTO rooms (id, name, capacity) VALUES ($1, $2, $3)")
@@ -168,6 +171,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     let today = now.date_naive();
     let mut rng = Lcg(0x4A11_9A55);
     let mut words = std::collections::HashSet::new();
+    let (mut adults, mut kids) = (Vec::new(), Vec::new());
     for i in 0..DEMO_CLIENTS {
         let input = demo_client(&mut rng, i, today);
         let minor = clients::links::is_minor(
@@ -178,6 +182,11 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
             today,
         );
         let id = clients::insert_unaudited(&mut tx, &input, "LA", now, &mut words).await?;
+        if minor {
+            kids.push(id)
+        } else {
+            adults.push(id)
+        }
         if minor {
             // A child comes with a parent who pays, reachable on the home phone.
             let family = input.name.rsplit(' ').next().unwrap_or("");
@@ -204,6 +213,12 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
             clients::links::add_guardian(&mut tx, id, pid, relation, true, 0).await?;
         }
     }
+    let people = records::People {
+        adults: &adults,
+        kids: &kids,
+        staff: &staff,
+    };
+    records::seed(&mut tx, now, &people, &mut words).await?;
     audit::append(
         &mut tx,
         None,
