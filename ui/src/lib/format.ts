@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 // Display helpers: ages, phone numbers, dates in the centre's zone.
 
 /** Whole years between a birth date (YYYY-MM-DD) and today (YYYY-MM-DD). */
@@ -19,11 +20,33 @@ export function todayIn(timeZone: string, now = new Date()): string {
   }
 }
 
-/** An E.164 number grouped for reading: +856 20 5551 2345. */
+/** An E.164 number grouped as its country writes it: +856 20 55 512 345, +7 701 123 4567. */
 export function formatPhone(e164: string): string {
-  const m = /^\+(\d{1,3}?)(\d{2})(\d{3,4})(\d{4})$/.exec(e164);
-  if (!m) return e164;
-  return `+${m[1]} ${m[2]} ${m[3]} ${m[4]}`;
+  try {
+    return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
+  } catch {
+    return e164;
+  }
+}
+
+/** A whole number in the app's language: 100,000 · 100 000 · 100.000. */
+export function formatNumber(n: number, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale).format(n);
+  } catch {
+    return String(n);
+  }
+}
+
+/** A calendar date (YYYY-MM-DD) or an instant's date in the centre's zone, in the app's language. */
+export function formatDate(value: string, timeZone: string, locale: string): string {
+  try {
+    const plain = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const date = plain ? new Date(`${value}T12:00:00Z`) : new Date(value);
+    return new Intl.DateTimeFormat(locale, { timeZone: plain ? 'UTC' : timeZone, dateStyle: 'medium' }).format(date);
+  } catch {
+    return value;
+  }
 }
 
 export function formatInstant(iso: string, timeZone: string, locale: string): string {

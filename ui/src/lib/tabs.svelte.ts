@@ -35,9 +35,29 @@ export class Tabs {
     }
   }
 
-  close(id: string) {
+  // Tabs with unsaved edits say so; closing one asks first.
+  // Plain bookkeeping, read on demand: not reactive state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #guards = new Map<string, () => boolean>();
+
+  guard(id: string, dirty: () => boolean) {
+    this.#guards.set(id, dirty);
+  }
+
+  unguard(id: string) {
+    this.#guards.delete(id);
+  }
+
+  /** Tabs whose edits are not saved. */
+  dirty(): string[] {
+    return [...this.#guards].filter(([, d]) => d()).map(([id]) => id);
+  }
+
+  /** Closes a tab; one with unsaved edits only if `confirm` agrees. */
+  close(id: string, confirm: () => boolean = () => true) {
     const i = this.list.findIndex((t) => t.id === id);
     if (i < 0 || this.list.length === 1) return;
+    if (this.#guards.get(id)?.() && !confirm()) return;
     this.list.splice(i, 1);
     if (this.active === id) this.active = this.list[Math.max(0, i - 1)].id;
   }

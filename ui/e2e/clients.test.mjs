@@ -1,0 +1,167 @@
+// End to end, client base: a child registered with a guardian (and refused without one), a
+// Windows-1251 list imported with its bad lines reported, clients found by the last digits
+// of a phone and by a misspelt name; at desk size and on a 10-inch tablet with touch.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const hubBin = process.env.HALLPASS_HUB_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/hallpass-hub');
+const shots = join(root, 'ui/test-results');
+let browser, base, dir, hub;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hallpass-e2e-clients-'));
+  mkdirSync(shots, { recursive: true });
+  hub = spawn(hubBin, ['--db', `sqlite:${join(dir, 'demo.db')}`, '--listen', '127.0.0.1:0', '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the hub did not start within 60 s')), 60_000);
+    hub.on('exit', (code) => fail(new Error(`the hub exited with ${code}`)));
+    hub.stdout.on('data', (chunk) => {
+      const m = /on (http:\/\/[^/\s]+)\//.exec(String(chunk));
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  hub?.kill('SIGINT');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const DESK = { viewport: { width: 1366, height: 768 }, locale: 'en-US' };
+const TABLET = { viewport: { width: 800, height: 1280 }, locale: 'en-US', hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
+
+async function signIn(page, login) {
+  await page.goto(base);
+  await page.getByLabel('Login').fill(login);
+  await page.getByLabel('Password').fill('hallpass-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('client-results').locator('li').first().waitFor();
+}
+
+/** Windows-1251 bytes of Russian text (Cyrillic, Ё/ё; ASCII as is). */
+function cp1251(text) {
+  const out = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0);
+    if (c < 128) out.push(c);
+    else if (c >= 0x410 && c <= 0x44f) out.push(c - 0x410 + 0xc0);
+    else if (c === 0x401) out.push(0xa8);
+    else if (c === 0x451) out.push(0xb8);
+    else out.push(0x3f);
+  }
+  return Buffer.from(out);
+}
+
+for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
+  test(`${size}: a 9-year-old needs a guardian; registered with one, the family shows on the card`, async () => {
+    const page = await browser.newPage(options);
+    const press = (locator) => (options.hasTouch ? locator.tap() : locator.click());
+    await signIn(page, 'reception');
+    await press(page.getByRole('button', { name: /New client/ }));
+    const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
+    await card.getByLabel('Name', { exact: true }).fill(`Mali Child-${size}`);
+    // A half-typed impossible date is an error at the field, not a blank.
+    const birth = card.getByLabel('Birth date');
+    await birth.focus();
+    await page.keyboard.type('02302019');
+    await press(card.getByRole('button', { name: 'Save' }));
+    await card.getByText('Not a real date').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'birth_date', 'focus moves to the bad field');
+
+    await birth.fill('2017-03-04');
+    await card.getByText('Under 18: at least one parent or guardian with a phone.').waitFor();
+    await press(card.getByRole('button', { name: 'Save' }));
+    await card.getByText('A child under 18 needs a guardian with a phone').waitFor();
+    await page.screenshot({ path: join(shots, `child-needs-guardian-${size}.png`) });
+
+    await press(card.getByRole('button', { name: /Add a guardian/ }).first());
+    await card.getByLabel("Guardian's name").fill(`Khamla Parent-${size}`);
+    await card.getByLabel("Guardian's phone").fill(size === 'desk' ? '020 5999 1001' : '020 5999 1002');
+    await press(card.getByRole('button', { name: 'Save' }));
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const saved = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: `Mali Child-${size}` }) });
+    await saved.getByText(`Khamla Parent-${size}`).first().waitFor();
+    await page.screenshot({ path: join(shots, `child-registered-${size}.png`), fullPage: true });
+    // The list at this size: no horizontal overflow.
+    await press(page.getByRole('tab', { name: 'Clients' }));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await page.screenshot({ path: join(shots, `clients-${size}.png`) });
+    await page.close();
+  });
+}
+
+test('find a client by the last four digits of a phone and by a misspelt name', async () => {
+  const page = await browser.newPage(DESK);
+  await signIn(page, 'reception');
+  const search = page.getByLabel('Search by name or phone');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'client-search', 'the search field has focus');
+  const first = page.getByTestId('client-row').first();
+  const name = (await first.locator('.name').textContent()).trim();
+  const phone = (await first.locator('.phone').textContent()).replace(/\D/g, '');
+  await search.fill(phone.slice(-4));
+  await page.getByTestId('client-results').getByRole('button', { name: new RegExp(name) }).first().waitFor();
+  // Misspelt: a letter dropped from the family name.
+  const family = name.split(' ').pop();
+  const typo = family.slice(0, 2) + family.slice(3);
+  await search.fill(typo);
+  await page.getByText('names matched allowing for a typo').waitFor();
+  await page.getByTestId('client-results').getByRole('button', { name: new RegExp(family) }).first().waitFor();
+  // Keyboard: arrow down and Enter open the first match.
+  await search.press('ArrowDown');
+  await search.press('Enter');
+  await page.getByRole('heading', { name: new RegExp(family) }).waitFor();
+  await page.screenshot({ path: join(shots, 'search-typo.png') });
+  await page.close();
+});
+
+test('a Windows-1251 list with bad lines: each reported at its line, then imported skipping them', async () => {
+  const page = await browser.newPage(DESK);
+  await signIn(page, 'manager');
+  await page.getByRole('button', { name: 'Import' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Import clients' });
+  const csv = [
+    'Список клиентов;;;;',
+    'ФИО;Телефон;Дата рождения;Родитель;Примечание',
+    'Иванова Анна Сергеевна;020 5888 1201;14.03.1988;;"Любит ""утренние"" занятия"',
+    'Петров Миша;;01.02.2017;Петрова Ольга (мама), 020 5888 1202;',
+    'Сидоров Коля;;31.02.2016;;',
+    'Ким Алексей;восемь семьсот;1990-05-05;;',
+    'Ли Дина;;10.10.2018',
+    'Итого: 5;;;;',
+  ].join('\r\n');
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'clients-1251.csv', mimeType: 'text/csv', buffer: cp1251(csv) });
+  await dialog.getByTestId('import-summary').waitFor();
+  assert.match(await dialog.getByTestId('import-summary').textContent(), /5 lines: 2 ready, 3 with problems/);
+  assert.match(await dialog.getByTestId('import-summary').textContent(), /windows-1251/);
+  const rows = dialog.getByTestId('import-errors').locator('tbody tr');
+  assert.equal(await rows.count(), 3);
+  const lines = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(lines.map((l) => [l[0], l[1]]), [['5', 'Дата рождения'], ['6', 'Телефон'], ['7', 'Дата рождения']]);
+  assert.equal(lines[0][2], 'Not a real date');
+  await page.screenshot({ path: join(shots, 'import-errors.png') });
+  const commit = dialog.getByRole('button', { name: /Import 2 clients/ });
+  assert.equal(await commit.isDisabled(), true, 'bad lines refuse the whole file until skipping is chosen');
+  await dialog.getByLabel('Skip the lines with problems').check();
+  await commit.click();
+  await dialog.getByRole('status').filter({ hasText: 'Imported 2 clients and 1 guardians.' }).waitFor();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await page.getByLabel('Search by name or phone').fill('Петров Миша');
+  await page.getByTestId('client-results').getByRole('button', { name: /Петров Миша/ }).waitFor();
+  await page.close();
+});
