@@ -165,3 +165,46 @@ test('a Windows-1251 list with bad lines: each reported at its line, then import
   await page.getByTestId('client-results').getByRole('button', { name: /Петров Миша/ }).waitFor();
   await page.close();
 });
+
+/** Calls the hub's API directly (to prepare data a test starts from). */
+async function call(op, token, args) {
+  const res = await fetch(`${base}/api/${op}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(args),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${op}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+test('merge two duplicates and see the history of both on the kept card', async () => {
+  const { token } = await call('login', null, { login: 'manager', password: 'hallpass-demo' });
+  const card = (note) => ({ client: { name: 'Dara Duplicate', birth_date: '1991-05-05', phones: [{ kind: 'mobile', number: '020 5777 4242' }], notes: note }, allow_duplicate: true });
+  const a = await call('client_create', token, card('Came in March'));
+  const b = await call('client_create', token, card('Pays by transfer'));
+  for (const [id, text] of [[a.id, 'Asked about yoga for beginners'], [b.id, 'Called to move her class to Friday']]) {
+    await call('client_timeline_add', token, { client_id: id, entry: { kind: 'contact', channel: 'call', body: text } });
+  }
+  const page = await browser.newPage(DESK);
+  await signIn(page, 'manager');
+  await page.getByLabel('Search by name or phone').fill('Dara Duplicate');
+  await page.getByTestId('client-results').getByRole('button', { name: /Dara Duplicate/ }).first().click();
+  const panel = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Dara Duplicate' }) });
+  await panel.getByRole('button', { name: 'Merge with a duplicate…' }).click();
+  const dialog = page.getByRole('dialog', { name: /Merge a duplicate/ });
+  await dialog.getByRole('radio').first().check();
+  await dialog.getByRole('button', { name: 'Merge' }).click();
+  await panel.getByRole('status').filter({ hasText: 'Merged.' }).waitFor();
+  const timeline = panel.getByTestId('timeline');
+  await timeline.getByText('Asked about yoga for beginners').waitFor();
+  await timeline.getByText('Called to move her class to Friday').waitFor();
+  await timeline.getByText('Merged with Dara Duplicate').waitFor();
+  assert.match(await panel.getByLabel('Notes').inputValue(), /Came in March[\s\S]*Pays by transfer|Pays by transfer[\s\S]*Came in March/);
+  await page.screenshot({ path: join(shots, 'merged.png'), fullPage: true });
+  // One card left.
+  await page.getByRole('tab', { name: 'Clients' }).click();
+  await page.getByLabel('Search by name or phone').fill('Dara Duplicate');
+  await page.getByTestId('client-total').filter({ hasText: '1 client' }).waitFor();
+  await page.close();
+});

@@ -155,6 +155,21 @@ async fn run(engine: &str, db: Db) {
         mapping: None,
         job_id: None,
     };
+    let started = Instant::now();
+    for i in 0..10_000 {
+        let raw = format!("020 {:04} {:04}", 5000 + i % 4000, i);
+        hallpass_core::phone::Phone::parse("phone", &raw, "LA").unwrap();
+    }
+    println!(
+        "  parse 10,000 phones                         {:>7.2} s",
+        started.elapsed().as_secs_f64()
+    );
+    let mut dry = import("clients.csv", csv_file(0));
+    dry.dry_run = true;
+    let r = step("check CSV (dry run)", ROWS, core.clients_import(tok, dry))
+        .await
+        .unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors.first());
     let csv = import("clients.csv", csv_file(0));
     let r = step(
         "import CSV (50,000 lines)",

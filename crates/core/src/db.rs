@@ -157,6 +157,10 @@ impl Db {
                     // Money and visits live here: every commit reaches the disk.
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
+                    // Room for the indexes a large write touches (an import of 50,000 cards)
+                    // instead of spilling pages mid-transaction; allocated only as used.
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory")
                     .busy_timeout(Duration::from_secs(10));
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)

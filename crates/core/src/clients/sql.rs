@@ -19,6 +19,11 @@ pub enum Arg {
     Date(NaiveDate),
     Time(DateTime<Utc>),
     Int(i64),
+    Bool(bool),
+    OptText(Option<String>),
+    OptId(Option<Uuid>),
+    OptDate(Option<NaiveDate>),
+    OptInt(Option<i64>),
 }
 
 /// A query under construction: `arg` appends a value and gives its placeholder.
@@ -47,23 +52,42 @@ impl Built {
     }
 }
 
+/// Binds built arguments to a query in order.
+#[macro_export]
+macro_rules! bind_built {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                $crate::clients::sql::Arg::Text(s) => q.bind(s.clone()),
+                $crate::clients::sql::Arg::Id(v) => q.bind(*v),
+                $crate::clients::sql::Arg::Date(v) => q.bind(*v),
+                $crate::clients::sql::Arg::Time(v) => q.bind(*v),
+                $crate::clients::sql::Arg::Int(v) => q.bind(*v),
+                $crate::clients::sql::Arg::Bool(v) => q.bind(*v),
+                $crate::clients::sql::Arg::OptText(v) => q.bind(v.clone()),
+                $crate::clients::sql::Arg::OptId(v) => q.bind(*v),
+                $crate::clients::sql::Arg::OptDate(v) => q.bind(*v),
+                $crate::clients::sql::Arg::OptInt(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
 /// Runs `sql` with `args` bound in order, mapping rows to `T`.
 #[macro_export]
 macro_rules! fetch_built {
     ($tx:expr, $t:ty, $sql:expr, $args:expr) => {
-        $crate::on_tx!($tx, c => {
-            let mut q = sqlx::query_as::<_, $t>($sql);
-            for a in $args {
-                q = match a {
-                    $crate::clients::sql::Arg::Text(s) => q.bind(s.clone()),
-                    $crate::clients::sql::Arg::Id(v) => q.bind(*v),
-                    $crate::clients::sql::Arg::Date(v) => q.bind(*v),
-                    $crate::clients::sql::Arg::Time(v) => q.bind(*v),
-                    $crate::clients::sql::Arg::Int(v) => q.bind(*v),
-                };
-            }
-            q.fetch_all(c).await
-        })
+        $crate::on_tx!($tx, c => $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args).fetch_all(c).await)
+    };
+}
+
+/// Runs a statement with `args` bound in order; yields the rows affected.
+#[macro_export]
+macro_rules! exec_built {
+    ($tx:expr, $sql:expr, $args:expr) => {
+        $crate::exec_tx!($tx, c => $crate::bind_built!(sqlx::query($sql), $args).execute(c).await)
     };
 }
 

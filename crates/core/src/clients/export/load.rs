@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::clients::custom::{self, CustomField};
-use crate::clients::sql::{Arg, Built};
+use crate::clients::sql::Arg;
 use crate::clients::{categories, ClientKind, ClientStatus, GuardianRelation};
 use crate::db::Tx;
 use crate::error::ApiError;
@@ -58,11 +58,32 @@ struct CardRow {
     manager: Option<String>,
 }
 
-fn placeholders(b: &mut Built, ids: &[Uuid]) -> String {
-    ids.iter()
-        .map(|id| b.arg(Arg::Id(*id)))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Rows of `template` for a chunk of ids: `{ids}` becomes `= ANY($1)` with one array on
+/// PostgreSQL (one plan for every chunk) and an `IN (…)` list on SQLite.
+async fn for_ids<T>(tx: &mut Tx, template: &str, ids: &[Uuid]) -> Result<Vec<T>, ApiError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match tx {
+        Tx::Postgres(t) => {
+            let sql = template.replace("IN ({ids})", "= ANY($1)");
+            sqlx::query_as::<_, T>(&sql)
+                .bind(ids.to_vec())
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Tx::Sqlite(t) => {
+            // Plain `?`: SQLite binds them by position (numbered ones cost a scan each).
+            let sql = template.replace("{ids}", &vec!["?"; ids.len()].join(", "));
+            let args: Vec<Arg> = ids.iter().map(|id| Arg::Id(*id)).collect();
+            crate::bind_built!(sqlx::query_as::<_, T>(&sql), &args)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
 }
 
 /// (client id, text) pairs of one query over a chunk, grouped by client in query order.
@@ -71,10 +92,7 @@ async fn grouped(
     sql: &str,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<String>>, ApiError> {
-    let mut b = Built::default();
-    let list = placeholders(&mut b, ids);
-    let sql = sql.replace("{ids}", &list);
-    let rows: Vec<(Uuid, String)> = crate::fetch_built!(&mut *tx, (Uuid, String), &sql, &b.args)?;
+    let rows: Vec<(Uuid, String)> = for_ids(tx, sql, ids).await?;
     let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (id, v) in rows {
         out.entry(id).or_default().push(v);
@@ -104,13 +122,13 @@ pub async fn sheet(
     headers.extend(fields.iter().map(|f| f.label.clone()));
     let mut rows = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let mut b = Built::default();
-        let list = placeholders(&mut b, chunk);
-        let sql = format!(
+        let cards: Vec<CardRow> = for_ids(
+            tx,
             "SELECT c.id, c.kind, c.name, c.status, c.birth_date, c.card_number, c.category_id, c.tax_id, c.notes, \
-             m.display_name AS manager FROM clients c LEFT JOIN users m ON m.id = c.manager_id WHERE c.id IN ({list})"
-        );
-        let cards: Vec<CardRow> = crate::fetch_built!(&mut *tx, CardRow, &sql, &b.args)?;
+             m.display_name AS manager FROM clients c LEFT JOIN users m ON m.id = c.manager_id WHERE c.id IN ({ids})",
+            chunk,
+        )
+        .await?;
         let mut cards: HashMap<Uuid, CardRow> = cards.into_iter().map(|c| (c.id, c)).collect();
         let phones = grouped(tx, "SELECT client_id, number FROM client_phones WHERE client_id IN ({ids}) ORDER BY client_id, position", chunk).await?;
         let emails = grouped(tx, "SELECT client_id, value FROM client_contacts WHERE channel = 'email' AND client_id IN ({ids}) ORDER BY client_id, position", chunk).await?;
@@ -124,11 +142,12 @@ pub async fn sheet(
             chunk,
         )
         .await?;
-        let mut b = Built::default();
-        let list = placeholders(&mut b, chunk);
-        let sql = format!("SELECT client_id, field_id, value FROM client_field_values WHERE client_id IN ({list})");
-        let found: Vec<(Uuid, Uuid, String)> =
-            crate::fetch_built!(&mut *tx, (Uuid, Uuid, String), &sql, &b.args)?;
+        let found: Vec<(Uuid, Uuid, String)> = for_ids(
+            tx,
+            "SELECT client_id, field_id, value FROM client_field_values WHERE client_id IN ({ids})",
+            chunk,
+        )
+        .await?;
         let mut values: HashMap<(Uuid, Uuid), String> = HashMap::new();
         for (client, field, v) in found {
             values.insert((client, field), v);
