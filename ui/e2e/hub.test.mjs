@@ -120,6 +120,9 @@ test('themes and language are chosen per user and remembered', async () => {
   await page.getByRole('button', { name: 'Войти' }).click();
   await page.getByTestId('client-results').waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  // The language of the sign-in screen stays after signing in.
+  await page.getByRole('button', { name: 'Выйти' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'ru');
 });
 
 test('first start: the owner sets up the centre, with errors at the fields', async () => {

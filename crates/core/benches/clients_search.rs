@@ -86,7 +86,7 @@ const SHAPES: &[Shape] = &[
     },
     Shape {
         label: "e-mail",
-        query: "anna.keomany40@",
+        query: "anna.keomany80@",
         filters: none,
         raw_groups: None,
     },

@@ -194,6 +194,22 @@ impl Db {
         Ok(())
     }
 
+    /// After a bulk write (an import): fresh planner statistics, so the next queries do not
+    /// plan for the tables as they were before it.
+    pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Db::Postgres(p) => {
+                sqlx::query("ANALYZE clients, client_phones, client_contacts, client_tags, client_field_values, client_guardians")
+                    .execute(p)
+                    .await?;
+            }
+            Db::Sqlite(p) => {
+                sqlx::query("PRAGMA optimize").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
     pub fn engine(&self) -> &'static str {
         match self {
             Db::Sqlite(_) => "sqlite",

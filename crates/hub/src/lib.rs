@@ -107,6 +107,18 @@ async fn call(
         .into_response();
     }
     let limit = hallpass_core::ops::max_body(&operation);
+    // Operations that take large bodies (files) check the caller before reading them.
+    if limit > hallpass_core::ops::MAX_BODY {
+        let permission = hallpass_core::ops::OPERATIONS
+            .iter()
+            .find(|o| o.name == operation)
+            .and_then(|o| o.permission);
+        if let Some(p) = permission {
+            if let Err(e) = hub.core.authorize(bearer(&headers), p).await {
+                return ErrorResponse(e).into_response();
+            }
+        }
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

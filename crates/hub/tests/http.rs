@@ -200,6 +200,10 @@ async fn files_and_imports_over_http() {
         assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
         let v: Value = res.json().await.unwrap();
         assert!(v["message"].as_str().unwrap().contains("MB"), "{v}");
+        // Without a session, a large operation is refused before its body is read.
+        let res = hub.http.post(format!("{}/api/clients_import", hub.base))
+            .header("content-type", "application/json").body(vec![b' '; 4 * 1024 * 1024]).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     })
     .await;
 }

@@ -4,6 +4,9 @@ export interface Prefs {
   locale: string;
 }
 
+/** The language picked on the sign-in screen, until the sign-in completes. */
+export const SIGN_IN_LOCALE = 'hallpass.sign-in-locale';
+
 const key = (user: string | null) => `hallpass.prefs.${user ?? 'signed-out'}`;
 
 export function loadPrefs(user: string | null, storage: Storage = localStorage): Partial<Prefs> {

@@ -180,6 +180,10 @@ pub fn read(
     let mut out: Vec<FieldValue> = Vec::new();
     for v in input {
         let at = format!("{prefix}custom.{}", v.field_id);
+        // Values of archived fields stay as stored whatever a form sends back.
+        if defs.iter().any(|d| d.id == v.field_id && d.archived) {
+            continue;
+        }
         let Some(def) = defs
             .iter()
             .find(|d| d.id == v.field_id && !d.archived && d.applies_to.includes(kind))

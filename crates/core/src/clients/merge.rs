@@ -190,6 +190,10 @@ pub(crate) async fn clients_merge(
     }
     let now = core.now();
     let mut tx = core.db.write().await?;
+    // Both rows locked before they are read (PostgreSQL), so an edit committed meanwhile is
+    // not overwritten by a stale copy; SQLite's write transaction holds the lock already.
+    exec_tx!(&mut tx, c => sqlx::query("UPDATE clients SET version = version WHERE id IN ($1, $2)")
+        .bind(args.keep_id).bind(args.merge_id).execute(c).await)?;
     let keep = full(&mut tx, args.keep_id, "keep_id").await?;
     let merge = full(&mut tx, args.merge_id, "merge_id").await?;
     if keep.kind != merge.kind {

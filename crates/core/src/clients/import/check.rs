@@ -251,9 +251,11 @@ pub(crate) async fn check(
                     code: "taken".into(),
                     message: format!("card number {no} is already {by}'s"),
                 }),
-                None => {
+                // Only a line that will be written holds its card number.
+                None if errors.is_empty() => {
                     seen_cards.insert(no, line.line);
                 }
+                None => {}
             }
         }
         if !errors.is_empty() {

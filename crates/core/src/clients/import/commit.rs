@@ -37,7 +37,9 @@ pub(crate) async fn write(
                 .or_insert(*id);
         }
     }
-    let mut made: HashMap<String, Uuid> = HashMap::new();
+    // New guardians, once per (number, name): siblings share a parent; a grandmother on the
+    // mother's number is her own card.
+    let mut made: HashMap<(String, String), Uuid> = HashMap::new();
     let mut new_people: Vec<(Uuid, ValidClient)> = Vec::new();
     let mut links: Vec<Link> = Vec::new();
     for (id, row) in &rows {
@@ -47,7 +49,7 @@ pub(crate) async fn write(
             let known = g
                 .existing
                 .or_else(|| in_file.get(&key).copied().filter(|x| x != id))
-                .or_else(|| made.get(g.phone.e164()).copied());
+                .or_else(|| made.get(&key).copied());
             let gid = known.unwrap_or_else(|| {
                 let person = ValidPerson {
                     name: g.name.clone(),
@@ -57,7 +59,7 @@ pub(crate) async fn write(
                 };
                 let gid = crate::new_id();
                 new_people.push((gid, ValidClient::person(&person)));
-                made.insert(g.phone.e164().to_string(), gid);
+                made.insert(key.clone(), gid);
                 gid
             });
             if !linked.contains(&gid) {
@@ -109,6 +111,9 @@ pub(crate) async fn write(
     )
     .await?;
     tx.commit().await?;
+    if let Err(e) = core.db.refresh_statistics().await {
+        tracing::warn!(error = %e, "refreshing planner statistics after an import failed");
+    }
     checked.result.created = created.len() as u32;
     checked.result.guardians_created = guardians.len() as u32;
     checked.result.committed = true;
