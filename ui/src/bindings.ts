@@ -138,6 +138,12 @@ export type ApiError =
 /**  Which cards a field is on. */
 export type AppliesTo = "person" | "company" | "both";
 
+/**  A stored file attached to an entry under a name (the name `file_upload` returned). */
+export type AttachedFile = {
+	file_id: string,
+	name: string,
+};
+
 /**  Another card, named, as links show it. */
 export type CardRef = {
 	id: string,
@@ -846,8 +852,8 @@ export type TimelineEntryInput = {
 	at?: string | null,
 	title?: string,
 	body?: string,
-	/**  Files uploaded with `file_upload` (purpose `attachment`). */
-	files?: string[],
+	/**  Files uploaded with `file_upload` (purpose `attachment`), with the name to show. */
+	files?: AttachedFile[],
 };
 
 export type TimelineFile = {

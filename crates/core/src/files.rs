@@ -166,7 +166,46 @@ pub fn image_meta(bytes: &[u8], field: &str) -> Result<(u32, u32, Vec<u8>), ApiE
     Ok((w, h, out.into_inner()))
 }
 
-fn check_name(name: &str) -> Result<String, ApiError> {
+/// The extensions a file of this type may be saved under; the first is added when the name
+/// has none of them (so a text file named `run.bat` downloads as `run.bat.txt`).
+fn extensions(mime: &str) -> &'static [&'static str] {
+    match mime {
+        "image/png" => &["png"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/webp" => &["webp"],
+        "image/gif" => &["gif"],
+        "application/pdf" => &["pdf"],
+        "text/plain" => &["txt", "csv", "text"],
+        "application/zip" => &["docx", "xlsx", "pptx", "odt", "ods", "odp"],
+        "application/x-ole-storage" => &["doc", "xls", "ppt"],
+        _ => &[],
+    }
+}
+
+/// A file name safe to offer for download: no path, no control characters, and an
+/// extension that matches what the bytes are. Office containers (ZIP, OLE) must already be
+/// named as office documents (anything else in them could be a program).
+pub fn safe_name(name: &str, mime: &str, field: &str) -> Result<String, ApiError> {
+    let name = check_name(name, field)?;
+    let allowed = extensions(mime);
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    if ext.as_deref().is_some_and(|e| allowed.contains(&e)) {
+        return Ok(name);
+    }
+    match mime {
+        "application/zip" | "application/x-ole-storage" => Err(ApiError::field(
+            field,
+            "unsupported_type",
+            "only office documents (DOCX, XLSX, ODT, DOC, XLS…) are accepted in this format",
+        )),
+        _ => Ok(format!(
+            "{name}.{}",
+            allowed.first().copied().unwrap_or("bin")
+        )),
+    }
+}
+
+fn check_name(name: &str, field: &str) -> Result<String, ApiError> {
     let name: String = name
         .trim()
         .chars()
@@ -174,11 +213,7 @@ fn check_name(name: &str) -> Result<String, ApiError> {
         .take(200)
         .collect();
     if name.is_empty() {
-        return Err(ApiError::field(
-            "file_name",
-            "required",
-            "the file needs a name",
-        ));
+        return Err(ApiError::field(field, "required", "the file needs a name"));
     }
     Ok(name)
 }
@@ -273,7 +308,7 @@ pub(crate) async fn file_upload(
     session: &Session,
     args: FileUploadArgs,
 ) -> Result<FileInfo, ApiError> {
-    let name = check_name(&args.file_name)?;
+    let name = check_name(&args.file_name, "file_name")?;
     let max = match args.purpose {
         FilePurpose::Photo => MAX_PHOTO,
         FilePurpose::Attachment => MAX_ATTACHMENT,
@@ -288,6 +323,7 @@ pub(crate) async fn file_upload(
     .map_err(|_| ApiError::Internal {
         message: "reading the file failed".into(),
     })??;
+    let name = safe_name(&name, prepared.mime, "file_name")?;
     let now = core.now();
     let mut tx = core.db.write().await?;
     let info = store(

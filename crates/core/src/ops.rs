@@ -20,10 +20,10 @@ pub mod api {
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
     pub use crate::clients::{
-        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, CardRef, Client, ClientCategory,
-        ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs, ClientCreateArgs,
-        ClientDocument, ClientFilters, ClientGetArgs, ClientInput, ClientKind, ClientPhone,
-        ClientSort, ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone,
+        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardRef, Client,
+        ClientCategory, ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs,
+        ClientCreateArgs, ClientDocument, ClientFilters, ClientGetArgs, ClientInput, ClientKind,
+        ClientPhone, ClientSort, ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone,
         ClientsByPhoneArgs, ClientsCount, ClientsMergeArgs, ClientsPage, ClientsSearchArgs,
         ContactChannel, ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs,
         CustomFieldInput, CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue,

@@ -60,8 +60,9 @@ pub use model::*;
 pub use saved_filters::{SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs};
 pub use search::{ClientFilters, ClientSort, ClientsPage, ClientsSearchArgs, TextQuery};
 pub use timeline::{
-    ContactChannel, TimelineAddArgs, TimelineDeleteArgs, TimelineEntry, TimelineEntryInput,
-    TimelineFile, TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs,
+    AttachedFile, ContactChannel, TimelineAddArgs, TimelineDeleteArgs, TimelineEntry,
+    TimelineEntryInput, TimelineFile, TimelineKind, TimelineListArgs, TimelinePage,
+    TimelineUpdateArgs,
 };
 
 use crate::db::Tx;

@@ -191,7 +191,10 @@ async fn the_timeline_keeps_observations_awards_with_files_and_contacts() {
                     client_id: c.id,
                     entry: TimelineEntryInput {
                         title: "Yellow belt".into(),
-                        files: vec![cert.id],
+                        files: vec![AttachedFile {
+                            file_id: cert.id,
+                            name: cert.name.clone(),
+                        }],
                         ..entry(TimelineKind::Award, "")
                     },
                 },
@@ -267,14 +270,37 @@ async fn the_timeline_keeps_observations_awards_with_files_and_contacts() {
                 TimelineAddArgs {
                     client_id: c.id,
                     entry: TimelineEntryInput {
-                        files: vec![c.id],
+                        files: vec![AttachedFile {
+                            file_id: c.id,
+                            name: "x.pdf".into(),
+                        }],
                         ..entry(TimelineKind::Note, "x")
                     },
                 },
             )
             .await
             .unwrap_err();
-        assert_eq!(code(e), ("entry.files.0".into(), "not_found".into()));
+        assert_eq!(
+            code(e),
+            ("entry.files.0.file_id".into(), "not_found".into())
+        );
+        // A download name always matches what the bytes are; office containers must be named so.
+        let up = |name: &str, bytes: &[u8]| {
+            t.core.file_upload(
+                ins,
+                FileUploadArgs {
+                    file_name: name.into(),
+                    content: b64(bytes),
+                    purpose: FilePurpose::Attachment,
+                },
+            )
+        };
+        assert_eq!(
+            up("run.bat", b"echo hello").await.unwrap().name,
+            "run.bat.txt"
+        );
+        let e = up("tool.jar", b"PK\x03\x04 a zip").await.unwrap_err();
+        assert_eq!(code(e), ("file_name".into(), "unsupported_type".into()));
 
         // A contact yesterday moves "last contact"; an older one does not move it back.
         let yesterday = t.core.now() - chrono::Duration::days(1);

@@ -127,18 +127,26 @@ fn check(e: &TimelineEntryInput, now: DateTime<Utc>) -> Result<DateTime<Utc>, Ap
     Ok(at)
 }
 
-async fn write_files(tx: &mut Tx, entry: Uuid, files: &[Uuid]) -> Result<(), ApiError> {
+async fn write_files(tx: &mut Tx, entry: Uuid, files: &[AttachedFile]) -> Result<(), ApiError> {
     exec_tx!(&mut *tx, c => sqlx::query("DELETE FROM client_timeline_files WHERE entry_id = $1")
         .bind(entry).execute(c).await)?;
     for (i, f) in files.iter().enumerate() {
-        let name: Option<String> = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT name FROM files WHERE id = $1")
-            .bind(f).fetch_optional(c).await)?;
-        let name = name.ok_or_else(|| {
-            ApiError::field(format!("entry.files.{i}"), "not_found", "no such file")
-        })?;
+        let at = format!("entry.files.{i}");
+        if files[..i].iter().any(|x| x.file_id == f.file_id) {
+            return Err(ApiError::field(
+                at,
+                "duplicate",
+                "this file is attached twice",
+            ));
+        }
+        let mime: Option<String> = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT mime FROM files WHERE id = $1")
+            .bind(f.file_id).fetch_optional(c).await)?;
+        let mime = mime
+            .ok_or_else(|| ApiError::field(format!("{at}.file_id"), "not_found", "no such file"))?;
+        let name = crate::files::safe_name(&f.name, &mime, &format!("{at}.name"))?;
         exec_tx!(&mut *tx, c => sqlx::query(
             "INSERT INTO client_timeline_files (entry_id, file_id, name, position) VALUES ($1, $2, $3, $4)")
-            .bind(entry).bind(f).bind(name).bind(i as i32).execute(c).await)?;
+            .bind(entry).bind(f.file_id).bind(name).bind(i as i32).execute(c).await)?;
     }
     Ok(())
 }

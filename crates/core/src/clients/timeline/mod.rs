@@ -66,9 +66,16 @@ pub struct TimelineEntryInput {
     pub title: String,
     #[serde(default)]
     pub body: String,
-    /// Files uploaded with `file_upload` (purpose `attachment`).
+    /// Files uploaded with `file_upload` (purpose `attachment`), with the name to show.
     #[serde(default)]
-    pub files: Vec<Uuid>,
+    pub files: Vec<AttachedFile>,
+}
+
+/// A stored file attached to an entry under a name (the name `file_upload` returned).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct AttachedFile {
+    pub file_id: Uuid,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
