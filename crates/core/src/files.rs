@@ -276,21 +276,16 @@ pub(crate) async fn store(
     now: DateTime<Utc>,
 ) -> Result<FileInfo, ApiError> {
     let sha = format!("{:x}", Sha256::digest(bytes));
-    let existing: Option<Uuid> = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT id FROM files WHERE sha256 = $1")
-        .bind(&sha).fetch_optional(c).await)?;
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            let id = crate::new_id();
-            exec_tx!(&mut *tx, c => sqlx::query(
-                "INSERT INTO files (id, sha256, mime, size, content, thumbnail, created_at, created_by, name, width, height) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                .bind(id).bind(&sha).bind(p.mime).bind(bytes.len() as i32).bind(bytes).bind(&p.thumbnail)
-                .bind(now).bind(who).bind(name).bind(p.dims.map(|d| d.0)).bind(p.dims.map(|d| d.1))
-                .execute(c).await)?;
-            id
-        }
-    };
+    // The same bytes uploaded twice at once: the second insert does nothing and both get
+    // the one stored copy.
+    exec_tx!(&mut *tx, c => sqlx::query(
+        "INSERT INTO files (id, sha256, mime, size, content, thumbnail, created_at, created_by, name, width, height) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (sha256) DO NOTHING")
+        .bind(crate::new_id()).bind(&sha).bind(p.mime).bind(bytes.len() as i32).bind(bytes).bind(&p.thumbnail)
+        .bind(now).bind(who).bind(name).bind(p.dims.map(|d| d.0)).bind(p.dims.map(|d| d.1))
+        .execute(c).await)?;
+    let id: Uuid = on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT id FROM files WHERE sha256 = $1")
+        .bind(&sha).fetch_one(c).await)?;
     let mut info = info(tx, id).await?;
     info.name = name.to_string();
     Ok(info)

@@ -51,6 +51,11 @@ fn check(bands: &[AgeBandInput]) -> Result<(), ApiError> {
         let f = |name: &str| format!("bands.{i}.{name}");
         if b.name.trim().is_empty() {
             p.add(f("name"), "required", "give the band a name");
+        } else if b.name.trim().chars().count() > 60 {
+            p.add(f("name"), "too_long", "at most 60 characters");
+        }
+        if b.id.is_some() && bands[..i].iter().any(|x| x.id == b.id) {
+            p.add(f("id"), "duplicate", "this band is listed twice");
         }
         if !(0..=150).contains(&b.min_years) {
             p.add(f("min_years"), "out_of_range", "an age from 0 to 150");
@@ -106,8 +111,7 @@ pub(crate) async fn age_bands_save(
         exec_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO age_bands (id, name, min_years, max_years, position) VALUES ($1, $2, $3, $4, $5)")
             .bind(id).bind(b.name.trim()).bind(b.min_years).bind(b.max_years).bind(i as i32)
-            .execute(c).await)
-        .map_err(|_| ApiError::field(format!("bands.{i}.id"), "duplicate", "this band is listed twice"))?;
+            .execute(c).await)?;
     }
     let after = all(&mut tx).await?;
     audit::append(

@@ -122,7 +122,7 @@ async fn check_refs(
         (
             "photo_id",
             v.photo_id,
-            "SELECT COUNT(*) FROM files WHERE id = $1",
+            "SELECT COUNT(*) FROM files WHERE id = $1 AND width IS NOT NULL",
         ),
     ];
     for (field, id, sql) in checks {

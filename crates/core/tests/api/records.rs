@@ -96,6 +96,14 @@ async fn photos_are_checked_by_their_bytes_stored_once_and_served_with_a_thumbna
         card.photo_id = Some(a.id);
         let c = t.core.client_create(rec, card.into()).await.unwrap();
         assert_eq!(c.photo_id, Some(a.id));
+        // A stored PDF is not a photo.
+        let pdf = upload("scan.pdf", b64(b"%PDF-1.4 scan"), FilePurpose::Attachment)
+            .await
+            .unwrap();
+        let mut card = adult("Not A Photo");
+        card.photo_id = Some(pdf.id);
+        let e = t.core.client_create(rec, card.into()).await.unwrap_err();
+        assert_eq!(code(e), ("client.photo_id".into(), "not_found".into()));
         let full = t
             .core
             .file_get(

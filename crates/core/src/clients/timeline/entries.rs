@@ -213,7 +213,13 @@ pub(crate) async fn client_timeline_list(
     let mut tx = core.db.read().await?;
     let mut sql = format!("{SELECT} WHERE t.client_id = $1");
     if let Some(before) = args.before {
-        let _ = one(&mut tx, before).await?;
+        if one(&mut tx, before).await?.client_id != args.client_id {
+            return Err(ApiError::field(
+                "before",
+                "not_found",
+                "no such entry on this card",
+            ));
+        }
         sql.push_str(
             " AND (t.at < (SELECT at FROM client_timeline WHERE id = $2) \
              OR (t.at = (SELECT at FROM client_timeline WHERE id = $2) AND t.id < $2))",
