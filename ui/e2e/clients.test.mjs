@@ -208,3 +208,46 @@ test('merge two duplicates and see the history of both on the kept card', async 
   await page.getByTestId('client-total').filter({ hasText: '1 client' }).waitFor();
   await page.close();
 });
+
+test('an expired session asks for the password again over the open card; nothing typed is lost', async () => {
+  const page = await browser.newPage(DESK);
+  await signIn(page, 'reception');
+  await page.getByRole('button', { name: /New client/ }).click();
+  const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
+  await card.getByLabel('Name', { exact: true }).fill('Kept Through Expiry');
+  // The session ends on the server, as it does at expiry.
+  const token = await page.evaluate(() => sessionStorage.getItem('hallpass.session'));
+  await call('logout', token, {});
+  await card.getByRole('button', { name: 'Save' }).click();
+  const again = page.getByRole('dialog', { name: 'Your session has ended' });
+  await again.getByLabel('Login').fill('reception');
+  await again.getByLabel('Password').fill('hallpass-demo');
+  await again.getByRole('button', { name: 'Sign in' }).click();
+  await again.waitFor({ state: 'detached' });
+  assert.equal(await card.getByLabel('Name', { exact: true }).inputValue(), 'Kept Through Expiry');
+  await card.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await page.close();
+});
+
+test('with many tabs open on a tablet, the active tab stays in sight', async () => {
+  const page = await browser.newPage(TABLET);
+  await signIn(page, 'reception');
+  const rows = page.getByTestId('client-row');
+  for (let i = 0; i < 9; i++) {
+    await rows.nth(i).tap();
+    await page.getByRole('tab', { name: 'Clients' }).tap();
+  }
+  await rows.nth(9).tap();
+  await page.waitForTimeout(300);
+  const inSight = await page.evaluate(() => {
+    const bar = document.querySelector('[role=tablist]');
+    const tab = bar.querySelector('.tab.active');
+    const b = bar.getBoundingClientRect();
+    const r = tab.getBoundingClientRect();
+    return r.left >= b.left - 1 && r.right <= b.right + 1;
+  });
+  assert.ok(inSight, 'the active tab is scrolled into the tab bar');
+  await page.screenshot({ path: join(shots, 'many-tabs-tablet.png') });
+  await page.close();
+});

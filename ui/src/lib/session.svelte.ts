@@ -10,6 +10,10 @@ class SessionState {
   centre = $state<Centre | null>(null);
   /** Bumped after every saved change, so lists showing the data reload. */
   revision = $state(0);
+  /** The session ran out while screens were open: sign in again over them, losing nothing. */
+  expired = $state(false);
+  /** Who was signed in when the session ran out. */
+  expiredUser: string | null = null;
   readonly api: Api;
 
   constructor() {
@@ -21,7 +25,7 @@ class SessionState {
         try {
           return await base.call(op, token, args);
         } catch (e) {
-          if (token && e instanceof ApiFailure && e.error.code === 'unauthenticated') this.clear();
+          if (token && e instanceof ApiFailure && e.error.code === 'unauthenticated') this.expire();
           throw e;
         }
       },
@@ -61,11 +65,22 @@ class SessionState {
     }
   }
 
+  /** The server no longer knows the token: keep the screens, ask for the password again. */
+  expire() {
+    if (!this.user) return this.clear();
+    this.expiredUser = this.user.id;
+    this.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    this.expired = true;
+  }
+
   changed() {
     this.revision++;
   }
 
   clear() {
+    this.expired = false;
+    this.expiredUser = null;
     this.token = null;
     this.user = null;
     this.centre = null;
