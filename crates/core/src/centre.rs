@@ -97,8 +97,25 @@ pub(crate) fn validate(
         .any(|p| logo.starts_with(p));
         if !ok_kind {
             problems.add(f("logo"), "invalid_image", "a PNG, JPEG, WebP or SVG image");
-        } else if logo.len() > MAX_LOGO_BYTES {
+        } else if logo.len() > MAX_LOGO_BYTES * 4 / 3 + 64 {
             problems.add(f("logo"), "too_large", "at most 512 KiB");
+        } else {
+            // The bytes must be the image the data URL says (a text file named .png is not).
+            let declared = logo
+                .trim_start_matches("data:")
+                .split(';')
+                .next()
+                .unwrap_or("");
+            let real = crate::files::decode_base64(logo, MAX_LOGO_BYTES, &f("logo"))
+                .ok()
+                .and_then(|b| crate::files::sniff(&b).map(str::to_string));
+            if real.as_deref() != Some(declared) {
+                problems.add(
+                    f("logo"),
+                    "invalid_image",
+                    "the file is not a PNG, JPEG, WebP or SVG image",
+                );
+            }
         }
     }
     Some(CentreInput {

@@ -584,3 +584,51 @@ async fn saved_filters_belong_to_their_user() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_logo_must_be_the_image_it_claims_and_small() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let owner = t.login("owner").await;
+        let owner = Some(owner.as_str());
+        let c = t.core.centre_get(owner, NoArgs {}).await.unwrap();
+        let with = |logo: String| CentreUpdateArgs {
+            version: c.version,
+            centre: CentreInput {
+                name: c.name.clone(),
+                time_zone: c.time_zone.clone(),
+                currency: c.currency.clone(),
+                phone_country: c.phone_country.clone(),
+                logo: Some(logo),
+            },
+        };
+        let e = t
+            .core
+            .centre_update(
+                owner,
+                with(format!("data:image/png;base64,{}", b64(b"just text"))),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), ("logo".into(), "invalid_image".into()));
+        let e = t
+            .core
+            .centre_update(
+                owner,
+                with(format!(
+                    "data:image/png;base64,{}",
+                    b64(&vec![0u8; 700 * 1024])
+                )),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(code(e), ("logo".into(), "too_large".into()));
+        let ok = t
+            .core
+            .centre_update(owner, with(format!("data:image/png;base64,{PNG_1X1}")))
+            .await
+            .unwrap();
+        assert!(ok.logo.unwrap().ends_with(PNG_1X1));
+    })
+    .await;
+}
