@@ -66,7 +66,8 @@ pub(crate) fn validate(
         );
     }
     let currency = input.currency.trim().to_uppercase();
-    if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+    // A real ISO 4217 currency ("kip" is a name, not the code LAK).
+    if iso_currency::Currency::from_code(&currency).is_none() {
         problems.add(
             f("currency"),
             "invalid_currency",

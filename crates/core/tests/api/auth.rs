@@ -97,6 +97,8 @@ async fn first_start_creates_the_owner_once() {
             .centre_setup(CentreSetupArgs {
                 centre: CentreInput {
                     time_zone: "Mars/Olympus".into(),
+                    // The currency's name, not its code.
+                    currency: "kip".into(),
                     ..centre.clone()
                 },
                 owner_login: "boss".into(),
@@ -108,7 +110,10 @@ async fn first_start_creates_the_owner_once() {
             panic!("{bad:?}")
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["centre.time_zone", "owner_password"]);
+        assert_eq!(
+            fields,
+            ["centre.time_zone", "centre.currency", "owner_password"]
+        );
         assert_eq!(t.state().await, vec![0, 0, 0, 0, 0, 0]);
 
         let args = CentreSetupArgs {
