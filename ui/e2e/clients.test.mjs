@@ -251,3 +251,23 @@ test('with many tabs open on a tablet, the active tab stays in sight', async () 
   await page.screenshot({ path: join(shots, 'many-tabs-tablet.png') });
   await page.close();
 });
+
+test("the centre's own fields on the card: checked at their field, saved as written back", async () => {
+  const page = await browser.newPage(DESK);
+  await signIn(page, 'reception');
+  await page.getByRole('button', { name: /New client/ }).click();
+  const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
+  await card.getByLabel('Name', { exact: true }).fill('Custom Fields Person');
+  await card.getByLabel('Swimming level').selectOption('Advanced');
+  await card.getByLabel('Shoe size').fill('forty');
+  await card.getByRole('button', { name: 'Save' }).click();
+  await card.getByText('Not a number').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('inputmode')), 'decimal', 'focus on the bad field');
+  await card.getByLabel('Shoe size').fill('38,5');
+  await card.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const saved = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Custom Fields Person' }) });
+  assert.equal(await saved.getByLabel('Shoe size').inputValue(), '38.5');
+  assert.equal(await saved.getByLabel('Swimming level').inputValue(), 'Advanced');
+  await page.close();
+});
