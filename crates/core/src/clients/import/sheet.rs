@@ -29,13 +29,51 @@ pub struct Unreadable(pub String);
 pub fn read(bytes: &[u8]) -> Result<Grid, Unreadable> {
     let zip = bytes.starts_with(b"PK\x03\x04");
     let ole = bytes.starts_with(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1");
-    if zip || ole {
-        return workbook(bytes);
+    let grid = if zip || ole {
+        workbook(bytes)?
+    } else {
+        text(bytes)?
+    };
+    if grid.lines.len() > MAX_LINES {
+        return Err(Unreadable(format!(
+            "the file has {} lines; at most {MAX_LINES} can be imported at once",
+            grid.lines.len()
+        )));
     }
-    text(bytes)
+    Ok(grid)
+}
+
+/// A workbook may unpack to at most this much (a 50 MB sheet of text unpacks to about 10×).
+const MAX_UNPACKED: u64 = 600 * 1024 * 1024;
+/// The most lines a list may have.
+pub const MAX_LINES: usize = 200_000;
+
+/// Refuses a zip whose entries claim to unpack to more than [`MAX_UNPACKED`] (a zip bomb)
+/// before anything is decompressed.
+fn check_unpacked(bytes: &[u8], max: u64) -> Result<(), Unreadable> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // not a zip after all: calamine reports it
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(f) = zip.by_index_raw(i) {
+            total = total.saturating_add(f.size());
+        }
+    }
+    if total > max {
+        return Err(Unreadable(format!(
+            "the spreadsheet unpacks to {} MB, more than the {} MB a client list can take",
+            total / (1024 * 1024),
+            max / (1024 * 1024)
+        )));
+    }
+    Ok(())
 }
 
 fn workbook(bytes: &[u8]) -> Result<Grid, Unreadable> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_unpacked(bytes, MAX_UNPACKED)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
         Unreadable("the file is not a spreadsheet we can read (XLSX, XLS, ODS or CSV)".into())
     })?;
@@ -299,6 +337,30 @@ mod tests {
         assert_eq!(g.lines[1].cells[1], "87011234567");
         let no_bom: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
         assert_eq!(read(&no_bom).unwrap().lines[0].cells[0], "ФИО");
+    }
+
+    #[test]
+    fn a_zip_that_unpacks_to_gigabytes_is_refused_unread() {
+        use std::io::Write;
+        let mut out = Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .large_file(true);
+            z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+            let zeros = vec![0u8; 1 << 20];
+            for _ in 0..3 {
+                z.write_all(&zeros).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        let bytes = out.into_inner();
+        assert!(bytes.len() < 64 << 10, "{}", bytes.len());
+        // The same check with a 2 MB ceiling: 3 MB of zeros packed into a few KB.
+        let e = check_unpacked(&bytes, 2 << 20).unwrap_err();
+        assert!(e.0.contains("unpacks to 3 MB"), "{}", e.0);
+        assert!(check_unpacked(&bytes, 4 << 20).is_ok());
     }
 
     #[test]
