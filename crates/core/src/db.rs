@@ -257,6 +257,16 @@ pub fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// A unique violation (someone saved the same name a moment earlier) as an error at `field`;
+/// anything else as it is.
+pub fn taken(e: sqlx::Error, field: &str, message: &str) -> ApiError {
+    if unique_violation(&e) {
+        ApiError::field(field, "taken", message)
+    } else {
+        e.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

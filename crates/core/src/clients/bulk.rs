@@ -63,7 +63,16 @@ impl Rows {
             sql.push(')');
         }
         let args = std::mem::take(&mut self.args);
-        exec_built!(&mut *tx, &sql, &args)?;
+        exec_built!(&mut *tx, &sql, &args).map_err(|e| {
+            if crate::db::unique_violation(&e) {
+                // The check ran before the write: a card number was taken in between.
+                ApiError::conflict(
+                    "a card number in the list was given to another card meanwhile; check the file again",
+                )
+            } else {
+                e.into()
+            }
+        })?;
         Ok(())
     }
 }

@@ -162,7 +162,8 @@ pub(crate) async fn client_categories_create(
         "INSERT INTO client_categories (id, name, name_key, rule, position, archived, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM client_categories), $5, $6, $6)")
         .bind(id).bind(&name).bind(&key).bind(&rule).bind(args.category.archived).bind(now)
-        .execute(c).await)?;
+        .execute(c).await)
+    .map_err(|e| crate::db::taken(e, "category.name", "a category with this name exists"))?;
     let after = one(&mut tx, id).await?;
     write_audit(
         &mut tx,
@@ -193,7 +194,8 @@ pub(crate) async fn client_categories_update(
         "UPDATE client_categories SET name = $1, name_key = $2, rule = $3, archived = $4, updated_at = $5, \
          version = version + 1 WHERE id = $6 AND version = $7")
         .bind(&name).bind(&key).bind(&rule).bind(args.category.archived).bind(now)
-        .bind(args.id).bind(args.version).execute(c).await)?;
+        .bind(args.id).bind(args.version).execute(c).await)
+    .map_err(|e| crate::db::taken(e, "category.name", "a category with this name exists"))?;
     if n == 0 {
         return Err(ApiError::conflict(
             "this category was changed by someone else; reload it and try again",

@@ -253,7 +253,8 @@ pub(crate) async fn custom_fields_create(
          (SELECT COALESCE(MAX(position), 0) + 1 FROM custom_fields), $10, $11, $11)")
         .bind(id).bind(f.applies_to.as_str()).bind(&c.label).bind(&c.key).bind(f.kind.as_str())
         .bind(&choices).bind(f.decimals).bind(f.required).bind(f.searchable).bind(f.archived).bind(now)
-        .execute(x).await)?;
+        .execute(x).await)
+    .map_err(|e| crate::db::taken(e, "field.label", "a field with this name exists"))?;
     let after = one(&mut tx, id).await?;
     log(
         &mut tx,
@@ -305,7 +306,8 @@ pub(crate) async fn custom_fields_update(
          WHERE id = $11 AND version = $12")
         .bind(f.applies_to.as_str()).bind(&c.label).bind(&c.key).bind(f.kind.as_str()).bind(&choices)
         .bind(f.decimals).bind(f.required).bind(f.searchable).bind(f.archived).bind(now)
-        .bind(args.id).bind(args.version).execute(x).await)?;
+        .bind(args.id).bind(args.version).execute(x).await)
+    .map_err(|e| crate::db::taken(e, "field.label", "a field with this name exists"))?;
     if n == 0 {
         return Err(ApiError::conflict(
             "this field was changed by someone else; reload it and try again",

@@ -119,7 +119,8 @@ pub(crate) async fn saved_filters_save(
         Some(id) => {
             let n = exec_tx!(&mut tx, c => sqlx::query(
                 "UPDATE saved_filters SET name = $1, name_key = $2, search = $3, updated_at = $4 WHERE id = $5 AND user_id = $6")
-                .bind(&name).bind(&key).bind(&json).bind(now).bind(id).bind(user).execute(c).await)?;
+                .bind(&name).bind(&key).bind(&json).bind(now).bind(id).bind(user).execute(c).await)
+                .map_err(|e| crate::db::taken(e, "name", "you already have a filter with this name"))?;
             if n == 0 {
                 return Err(ApiError::not_found("saved filter"));
             }
@@ -138,7 +139,8 @@ pub(crate) async fn saved_filters_save(
                 "INSERT INTO saved_filters (id, user_id, name, name_key, search, position, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)")
                 .bind(id).bind(user).bind(&name).bind(&key).bind(&json).bind(before.len() as i32).bind(now)
-                .execute(c).await)?;
+                .execute(c).await)
+                .map_err(|e| crate::db::taken(e, "name", "you already have a filter with this name"))?;
             id
         }
     };
