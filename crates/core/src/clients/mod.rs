@@ -30,6 +30,7 @@ pub mod search;
 pub mod sql;
 pub mod store;
 pub mod timeline;
+pub mod valid;
 pub mod validate;
 
 use std::collections::HashSet;

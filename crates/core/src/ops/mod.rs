@@ -15,6 +15,9 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::roles::Permission;
 
+mod openapi;
+use openapi::{openapi_document, openapi_path};
+
 /// Everything the API speaks, for adapters: `use hallpass_core::api::*`.
 pub mod api {
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
@@ -296,84 +299,6 @@ fn ts_name(rust: &str) -> &str {
         .iter()
         .find(|(alias, _)| *alias == rust)
         .map_or(rust, |(_, ts)| ts)
-}
-
-fn openapi_path(
-    name: &str,
-    summary: &str,
-    permission: Option<Permission>,
-    args: schemars::Schema,
-    result: schemars::Schema,
-    error: &schemars::Schema,
-) -> serde_json::Value {
-    let err = |d: &str| serde_json::json!({ "description": d, "content": { "application/json": { "schema": error } } });
-    let mut responses = serde_json::json!({
-        "200": { "description": "OK", "content": { "application/json": { "schema": result } } },
-        "400": err("Malformed request"),
-        "422": err("Invalid arguments; `errors` names each field"),
-        "500": err("Internal error"),
-    });
-    let mut op = serde_json::json!({
-        "operationId": name,
-        "summary": summary,
-        "requestBody": { "required": true, "content": { "application/json": { "schema": args } } },
-    });
-    if let Some(p) = permission {
-        responses["401"] = err("Missing, unknown or expired token");
-        responses["403"] = err(&format!(
-            "The caller's role lacks the `{}` permission",
-            p.as_str()
-        ));
-        responses["404"] = err("Not found");
-        responses["409"] = err("Conflict with the current state");
-        responses["413"] = err(&format!(
-            "The request is larger than {} bytes",
-            max_body(name)
-        ));
-        op["security"] = serde_json::json!([{ "bearer": [] }]);
-        op["x-permission"] = serde_json::json!(p.as_str());
-    } else {
-        responses["401"] = err("Wrong login or password");
-        responses["429"] = err("Too many wrong passwords for this login; see `retry_after_secs`");
-        responses["409"] = err("Conflict with the current state");
-        op["security"] = serde_json::json!([]);
-    }
-    op["responses"] = responses;
-    serde_json::json!({ "post": op })
-}
-
-fn openapi_document(
-    version: &str,
-    mut paths: serde_json::Map<String, serde_json::Value>,
-    schemas: serde_json::Map<String, serde_json::Value>,
-) -> serde_json::Value {
-    paths.insert("/api/health".into(), serde_json::json!({
-        "get": {
-            "operationId": "health",
-            "summary": "Liveness and the database engine.",
-            "security": [],
-            "responses": { "200": { "description": "OK", "content": { "application/json": { "schema": {
-                "type": "object",
-                "properties": { "status": { "type": "string" }, "engine": { "type": "string" }, "version": { "type": "string" } },
-                "required": ["status", "engine", "version"]
-            } } } } }
-        }
-    }));
-    serde_json::json!({
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Hallpass hub API",
-            "version": version,
-            "description": "Every operation is `POST /api/<operation>` with JSON arguments and a JSON result. \
-                Send `Authorization: Bearer <token>` from `login`. Errors are JSON `ApiError` objects with a `code`."
-        },
-        "paths": paths,
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } }
-        },
-        "security": [{ "bearer": [] }]
-    })
 }
 
 for_each_operation!(core_operations);
