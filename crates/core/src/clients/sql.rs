@@ -334,9 +334,14 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
             })
             .collect::<Vec<_>>()
             .join(" AND ");
-        if fts_hits(tx, &expr).await? < FEW_HITS {
-            let p = b.arg(Arg::Text(expr));
-            from = format!("(SELECT rowid AS seq FROM client_search WHERE client_search MATCH {p}) s CROSS JOIN clients c");
+        // One pass over the index: few hits are taken as they are (a JSON list of rowids the
+        // query joins), many fall back to walking the list in order.
+        let hits = fts_rowids(tx, &expr).await?;
+        if (hits.len() as i64) < FEW_HITS {
+            let p = b.arg(Arg::Text(
+                serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()),
+            ));
+            from = format!("(SELECT value AS seq FROM json_each({p})) s CROSS JOIN clients c");
             b.filter("c.seq = s.seq".into());
         } else {
             like_groups(&mut b, fts.into_iter());
@@ -347,10 +352,11 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
     Ok((from, b))
 }
 
-/// How many cards the FTS index matches, counting no further than [`FEW_HITS`].
-async fn fts_hits(tx: &mut Tx, expr: &str) -> Result<i64, ApiError> {
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS})");
-    Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_one(c).await)?)
+/// The cards the FTS index matches, no more than [`FEW_HITS`] of them.
+async fn fts_rowids(tx: &mut Tx, expr: &str) -> Result<Vec<i64>, ApiError> {
+    let sql =
+        format!("SELECT rowid FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS}");
+    Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_all(c).await)?)
 }
 
 /// Summaries of the given cards, by name.
