@@ -334,10 +334,10 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
             })
             .collect::<Vec<_>>()
             .join(" AND ");
-        // One pass over the index: few hits are taken as they are (a JSON list of rowids the
-        // query joins), many fall back to walking the list in order.
-        let hits = fts_rowids(tx, &expr).await?;
-        if (hits.len() as i64) < FEW_HITS {
+        // Counting is cheap; few hits are then fetched and joined as a JSON list of rowids,
+        // many are left to a walk of the list in order.
+        if fts_hits(tx, &expr).await? < FEW_HITS {
+            let hits = fts_rowids(tx, &expr).await?;
             let p = b.arg(Arg::Text(
                 serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()),
             ));
@@ -350,6 +350,12 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
     like_groups(&mut b, rest.into_iter());
     filters(&mut b, r);
     Ok((from, b))
+}
+
+/// How many cards the FTS index matches, counting no further than [`FEW_HITS`].
+async fn fts_hits(tx: &mut Tx, expr: &str) -> Result<i64, ApiError> {
+    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS})");
+    Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_one(c).await)?)
 }
 
 /// The cards the FTS index matches, no more than [`FEW_HITS`] of them.
