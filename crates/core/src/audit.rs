@@ -45,3 +45,34 @@ pub async fn append(
         .await)?;
     Ok(())
 }
+
+/// One change of a record, for [`record`]: the record as it was and as it is, serialised.
+pub struct Change<'a, T: Serialize> {
+    pub operation: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<Uuid>,
+    pub before: Option<&'a T>,
+    pub after: Option<&'a T>,
+}
+
+/// Appends a change made by `who` (the common case of [`append`]).
+pub async fn record<T: Serialize>(
+    tx: &mut Tx,
+    who: &Session,
+    at: DateTime<Utc>,
+    c: Change<'_, T>,
+) -> Result<(), ApiError> {
+    append(
+        tx,
+        Some(who),
+        at,
+        Entry {
+            operation: c.operation,
+            entity: c.entity,
+            entity_id: c.entity_id,
+            before: c.before.and_then(snapshot),
+            after: c.after.and_then(snapshot),
+        },
+    )
+    .await
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, Change};
 use crate::auth::{NoArgs, Session};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
@@ -114,19 +114,14 @@ pub(crate) async fn age_bands_save(
             .execute(c).await)?;
     }
     let after = all(&mut tx).await?;
-    audit::append(
-        &mut tx,
-        Some(session),
-        core.now(),
-        Entry {
-            operation: "age_bands_save",
-            entity: "age_band",
-            entity_id: None,
-            before: audit::snapshot(&before),
-            after: audit::snapshot(&after),
-        },
-    )
-    .await?;
+    let change = Change {
+        operation: "age_bands_save",
+        entity: "age_band",
+        entity_id: None,
+        before: Some(&before),
+        after: Some(&after),
+    };
+    audit::record(&mut tx, session, core.now(), change).await?;
     tx.commit().await?;
     Ok(after)
 }

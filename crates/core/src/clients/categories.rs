@@ -8,7 +8,8 @@ use specta::Type;
 use uuid::Uuid;
 
 use super::discount::DiscountRule;
-use crate::audit::{self, Entry};
+use super::order::{reorder, IdOrderArgs};
+use crate::audit::{self, Change};
 use crate::auth::{NoArgs, Session};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
@@ -48,12 +49,6 @@ pub struct ClientCategoryUpdateArgs {
     pub id: Uuid,
     pub version: i64,
     pub category: ClientCategoryInput,
-}
-
-/// A new order of categories: every id once, in the wanted order.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
-pub struct IdOrderArgs {
-    pub ids: Vec<Uuid>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -165,14 +160,11 @@ pub(crate) async fn client_categories_create(
         .execute(c).await)
     .map_err(|e| crate::db::taken(e, "category.name", "a category with this name exists"))?;
     let after = one(&mut tx, id).await?;
-    write_audit(
+    audit::record(
         &mut tx,
         session,
         now,
-        "client_categories_create",
-        id,
-        None,
-        &after,
+        change("client_categories_create", id, None, &after),
     )
     .await?;
     tx.commit().await?;
@@ -202,16 +194,8 @@ pub(crate) async fn client_categories_update(
         ));
     }
     let after = one(&mut tx, args.id).await?;
-    write_audit(
-        &mut tx,
-        session,
-        now,
-        "client_categories_update",
-        args.id,
-        Some(&before),
-        &after,
-    )
-    .await?;
+    let c = change("client_categories_update", args.id, Some(&before), &after);
+    audit::record(&mut tx, session, now, c).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -223,68 +207,37 @@ pub(crate) async fn client_categories_reorder(
 ) -> Result<Vec<ClientCategory>, ApiError> {
     let mut tx = core.db.write().await?;
     let before = all(&mut tx).await?;
-    check_order(&args.ids, before.iter().map(|c| c.id))?;
-    for (i, id) in args.ids.iter().enumerate() {
-        exec_tx!(&mut tx, c => sqlx::query("UPDATE client_categories SET position = $1 WHERE id = $2")
-            .bind(i as i32 + 1).bind(id).execute(c).await)?;
-    }
-    let after = all(&mut tx).await?;
-    audit::append(
+    reorder(
         &mut tx,
-        Some(session),
-        core.now(),
-        Entry {
-            operation: "client_categories_reorder",
-            entity: "client_category",
-            entity_id: None,
-            before: audit::snapshot(&before),
-            after: audit::snapshot(&after),
-        },
+        "client_categories",
+        &args.ids,
+        before.iter().map(|c| c.id),
     )
     .await?;
+    let after = all(&mut tx).await?;
+    let change = Change {
+        operation: "client_categories_reorder",
+        entity: "client_category",
+        entity_id: None,
+        before: Some(&before),
+        after: Some(&after),
+    };
+    audit::record(&mut tx, session, core.now(), change).await?;
     tx.commit().await?;
     Ok(after)
 }
 
-/// `ids` must name every existing record exactly once.
-pub(crate) fn check_order(
-    ids: &[Uuid],
-    existing: impl Iterator<Item = Uuid>,
-) -> Result<(), ApiError> {
-    let mut want: Vec<Uuid> = existing.collect();
-    let mut got = ids.to_vec();
-    want.sort();
-    got.sort();
-    if want != got {
-        return Err(ApiError::field(
-            "ids",
-            "mismatch",
-            "list every record exactly once (the list may have changed meanwhile; reload it)",
-        ));
-    }
-    Ok(())
-}
-
-async fn write_audit<T: Serialize>(
-    tx: &mut Tx,
-    session: &Session,
-    now: DateTime<Utc>,
-    operation: &str,
+fn change<'a>(
+    operation: &'a str,
     id: Uuid,
-    before: Option<&T>,
-    after: &T,
-) -> Result<(), ApiError> {
-    audit::append(
-        tx,
-        Some(session),
-        now,
-        Entry {
-            operation,
-            entity: "client_category",
-            entity_id: Some(id),
-            before: before.and_then(audit::snapshot),
-            after: audit::snapshot(after),
-        },
-    )
-    .await
+    before: Option<&'a ClientCategory>,
+    after: &'a ClientCategory,
+) -> Change<'a, ClientCategory> {
+    Change {
+        operation,
+        entity: "client_category",
+        entity_id: Some(id),
+        before,
+        after: Some(after),
+    }
 }

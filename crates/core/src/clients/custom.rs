@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use super::categories::{check_order, IdOrderArgs};
 use super::model::ClientKind;
-use crate::audit::{self, Entry};
+use super::order::{reorder, IdOrderArgs};
+use crate::audit::{self, Change};
 use crate::auth::{NoArgs, Session};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
@@ -338,25 +338,22 @@ pub(crate) async fn custom_fields_reorder(
 ) -> Result<Vec<CustomField>, ApiError> {
     let mut tx = core.db.write().await?;
     let before = all(&mut tx).await?;
-    check_order(&args.ids, before.iter().map(|f| f.id))?;
-    for (i, id) in args.ids.iter().enumerate() {
-        exec_tx!(&mut tx, c => sqlx::query("UPDATE custom_fields SET position = $1 WHERE id = $2")
-            .bind(i as i32 + 1).bind(id).execute(c).await)?;
-    }
-    let after = all(&mut tx).await?;
-    audit::append(
+    reorder(
         &mut tx,
-        Some(session),
-        core.now(),
-        Entry {
-            operation: "custom_fields_reorder",
-            entity: "custom_field",
-            entity_id: None,
-            before: audit::snapshot(&before),
-            after: audit::snapshot(&after),
-        },
+        "custom_fields",
+        &args.ids,
+        before.iter().map(|f| f.id),
     )
     .await?;
+    let after = all(&mut tx).await?;
+    let change = Change {
+        operation: "custom_fields_reorder",
+        entity: "custom_field",
+        entity_id: None,
+        before: Some(&before),
+        after: Some(&after),
+    };
+    audit::record(&mut tx, session, core.now(), change).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -370,17 +367,12 @@ async fn log(
     before: Option<&CustomField>,
     after: &CustomField,
 ) -> Result<(), ApiError> {
-    audit::append(
-        tx,
-        Some(session),
-        now,
-        Entry {
-            operation,
-            entity: "custom_field",
-            entity_id: Some(id),
-            before: before.and_then(audit::snapshot),
-            after: audit::snapshot(after),
-        },
-    )
-    .await
+    let change = Change {
+        operation,
+        entity: "custom_field",
+        entity_id: Some(id),
+        before,
+        after: Some(after),
+    };
+    audit::record(tx, session, now, change).await
 }

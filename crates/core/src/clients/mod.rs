@@ -25,6 +25,7 @@ pub mod index;
 pub mod links;
 pub(crate) mod listing;
 pub mod merge;
+pub mod order;
 pub mod saved_filters;
 pub mod search;
 pub mod sql;
@@ -42,7 +43,6 @@ pub use age_bands::{AgeBand, AgeBandInput, AgeBandsSaveArgs};
 pub use by_phone::{ClientsByPhone, ClientsByPhoneArgs, PhoneMatch};
 pub use categories::{
     ClientCategory, ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs,
-    IdOrderArgs,
 };
 pub use custom::{
     AppliesTo, CustomField, CustomFieldCreateArgs, CustomFieldInput, CustomFieldKind,
@@ -58,6 +58,7 @@ pub use import::{
 pub use listing::ClientsCount;
 pub use merge::ClientsMergeArgs;
 pub use model::*;
+pub use order::IdOrderArgs;
 pub use saved_filters::{SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs};
 pub use search::{ClientFilters, ClientSort, ClientsPage, ClientsSearchArgs, TextQuery};
 pub use timeline::{

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::*;
-use crate::audit::{self, Entry};
+use crate::audit::{self, Change};
 use crate::auth::Session;
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
@@ -168,20 +168,14 @@ async fn log(
     before: Option<&TimelineEntry>,
     after: Option<&TimelineEntry>,
 ) -> Result<(), ApiError> {
-    let id = after.or(before).map(|e| e.id);
-    audit::append(
-        tx,
-        Some(session),
-        now,
-        Entry {
-            operation,
-            entity: "client_timeline",
-            entity_id: id,
-            before: before.and_then(audit::snapshot),
-            after: after.and_then(audit::snapshot),
-        },
-    )
-    .await
+    let change = Change {
+        operation,
+        entity: "client_timeline",
+        entity_id: after.or(before).map(|e| e.id),
+        before,
+        after,
+    };
+    audit::record(tx, session, now, change).await
 }
 
 /// A system note on a card's timeline (a merge), inside the caller's transaction.

@@ -1,0 +1,45 @@
+//! Small helpers the feature modules share.
+
+use base64::Engine;
+use hallpass_core::api::*;
+
+/// A valid 1×1 PNG.
+pub const PNG_1X1: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+pub fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The field and code of a validation error's first problem.
+pub fn code(e: ApiError) -> (String, String) {
+    match e {
+        ApiError::Validation { errors } => (errors[0].field.clone(), errors[0].code.clone()),
+        other => panic!("expected validation, got {other:?}"),
+    }
+}
+
+/// Every (field, code) of a validation error.
+pub fn fields(e: ApiError) -> Vec<(String, String)> {
+    match e {
+        ApiError::Validation { errors } => errors.into_iter().map(|f| (f.field, f.code)).collect(),
+        other => panic!("expected validation, got {other:?}"),
+    }
+}
+
+/// Import arguments for a file.
+pub fn import_args(
+    name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    skip_invalid: bool,
+) -> ClientsImportArgs {
+    ClientsImportArgs {
+        file_name: name.into(),
+        content: b64(bytes),
+        dry_run,
+        skip_invalid,
+        allow_duplicates: false,
+        mapping: None,
+        job_id: None,
+    }
+}
