@@ -50,12 +50,20 @@ pub(crate) async fn read(
 
 /// The full card for the audit log (medical notes included).
 async fn snapshot(tx: &mut Tx, id: Uuid) -> Result<Option<String>, ApiError> {
-    let mut c = store::load(tx, id)
+    let c = whole(tx, id)
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
+    Ok(audit::snapshot(&c))
+}
+
+/// A card with everything it links to, medical notes included (for the audit log).
+pub(crate) async fn whole(tx: &mut Tx, id: Uuid) -> Result<Option<Client>, ApiError> {
+    let Some(mut c) = store::load(tx, id).await? else {
+        return Ok(None);
+    };
     links::load(tx, &mut c).await?;
     c.custom = custom_values::load(tx, id).await?;
-    Ok(audit::snapshot(&c))
+    Ok(Some(c))
 }
 
 /// Reads a card form and its custom field values, reporting every error of both at once.
@@ -243,10 +251,10 @@ pub(crate) async fn client_update(
     let today = local.today(now);
     let form = card_form(&local, session, today);
     let v = read_form(&mut tx, &form, &args.client, Some(args.id)).await?;
-    let current = store::load(&mut tx, args.id)
+    let current = whole(&mut tx, args.id)
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
-    let before = snapshot(&mut tx, args.id).await?;
+    let before = audit::snapshot(&current);
     check_refs(&mut tx, &v, "client.", Some(&current)).await?;
     if !store::update(
         &mut tx,

@@ -12,7 +12,7 @@ use specta::Type;
 use uuid::Uuid;
 
 use super::model::*;
-use super::{custom, custom_values, index, links, store, timeline};
+use super::{custom, index, timeline};
 use crate::audit::{self, Entry};
 use crate::auth::Session;
 use crate::db::Tx;
@@ -168,12 +168,9 @@ async fn fill_gaps(
 
 /// A card with everything it links to (medical notes included), as the audit log keeps it.
 async fn full(tx: &mut Tx, id: Uuid, field: &str) -> Result<Client, ApiError> {
-    let mut c = store::load(tx, id)
+    super::cards::whole(tx, id)
         .await?
-        .ok_or_else(|| ApiError::field(field, "not_found", "no such client"))?;
-    links::load(tx, &mut c).await?;
-    c.custom = custom_values::load(tx, id).await?;
-    Ok(c)
+        .ok_or_else(|| ApiError::field(field, "not_found", "no such client"))
 }
 
 pub(crate) async fn clients_merge(
