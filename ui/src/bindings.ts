@@ -657,7 +657,7 @@ export type GuardianLink = {
 
 export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
 
-/**  A new order of categories: every id once, in the wanted order. */
+/**  A new order of records: every id once, in the wanted order. */
 export type IdOrderArgs = {
 	ids: string[],
 };
