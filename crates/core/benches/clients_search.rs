@@ -248,14 +248,31 @@ async fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    // HALLPASS_BENCH_KEEP=<dir> keeps the seeded databases for a look at their plans: the
+    // SQLite file in that directory, the PostgreSQL schema `bench_keep`.
+    let keep = std::env::var("HALLPASS_BENCH_KEEP")
+        .ok()
+        .filter(|k| !k.is_empty());
     let dir = tempfile::tempdir().unwrap();
-    let url = DbUrl::Sqlite(dir.path().join("bench.db").to_string_lossy().into_owned());
+    let path = match &keep {
+        Some(k) => std::path::Path::new(k).join("bench.db"),
+        None => dir.path().join("bench.db"),
+    };
+    let _ = std::fs::remove_file(&path);
+    let url = DbUrl::Sqlite(path.to_string_lossy().into_owned());
     bench("sqlite", Core::open(&url).await.unwrap()).await;
 
     match std::env::var("HALLPASS_TEST_PG_URL") {
         Ok(url) if !url.is_empty() => {
-            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+            let schema = match keep {
+                Some(_) => "bench_keep".to_string(),
+                None => format!("bench_{}", uuid::Uuid::now_v7().simple()),
+            };
             let admin = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                .execute(&admin)
+                .await
+                .unwrap();
             sqlx::query(&format!("CREATE SCHEMA {schema}"))
                 .execute(&admin)
                 .await
@@ -270,10 +287,12 @@ async fn main() {
             db.migrate().await.unwrap();
             bench("postgres", Core::new(db.clone())).await;
             db.close().await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+            if schema != "bench_keep" {
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+            }
         }
         _ => println!("\n*** PostgreSQL skipped: HALLPASS_TEST_PG_URL is not set ***"),
     }

@@ -199,7 +199,9 @@ impl Db {
     pub async fn refresh_statistics(&self) -> Result<(), sqlx::Error> {
         match self {
             Db::Postgres(p) => {
-                sqlx::query("ANALYZE clients, client_phones, client_contacts, client_tags, client_field_values, client_guardians")
+                // VACUUM also marks the new rows all-visible, so index-only walks of the list
+                // need not read the table (a third of a second at 100,000 cards).
+                sqlx::query("VACUUM (ANALYZE) clients, client_phones, client_contacts, client_tags, client_field_values, client_guardians")
                     .execute(p)
                     .await?;
             }

@@ -25,7 +25,7 @@ pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
 const MAX_QUERY: usize = 200;
 /// Below this many FTS hits, fetching and sorting the hits beats walking the list.
-pub const FEW_HITS: i64 = 1500;
+pub const FEW_HITS: usize = 1500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]

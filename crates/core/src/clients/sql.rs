@@ -180,7 +180,7 @@ fn filters(b: &mut Built, r: &Resolved) {
     if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = b.arg(Arg::Text(tag.into()));
         b.filter(format!(
-            "c.id IN (SELECT t.client_id FROM client_tags t WHERE t.tag = {p})"
+            "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = {p})"
         ));
     }
     if let Some((after, until)) = r.birth_range {
@@ -284,11 +284,21 @@ pub async fn plan(
     let (from, mut b) = matching(tx, r).await?;
     let l = b.arg(Arg::Int(i64::from(limit)));
     let o = b.arg(Arg::Int(i64::from(offset)));
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM {from}{} ORDER BY {} LIMIT {l} OFFSET {o}",
-        b.where_sql(),
-        r.sort.order_by()
-    );
+    let order = r.sort.order_by();
+    let sql = if matches!(tx, Tx::Postgres(_)) {
+        // The page's ids first, from the indexes alone (a filter on a column an index
+        // carries is tested without reading the card), then the page's cards.
+        format!(
+            "SELECT {SUMMARY_COLUMNS} FROM (SELECT c.id FROM {from}{} ORDER BY {order} LIMIT {l} OFFSET {o}) k \
+             JOIN clients c ON c.id = k.id ORDER BY {order}",
+            b.where_sql()
+        )
+    } else {
+        format!(
+            "SELECT {SUMMARY_COLUMNS} FROM {from}{} ORDER BY {order} LIMIT {l} OFFSET {o}",
+            b.where_sql()
+        )
+    };
     Ok((sql, b.args))
 }
 
@@ -334,10 +344,10 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
             })
             .collect::<Vec<_>>()
             .join(" AND ");
-        // Counting is cheap; few hits are then fetched and joined as a JSON list of rowids,
-        // many are left to a walk of the list in order.
-        if fts_hits(tx, &expr).await? < FEW_HITS {
-            let hits = fts_rowids(tx, &expr).await?;
+        // Few hits are joined as a JSON list of rowids and sorted; many are left to a walk of
+        // the list in order, which fills a page at once.
+        let hits = fts_rowids(tx, &expr).await?;
+        if hits.len() <= FEW_HITS {
             let p = b.arg(Arg::Text(
                 serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()),
             ));
@@ -352,16 +362,12 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
     Ok((from, b))
 }
 
-/// How many cards the FTS index matches, counting no further than [`FEW_HITS`].
-async fn fts_hits(tx: &mut Tx, expr: &str) -> Result<i64, ApiError> {
-    let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS})");
-    Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_one(c).await)?)
-}
-
-/// The cards the FTS index matches, no more than [`FEW_HITS`] of them.
+/// The cards the FTS index matches, no more than one past [`FEW_HITS`].
 async fn fts_rowids(tx: &mut Tx, expr: &str) -> Result<Vec<i64>, ApiError> {
-    let sql =
-        format!("SELECT rowid FROM client_search WHERE client_search MATCH $1 LIMIT {FEW_HITS}");
+    let sql = format!(
+        "SELECT rowid FROM client_search WHERE client_search MATCH $1 LIMIT {}",
+        FEW_HITS + 1
+    );
     Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_all(c).await)?)
 }
 
