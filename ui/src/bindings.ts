@@ -62,6 +62,10 @@ export const commands = {
 	clientTimelineUpdate: (token: string | null, args: TimelineUpdateArgs) => typedError<TimelineEntry, ApiError>(__TAURI_INVOKE("client_timeline_update", { token, args })),
 	/** Remove a timeline entry (its author, or a role that configures clients). */
 	clientTimelineDelete: (token: string | null, args: TimelineDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("client_timeline_delete", { token, args })),
+	/** The centre's arrangement of the client card: titled groups of fields, in order. */
+	cardLayoutGet: (token: string | null, args: NoArgs) => typedError<CardLayout, ApiError>(__TAURI_INVOKE("card_layout_get", { token, args })),
+	/** Arrange the client card's fields into groups (one layout per centre; fields left out go last). */
+	cardLayoutSave: (token: string | null, args: CardLayoutSaveArgs) => typedError<CardLayout, ApiError>(__TAURI_INVOKE("card_layout_save", { token, args })),
 	/** The caller's saved searches of the client list. */
 	savedFiltersList: (token: string | null, args: NoArgs) => typedError<SavedFilter[], ApiError>(__TAURI_INVOKE("saved_filters_list", { token, args })),
 	/** Save a search of the client list under a name (new, or over one of the caller's). */
@@ -142,6 +146,19 @@ export type AppliesTo = "person" | "company" | "both";
 export type AttachedFile = {
 	file_id: string,
 	name: string,
+};
+
+export type CardLayout = {
+	groups: LayoutGroup[],
+	/**  0 while the centre uses the default layout. */
+	version: number,
+	updated_at: string | null,
+};
+
+export type CardLayoutSaveArgs = {
+	/**  The version the caller read (0 for the default); a stale one is a conflict. */
+	version: number,
+	groups: LayoutGroup[],
 };
 
 /**  Another card, named, as links show it. */
@@ -636,6 +653,9 @@ export type FileUploadArgs = {
 	purpose: FilePurpose,
 };
 
+/**  The groups of the default layout; their titles are translated by the app. */
+export type GroupPreset = "main" | "contact" | "family" | "health" | "more" | "custom";
+
 /**
  *  A guardian for a child's card: an existing card (`client_id`), or a new person created
  *  in the same transaction (`new`).
@@ -710,6 +730,14 @@ export type LabelledValue = {
 	/**  `work`, `personal`, `home`… (free text, may be empty). */
 	label?: string,
 	value: string,
+};
+
+export type LayoutGroup = {
+	/**  Empty: the preset's title, in the reader's language. */
+	title?: string,
+	preset?: GroupPreset | null,
+	/**  Field keys in order: a built-in name (`phones`, `medical_notes`…) or `custom:<id>`. */
+	fields: string[],
 };
 
 export type LoginArgs = {
@@ -939,6 +967,8 @@ export type Operations = {
 	client_timeline_add: { args: TimelineAddArgs; result: TimelineEntry; public: false };
 	client_timeline_update: { args: TimelineUpdateArgs; result: TimelineEntry; public: false };
 	client_timeline_delete: { args: TimelineDeleteArgs; result: null; public: false };
+	card_layout_get: { args: NoArgs; result: CardLayout; public: false };
+	card_layout_save: { args: CardLayoutSaveArgs; result: CardLayout; public: false };
 	saved_filters_list: { args: NoArgs; result: SavedFilter[]; public: false };
 	saved_filters_save: { args: SavedFilterSaveArgs; result: SavedFilter; public: false };
 	saved_filters_delete: { args: SavedFilterDeleteArgs; result: null; public: false };

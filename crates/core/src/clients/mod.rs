@@ -22,6 +22,7 @@ pub mod export;
 pub mod fields;
 pub mod import;
 pub mod index;
+pub mod layout;
 pub mod links;
 pub(crate) mod listing;
 pub mod merge;
@@ -55,6 +56,7 @@ pub use import::{
     ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
     ImportError, ImportPreviewLine,
 };
+pub use layout::{CardLayout, CardLayoutSaveArgs, GroupPreset, LayoutGroup};
 pub use listing::ClientsCount;
 pub use merge::ClientsMergeArgs;
 pub use model::*;

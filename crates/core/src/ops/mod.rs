@@ -23,18 +23,19 @@ pub mod api {
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
     pub use crate::clients::{
-        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardRef, Client,
-        ClientCategory, ClientCategoryCreateArgs, ClientCategoryInput, ClientCategoryUpdateArgs,
-        ClientCreateArgs, ClientDocument, ClientFilters, ClientGetArgs, ClientInput, ClientKind,
-        ClientPhone, ClientSort, ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone,
-        ClientsByPhoneArgs, ClientsCount, ClientsMergeArgs, ClientsPage, ClientsSearchArgs,
-        ContactChannel, ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs,
-        CustomFieldInput, CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue,
-        Discount, DiscountRule, GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs,
-        LabelledValue, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch,
-        PurchaseStep, Reliability, SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs,
-        TimelineAddArgs, TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile,
-        TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
+        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardLayout,
+        CardLayoutSaveArgs, CardRef, Client, ClientCategory, ClientCategoryCreateArgs,
+        ClientCategoryInput, ClientCategoryUpdateArgs, ClientCreateArgs, ClientDocument,
+        ClientFilters, ClientGetArgs, ClientInput, ClientKind, ClientPhone, ClientSort,
+        ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone, ClientsByPhoneArgs,
+        ClientsCount, ClientsMergeArgs, ClientsPage, ClientsSearchArgs, ContactChannel,
+        ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs, CustomFieldInput,
+        CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue, Discount, DiscountRule,
+        GroupPreset, GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs, LabelledValue,
+        LayoutGroup, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch, PurchaseStep,
+        Reliability, SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs, TimelineAddArgs,
+        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile, TimelineKind,
+        TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
     };
     pub use crate::clients::{ClientsExportArgs, ExportFile, ExportFormat};
     pub use crate::clients::{
@@ -78,6 +79,7 @@ mod impls {
     };
     pub(crate) use crate::clients::export::clients_export;
     pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
+    pub(crate) use crate::clients::layout::{card_layout_get, card_layout_save};
     pub(crate) use crate::clients::listing::{clients_count, clients_search};
     pub(crate) use crate::clients::merge::clients_merge;
     pub(crate) use crate::clients::saved_filters::{
@@ -125,6 +127,8 @@ macro_rules! for_each_operation {
                 client_timeline_add(TimelineAddArgs) -> TimelineEntry [ClientsTimeline], "Write on a card's timeline, with attached files; a contact moves the card's last contact.";
                 client_timeline_update(TimelineUpdateArgs) -> TimelineEntry [ClientsTimeline], "Correct a timeline entry (its author, or a role that configures clients).";
                 client_timeline_delete(TimelineDeleteArgs) -> Empty [ClientsTimeline], "Remove a timeline entry (its author, or a role that configures clients).";
+                card_layout_get(NoArgs) -> CardLayout [ClientsRead], "The centre's arrangement of the client card: titled groups of fields, in order.";
+                card_layout_save(CardLayoutSaveArgs) -> CardLayout [ClientsConfigure], "Arrange the client card's fields into groups (one layout per centre; fields left out go last).";
                 saved_filters_list(NoArgs) -> SavedFilters [ClientsRead], "The caller's saved searches of the client list.";
                 saved_filters_save(SavedFilterSaveArgs) -> SavedFilter [ClientsRead], "Save a search of the client list under a name (new, or over one of the caller's).";
                 saved_filters_delete(SavedFilterDeleteArgs) -> Empty [ClientsRead], "Delete one of the caller's saved searches.";

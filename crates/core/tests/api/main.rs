@@ -11,6 +11,7 @@ mod export;
 mod families;
 mod files;
 mod helpers;
+mod layout;
 mod merge;
 mod permissions;
 mod saved_filters;
