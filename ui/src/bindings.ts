@@ -62,6 +62,8 @@ export const commands = {
 	clientTimelineUpdate: (token: string | null, args: TimelineUpdateArgs) => typedError<TimelineEntry, ApiError>(__TAURI_INVOKE("client_timeline_update", { token, args })),
 	/** Remove a timeline entry (its author, or a role that configures clients). */
 	clientTimelineDelete: (token: string | null, args: TimelineDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("client_timeline_delete", { token, args })),
+	/** Who may be responsible for a card: the centre's active logins, by name. */
+	managersList: (token: string | null, args: NoArgs) => typedError<UserRef[], ApiError>(__TAURI_INVOKE("managers_list", { token, args })),
 	/** The centre's arrangement of the client card: titled groups of fields, in order. */
 	cardLayoutGet: (token: string | null, args: NoArgs) => typedError<CardLayout, ApiError>(__TAURI_INVOKE("card_layout_get", { token, args })),
 	/** Arrange the client card's fields into groups (one layout per centre; fields left out go last). */
@@ -967,6 +969,7 @@ export type Operations = {
 	client_timeline_add: { args: TimelineAddArgs; result: TimelineEntry; public: false };
 	client_timeline_update: { args: TimelineUpdateArgs; result: TimelineEntry; public: false };
 	client_timeline_delete: { args: TimelineDeleteArgs; result: null; public: false };
+	managers_list: { args: NoArgs; result: UserRef[]; public: false };
 	card_layout_get: { args: NoArgs; result: CardLayout; public: false };
 	card_layout_save: { args: CardLayoutSaveArgs; result: CardLayout; public: false };
 	saved_filters_list: { args: NoArgs; result: SavedFilter[]; public: false };

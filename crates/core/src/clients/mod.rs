@@ -25,6 +25,7 @@ pub mod index;
 pub mod layout;
 pub mod links;
 pub(crate) mod listing;
+pub(crate) mod managers;
 pub mod merge;
 pub mod order;
 pub mod saved_filters;

@@ -48,12 +48,14 @@ pub mod api {
     pub type ClientCategories = Vec<ClientCategory>;
     pub type CustomFields = Vec<CustomField>;
     pub type AgeBands = Vec<AgeBand>;
+    pub type Managers = Vec<UserRef>;
     /// The list results above as TypeScript spells them.
     pub const LIST_ALIASES: &[(&str, &str)] = &[
         ("ClientCategories", "ClientCategory[]"),
         ("CustomFields", "CustomField[]"),
         ("AgeBands", "AgeBand[]"),
         ("SavedFilters", "SavedFilter[]"),
+        ("Managers", "UserRef[]"),
     ];
     pub use crate::error::{ApiError, FieldError, Similar};
     pub use crate::phone::PhoneKind;
@@ -80,6 +82,7 @@ mod impls {
     pub(crate) use crate::clients::export::clients_export;
     pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
     pub(crate) use crate::clients::layout::{card_layout_get, card_layout_save};
+    pub(crate) use crate::clients::managers::managers_list;
     pub(crate) use crate::clients::listing::{clients_count, clients_search};
     pub(crate) use crate::clients::merge::clients_merge;
     pub(crate) use crate::clients::saved_filters::{
@@ -127,6 +130,7 @@ macro_rules! for_each_operation {
                 client_timeline_add(TimelineAddArgs) -> TimelineEntry [ClientsTimeline], "Write on a card's timeline, with attached files; a contact moves the card's last contact.";
                 client_timeline_update(TimelineUpdateArgs) -> TimelineEntry [ClientsTimeline], "Correct a timeline entry (its author, or a role that configures clients).";
                 client_timeline_delete(TimelineDeleteArgs) -> Empty [ClientsTimeline], "Remove a timeline entry (its author, or a role that configures clients).";
+                managers_list(NoArgs) -> Managers [ClientsRead], "Who may be responsible for a card: the centre's active logins, by name.";
                 card_layout_get(NoArgs) -> CardLayout [ClientsRead], "The centre's arrangement of the client card: titled groups of fields, in order.";
                 card_layout_save(CardLayoutSaveArgs) -> CardLayout [ClientsConfigure], "Arrange the client card's fields into groups (one layout per centre; fields left out go last).";
                 saved_filters_list(NoArgs) -> SavedFilters [ClientsRead], "The caller's saved searches of the client list.";

@@ -14,6 +14,14 @@ async fn the_card_layout_is_arranged_by_an_admin_and_places_every_field() {
         let rec = t.login("reception").await;
         let rec = Some(rec.as_str());
 
+        // The manager picker lists the active logins by name.
+        let managers = t.core.managers_list(rec, NoArgs {}).await.unwrap();
+        let names: Vec<&str> = managers.iter().map(|m| m.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(managers.len() >= 3, "{names:?}");
+
         let start = t.core.card_layout_get(rec, NoArgs {}).await.unwrap();
         assert_eq!(start.version, 0);
         let placed: Vec<&String> = start.groups.iter().flat_map(|g| &g.fields).collect();
