@@ -1,6 +1,7 @@
 //! The Hallpass desktop and tablet app: a thin shell around hallpass-core. Its commands are
 //! generated from the core's operation registry, so the app and the hub speak the same API.
 
+mod camera;
 mod commands;
 mod smoke;
 
@@ -75,6 +76,7 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            camera::allow(app);
             #[cfg(desktop)]
             app.handle()
                 .plugin(tauri_plugin_updater::Builder::new().build())?;

@@ -82,8 +82,8 @@ mod impls {
     pub(crate) use crate::clients::export::clients_export;
     pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
     pub(crate) use crate::clients::layout::{card_layout_get, card_layout_save};
-    pub(crate) use crate::clients::managers::managers_list;
     pub(crate) use crate::clients::listing::{clients_count, clients_search};
+    pub(crate) use crate::clients::managers::managers_list;
     pub(crate) use crate::clients::merge::clients_merge;
     pub(crate) use crate::clients::saved_filters::{
         saved_filters_delete, saved_filters_list, saved_filters_save,

@@ -1,0 +1,95 @@
+// End to end, the client card: the centre's layout arranged by keyboard and followed by the
+// card, a photo uploaded and shown, the family around a child, at desk and tablet sizes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DESK, TABLET, shots, signIn, start } from './support.mjs';
+
+let env;
+
+before(async () => {
+  env = await start('card');
+});
+
+after(async () => {
+  await env?.stop();
+});
+
+// A 2×2 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+
+test('a manager moves medical notes to the top group by keyboard; the card follows the layout', async () => {
+  const page = await env.browser.newPage(DESK);
+  await signIn(page, env.base, 'manager');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const editor = page.getByRole('region', { name: 'Card layout' });
+  const field = editor.getByRole('button', { name: 'Medical notes', exact: true });
+  await field.focus();
+  // Alt+↑ twice: from Health to Family, then to the end of Contacts; then once more to Client.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Alt+ArrowUp');
+  const main = editor.getByRole('group', { name: 'Client' });
+  await main.getByRole('button', { name: 'Medical notes', exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim().endsWith('Medical notes')), true, 'focus stays on the moved field');
+  // ↑ within the group: one place up.
+  await page.keyboard.press('ArrowUp');
+  const order = await main.locator('li .field').allTextContents();
+  assert.equal(order.at(-2).trim().endsWith('Medical notes'), true, order.join(' | '));
+  await editor.getByRole('button', { name: 'Save the layout' }).click();
+  await editor.getByRole('status').filter({ hasText: 'Layout saved' }).waitFor();
+  await page.screenshot({ path: join(shots, 'layout-editor-desk.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Clients' }).first().click();
+  await page.getByTestId('client-results').locator('li').first().click();
+  const card = page.getByRole('tabpanel').filter({ has: page.locator('form.card') }).last();
+  const first = card.getByRole('region', { name: 'Client' });
+  await first.getByLabel('Medical notes').waitFor();
+  assert.equal(await card.getByRole('region', { name: 'Health' }).getByLabel('Medical notes').count(), 0);
+  await page.close();
+});
+
+for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
+  test(`${size}: a photo is uploaded to a new card and shown; a text file named .png is refused at the photo`, async () => {
+    const page = await env.browser.newPage(options);
+    await signIn(page, env.base, 'reception');
+    const press = (l) => (options.hasTouch ? l.tap() : l.click());
+    await press(page.getByRole('button', { name: /New client/ }));
+    const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
+    const file = card.locator('input[type=file]');
+    await file.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
+    await card.getByRole('alert').first().waitFor();
+    await file.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
+    await card.getByRole('img', { name: "The client's photo" }).waitFor();
+    await card.getByLabel('Name', { exact: true }).fill(`Photo Person ${size}`);
+    await card.getByLabel('Birth date').fill('1990-02-03');
+    await card.getByLabel('Number', { exact: true }).fill(size === 'desk' ? '020 5888 1201' : '020 5888 1202');
+    await card.getByLabel('Tags').fill('photo, vip');
+    await press(card.getByRole('button', { name: 'Save' }));
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    const saved = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: `Photo Person ${size}` }) });
+    await saved.getByRole('img', { name: "The client's photo" }).waitFor();
+    assert.equal(await saved.getByLabel('Tags').inputValue(), 'photo, vip');
+    await page.screenshot({ path: join(shots, `card-photo-${size}.png`), fullPage: true });
+    await page.close();
+  });
+}
+
+test("the family view: a child's guardians and who pays, and the parent's card lists the child", async () => {
+  const page = await env.browser.newPage(TABLET);
+  await signIn(page, env.base, 'reception');
+  // The demo centre's families: a child with a guardian, through the list's filter.
+  const filters = page.getByRole('group', { name: 'Filters' });
+  if (!(await filters.getByLabel('Guardian').isVisible())) await page.getByRole('button', { name: /Filters/ }).tap();
+  await filters.getByLabel('Guardian').selectOption({ label: 'Has a guardian' });
+  await page.waitForTimeout(400);
+  await page.getByTestId('client-results').locator('li').first().tap();
+  const family = page.getByRole('region', { name: 'Family' }).last();
+  await family.waitFor();
+  const guardian = family.getByRole('button').first();
+  const guardianName = (await guardian.textContent()).trim();
+  await family.getByText('pays', { exact: true }).first().waitFor();
+  await guardian.tap();
+  const parent = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: guardianName }) });
+  await parent.getByRole('region', { name: 'Family' }).getByText(/pays for/).first().waitFor();
+  await page.screenshot({ path: join(shots, 'family-tablet.png'), fullPage: true });
+  await page.close();
+});

@@ -1,0 +1,54 @@
+// What the browser tests share: a hub on a fresh demo database, Chromium, the two screen
+// sizes and signing in.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = resolve(import.meta.dirname, '../..');
+export const shots = join(root, 'ui/test-results');
+const hubBin = process.env.HALLPASS_HUB_BIN ?? join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'debug/hallpass-hub');
+
+export const DESK = { viewport: { width: 1366, height: 768 }, locale: 'en-US' };
+export const TABLET = { viewport: { width: 800, height: 1280 }, locale: 'en-US', hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
+
+/** Starts a hub on a new demo database and Chromium; `stop` ends both. */
+export async function start(name) {
+  const dir = mkdtempSync(join(tmpdir(), `hallpass-e2e-${name}-`));
+  mkdirSync(shots, { recursive: true });
+  const hub = spawn(hubBin, ['--db', `sqlite:${join(dir, 'demo.db')}`, '--listen', '127.0.0.1:0', '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('the hub did not start within 60 s')), 60_000);
+    hub.on('exit', (code) => fail(new Error(`the hub exited with ${code}`)));
+    hub.stdout.on('data', (chunk) => {
+      const m = /on (http:\/\/[^/\s]+)\//.exec(String(chunk));
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  return {
+    base,
+    browser,
+    async stop() {
+      await browser.close();
+      hub.kill('SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page, base, login) {
+  await page.goto(base);
+  await page.getByLabel('Login').fill(login);
+  await page.getByLabel('Password').fill('hallpass-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('client-results').locator('li').first().waitFor();
+}
