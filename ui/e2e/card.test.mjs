@@ -93,3 +93,21 @@ test("the family view: a child's guardians and who pays, and the parent's card l
   await page.screenshot({ path: join(shots, 'family-tablet.png'), fullPage: true });
   await page.close();
 });
+
+test('an observation with an attached file goes on the timeline; a file that is not allowed is refused by name', async () => {
+  const page = await env.browser.newPage(DESK);
+  await signIn(page, env.base, 'instructor');
+  await page.getByTestId('client-results').locator('li').first().click();
+  const timeline = page.getByRole('region', { name: 'History' }).last();
+  const file = timeline.locator('input[type=file]');
+  await file.setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ\x90\x00 not for a client card') });
+  await timeline.getByRole('alert').filter({ hasText: 'tool.exe' }).waitFor();
+  await file.setInputFiles({ name: 'progress.png', mimeType: 'image/png', buffer: PNG });
+  await timeline.getByText('progress.png').waitFor();
+  await timeline.getByLabel('What happened').fill('Swam 25 m without a board');
+  await timeline.getByRole('button', { name: 'Add to history' }).click();
+  const entry = timeline.getByTestId('timeline').locator('li').first();
+  await entry.getByText('Swam 25 m without a board').waitFor();
+  await entry.getByRole('button', { name: /progress\.png/ }).waitFor();
+  await page.close();
+});
