@@ -111,3 +111,34 @@ test('an observation with an attached file goes on the timeline; a file that is 
   await entry.getByRole('button', { name: /progress\.png/ }).waitFor();
   await page.close();
 });
+
+test('a company with two contact persons: one written in, one found on file; the person shows the company', async () => {
+  const page = await env.browser.newPage(DESK);
+  await signIn(page, env.base, 'reception');
+  await page.getByRole('button', { name: /New client/ }).click();
+  const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
+  await card.getByLabel('A company').check();
+  assert.equal(await card.getByLabel('Birth date').count(), 0, 'a company has no birth date');
+  await card.getByLabel('Name', { exact: true }).fill('Vientiane Swim Supplies');
+  await card.getByLabel('Number', { exact: true }).fill('021 555 777');
+  await card.getByRole('button', { name: '+ Add a contact person' }).click();
+  await card.getByLabel('Contact person').fill('Somchai Director');
+  await card.getByLabel('Their phone').fill('020 5888 9911');
+  await card.getByLabel('Role').first().fill('Director');
+  await card.getByPlaceholder('Or find a person already on file').fill('Anna');
+  await card.locator('.found button').first().click();
+  await card.getByLabel('Role').nth(1).fill('Accountant');
+  await card.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const saved = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Vientiane Swim Supplies' }) });
+  await saved.getByText('Somchai Director').waitFor();
+  await saved.getByLabel('Tax number').fill('LA-0123456');
+  await saved.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await page.getByRole('tab', { name: 'Clients' }).click();
+  await page.getByLabel('Search by name or phone').fill('Somchai Director');
+  await page.getByTestId('client-results').getByRole('button', { name: /Somchai Director/ }).first().click();
+  const person = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Somchai Director' }) });
+  await person.getByRole('button', { name: 'Vientiane Swim Supplies' }).waitFor();
+  await page.close();
+});

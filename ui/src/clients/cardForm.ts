@@ -6,6 +6,7 @@ import type {
   Client,
   ClientDocument,
   ClientInput,
+  ClientKind,
   ClientStatus,
   LabelledValue,
   Messenger,
@@ -13,11 +14,13 @@ import type {
   Reliability,
 } from '../bindings';
 import type { GuardianRow } from './Guardians.svelte';
+import type { ContactRow } from './ContactPersons.svelte';
 import { formatPhone } from '../lib/format';
 
 export type FieldError = { code: string; message: string };
 
 export type CardForm = {
+  kind: ClientKind;
   name: string;
   card_number: string;
   birth_date: string;
@@ -38,10 +41,12 @@ export type CardForm = {
   documents: { title: string; received_on: string; valid_until: string }[];
   notes: string;
   guardians: GuardianRow[];
+  contacts: ContactRow[];
   custom: Record<string, string>;
 };
 
 export const blankForm = (): CardForm => ({
+  kind: 'person',
   name: '',
   card_number: '',
   birth_date: '',
@@ -62,11 +67,13 @@ export const blankForm = (): CardForm => ({
   documents: [],
   notes: '',
   guardians: [],
+  contacts: [],
   custom: {},
 });
 
 export function formOf(c: Client): CardForm {
   return {
+    kind: c.kind,
     name: c.name,
     card_number: c.card_number ?? '',
     birth_date: c.birth_date ?? '',
@@ -87,6 +94,13 @@ export function formOf(c: Client): CardForm {
     documents: c.documents.map((d) => ({ title: d.title, received_on: d.received_on ?? '', valid_until: d.valid_until ?? '' })),
     notes: c.notes,
     custom: Object.fromEntries(c.custom.map((v) => [v.field_id, v.value])),
+    contacts: c.contacts.map((p) => ({
+      client_id: p.card.id,
+      label: `${p.card.name}${p.card.phone ? ` · ${formatPhone(p.card.phone)}` : ''}`,
+      name: p.card.name,
+      phone: p.card.phone ?? '',
+      role: p.role,
+    })),
     guardians: c.guardians.map((g) => ({
       client_id: g.card.id,
       label: `${g.card.name}${g.card.phone ? ` · ${formatPhone(g.card.phone)}` : ''}`,
@@ -126,7 +140,7 @@ export function inputOf(
     return { title: d.title, received_on: d.received_on || null, valid_until: d.valid_until || null };
   });
   const input: ClientInput = {
-    kind: client?.kind ?? 'person',
+    kind: form.kind,
     name: form.name,
     card_number: opt(form.card_number),
     birth_date: form.birth_date || null,
@@ -155,8 +169,12 @@ export function inputOf(
           .filter(([id, v]) => v.trim() !== '' && opts.liveFields?.includes(id))
           .map(([field_id, value]) => ({ field_id, value }))
       : null,
-    contacts: client?.contacts.map((c) => ({ client_id: c.card.id, new: null, role: c.role })) ?? [],
-    guardians: form.guardians.map((g) =>
+    contacts: form.contacts.map((c) =>
+      c.client_id
+        ? { client_id: c.client_id, new: null, role: c.role }
+        : { client_id: null, new: { name: c.name, birth_date: null, phones: c.phone.trim() ? [{ kind: 'work', number: c.phone }] : [], emails: [] }, role: c.role },
+    ),
+    guardians: (form.kind === 'person' ? form.guardians : []).map((g) =>
       g.client_id
         ? { client_id: g.client_id, new: null, relation: g.relation, pays: g.pays }
         : {
