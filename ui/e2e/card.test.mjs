@@ -68,6 +68,8 @@ for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
     const saved = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: `Photo Person ${size}` }) });
     await saved.getByRole('img', { name: "The client's photo" }).waitFor();
     assert.equal(await saved.getByLabel('Tags').inputValue(), 'photo, vip');
+    // Dates are written in the app's language (English here: month first).
+    assert.equal(await saved.getByLabel('Birth date').inputValue(), '02/03/1990');
     await page.screenshot({ path: join(shots, `card-photo-${size}.png`), fullPage: true });
     await page.close();
   });
