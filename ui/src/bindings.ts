@@ -868,6 +868,11 @@ export type TimelineEntry = {
 	title: string,
 	body: string,
 	files: TimelineFile[],
+	/**
+	 *  Written by Hallpass itself: the app words it in the reader's language (title and
+	 *  body are then empty).
+	 */
+	event: TimelineEvent | null,
 	created_at: string,
 	created_by: UserRef | null,
 	updated_at: string,
@@ -885,6 +890,14 @@ export type TimelineEntryInput = {
 	/**  Files uploaded with `file_upload` (purpose `attachment`), with the name to show. */
 	files?: AttachedFile[],
 };
+
+/**  What Hallpass itself put on a card's timeline. */
+export type TimelineEvent = 
+/**
+ *  Another card was merged into this one. Its card number and tax number are kept here
+ *  when this card already had its own.
+ */
+{ type: "merged"; name: string; card_number: string | null; tax_id: string | null };
 
 export type TimelineFile = {
 	file_id: string,

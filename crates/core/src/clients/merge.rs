@@ -219,9 +219,17 @@ pub(crate) async fn clients_merge(
         .bind(m).bind(k).bind(now).bind(session.user_id).execute(c).await)?;
     let defs = custom::all(&mut tx).await?;
     index::rebuild_doc(&mut tx, k, &defs).await?;
-    let title = format!("Merged with {}", merge.name);
-    let body = format!("Card {} was merged into this one.", merge.id);
-    timeline::add_note(&mut tx, k, &title, &body, Some(session.user_id), now).await?;
+    // The merged card's numbers stay readable on the kept card when it had its own.
+    let other = |kept: &Option<String>, merged: &Option<String>| match (kept, merged) {
+        (Some(a), Some(b)) if a != b => Some(b.clone()),
+        _ => None,
+    };
+    let event = timeline::TimelineEvent::Merged {
+        name: merge.name.clone(),
+        card_number: other(&keep.card_number, &merge.card_number),
+        tax_id: other(&keep.tax_id, &merge.tax_id),
+    };
+    timeline::add_event(&mut tx, k, &event, Some(session.user_id), now).await?;
     let after = full(&mut tx, k, "keep_id").await?;
     for (id, before, after) in [(m, &merge, None), (k, &keep, Some(&after))] {
         audit::append(

@@ -66,7 +66,7 @@ pub use saved_filters::{SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs}
 pub use search::{ClientFilters, ClientSort, ClientsPage, ClientsSearchArgs, TextQuery};
 pub use timeline::{
     AttachedFile, ContactChannel, TimelineAddArgs, TimelineDeleteArgs, TimelineEntry,
-    TimelineEntryInput, TimelineFile, TimelineKind, TimelineListArgs, TimelinePage,
+    TimelineEntryInput, TimelineEvent, TimelineFile, TimelineKind, TimelineListArgs, TimelinePage,
     TimelineUpdateArgs,
 };
 

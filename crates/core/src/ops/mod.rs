@@ -34,8 +34,8 @@ pub mod api {
         GroupPreset, GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs, LabelledValue,
         LayoutGroup, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch, PurchaseStep,
         Reliability, SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs, TimelineAddArgs,
-        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineFile, TimelineKind,
-        TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
+        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineEvent, TimelineFile,
+        TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
     };
     pub use crate::clients::{ClientsExportArgs, ExportFile, ExportFormat};
     pub use crate::clients::{

@@ -25,6 +25,7 @@ struct Row {
     at: DateTime<Utc>,
     title: String,
     body: String,
+    event: Option<String>,
     created_at: DateTime<Utc>,
     created_by: Option<Uuid>,
     created_by_name: Option<String>,
@@ -33,7 +34,7 @@ struct Row {
 }
 
 const SELECT: &str =
-    "SELECT t.id, t.client_id, t.kind, t.channel, t.at, t.title, t.body, t.created_at, \
+    "SELECT t.id, t.client_id, t.kind, t.channel, t.at, t.title, t.body, t.event, t.created_at, \
     t.created_by, u.display_name AS created_by_name, t.updated_at, t.version \
     FROM client_timeline t LEFT JOIN users u ON u.id = t.created_by";
 
@@ -64,6 +65,10 @@ async fn entry_of(tx: &mut Tx, r: Row) -> Result<TimelineEntry, ApiError> {
         title: r.title,
         body: r.body,
         files,
+        event: r
+            .event
+            .as_deref()
+            .and_then(|e| serde_json::from_str(e).ok()),
         created_at: r.created_at,
         created_by: r.created_by.map(|id| UserRef {
             id,
@@ -179,18 +184,19 @@ async fn log(
 }
 
 /// A system note on a card's timeline (a merge), inside the caller's transaction.
-pub(crate) async fn add_note(
+/// Puts what Hallpass itself did (a merge…) on a card's timeline, as data.
+pub(crate) async fn add_event(
     tx: &mut Tx,
     client: Uuid,
-    title: &str,
-    body: &str,
+    event: &TimelineEvent,
     who: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let json = serde_json::to_string(event).unwrap_or_default();
     exec_tx!(tx, c => sqlx::query(
-        "INSERT INTO client_timeline (id, client_id, kind, channel, at, title, body, created_at, created_by, updated_at) \
-         VALUES ($1, $2, 'note', NULL, $3, $4, $5, $3, $6, $3)")
-        .bind(crate::new_id()).bind(client).bind(now).bind(title).bind(body).bind(who)
+        "INSERT INTO client_timeline (id, client_id, kind, channel, at, title, body, event, created_at, created_by, updated_at) \
+         VALUES ($1, $2, 'note', NULL, $3, '', '', $4, $3, $5, $3)")
+        .bind(crate::new_id()).bind(client).bind(now).bind(json).bind(who)
         .execute(c).await)?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::model::UserRef;
 mod entries;
 
 pub(crate) use entries::{
-    add_note, client_timeline_add, client_timeline_delete, client_timeline_list,
+    add_event, client_timeline_add, client_timeline_delete, client_timeline_list,
     client_timeline_update,
 };
 
@@ -47,10 +47,26 @@ pub struct TimelineEntry {
     pub title: String,
     pub body: String,
     pub files: Vec<TimelineFile>,
+    /// Written by Hallpass itself: the app words it in the reader's language (title and
+    /// body are then empty).
+    pub event: Option<TimelineEvent>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<UserRef>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+}
+
+/// What Hallpass itself put on a card's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TimelineEvent {
+    /// Another card was merged into this one. Its card number and tax number are kept here
+    /// when this card already had its own.
+    Merged {
+        name: String,
+        card_number: Option<String>,
+        tax_id: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
