@@ -3,12 +3,15 @@
 //! answers the permission request; WebView2 (Windows) and WKWebView (macOS) ask the user
 //! themselves.
 
-/// Lets the app's windows use the camera (video only is asked for by the UI).
+/// Lets the app's windows (those open at start: the main window) use the camera, video only.
 #[cfg(target_os = "linux")]
 pub fn allow(app: &tauri::App) {
     use tauri::Manager;
     use webkit2gtk::glib::prelude::Cast;
-    use webkit2gtk::{PermissionRequestExt, SettingsExt, UserMediaPermissionRequest, WebViewExt};
+    use webkit2gtk::{
+        PermissionRequestExt, SettingsExt, UserMediaPermissionRequest,
+        UserMediaPermissionRequestExt, WebViewExt,
+    };
 
     for window in app.webview_windows().values() {
         let done = window.with_webview(|webview| {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DESK, TABLET, shots, signIn, start } from './support.mjs';
+import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
 
 let env;
 
@@ -50,13 +50,14 @@ test('a manager moves medical notes to the top group by keyboard; the card follo
 for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
   test(`${size}: a photo is uploaded to a new card and shown; a text file named .png is refused at the photo`, async () => {
     const page = await env.browser.newPage(options);
+    const errors = pageErrors(page);
     await signIn(page, env.base, 'reception');
     const press = (l) => (options.hasTouch ? l.tap() : l.click());
     await press(page.getByRole('button', { name: /New client/ }));
     const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
     const file = card.locator('input[type=file]');
     await file.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
-    await card.getByRole('alert').first().waitFor();
+    await card.locator('.photo').getByRole('alert').waitFor();
     await file.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
     await card.getByRole('img', { name: "The client's photo" }).waitFor();
     await card.getByLabel('Name', { exact: true }).fill(`Photo Person ${size}`);
@@ -71,6 +72,7 @@ for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
     // Dates are written in the app's language (English here: month first).
     assert.equal(await saved.getByLabel('Birth date').inputValue(), '02/03/1990');
     await page.screenshot({ path: join(shots, `card-photo-${size}.png`), fullPage: true });
+    assert.deepEqual(errors, [], 'no script errors on the card');
     await page.close();
   });
 }
@@ -116,6 +118,7 @@ test('an observation with an attached file goes on the timeline; a file that is 
 
 test('a company with two contact persons: one written in, one found on file; the person shows the company', async () => {
   const page = await env.browser.newPage(DESK);
+  const errors = pageErrors(page);
   await signIn(page, env.base, 'reception');
   await page.getByRole('button', { name: /New client/ }).click();
   const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'New client' }) });
@@ -142,5 +145,6 @@ test('a company with two contact persons: one written in, one found on file; the
   await page.getByTestId('client-results').getByRole('button', { name: /Somchai Director/ }).first().click();
   const person = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Somchai Director' }) });
   await person.getByRole('button', { name: 'Vientiane Swim Supplies' }).waitFor();
+  assert.deepEqual(errors, [], 'no script errors (an empty date field of the centre included)');
   await page.close();
 });

@@ -52,3 +52,10 @@ export async function signIn(page, base, login) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('client-results').locator('li').first().waitFor();
 }
+
+/** Collects the page's uncaught errors; a test asserts the list stays empty. */
+export function pageErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}

@@ -143,7 +143,7 @@ export function inputOf(
     kind: form.kind,
     name: form.name,
     card_number: opt(form.card_number),
-    birth_date: form.birth_date || null,
+    birth_date: form.kind === 'person' ? form.birth_date || null : null,
     status: form.status,
     reliability: form.reliability,
     category_id: form.category_id || null,
@@ -169,7 +169,7 @@ export function inputOf(
           .filter(([id, v]) => v.trim() !== '' && opts.liveFields?.includes(id))
           .map(([field_id, value]) => ({ field_id, value }))
       : null,
-    contacts: form.contacts.map((c) =>
+    contacts: (form.kind === 'company' ? form.contacts : []).map((c) =>
       c.client_id
         ? { client_id: c.client_id, new: null, role: c.role }
         : { client_id: null, new: { name: c.name, birth_date: null, phones: c.phone.trim() ? [{ kind: 'work', number: c.phone }] : [], emails: [] }, role: c.role },

@@ -208,7 +208,7 @@ pub(crate) async fn client_create(
     let id = crate::new_id();
     store::insert(&mut tx, id, &v, Some(session.user_id), now).await?;
     index::add_name_words(&mut tx, &v.name, &mut HashSet::new()).await?;
-    custom_values::write(&mut tx, id, &v.custom, true).await?;
+    custom_values::write(&mut tx, id, &v.custom, None).await?;
     links::write(
         &mut tx,
         id,
@@ -270,7 +270,7 @@ pub(crate) async fn client_update(
         return Err(ApiError::conflict(STALE_CARD));
     }
     index::add_name_words(&mut tx, &v.name, &mut HashSet::new()).await?;
-    custom_values::write(&mut tx, args.id, &v.custom, false).await?;
+    custom_values::write(&mut tx, args.id, &v.custom, Some(v.kind)).await?;
     links::write(
         &mut tx,
         args.id,

@@ -180,8 +180,12 @@ pub fn read(
     let mut out: Vec<FieldValue> = Vec::new();
     for v in input {
         let at = format!("{prefix}custom.{}", v.field_id);
-        // Values of archived fields stay as stored whatever a form sends back.
-        if defs.iter().any(|d| d.id == v.field_id && d.archived) {
+        // Values of archived fields, and of fields no longer meant for this kind of card,
+        // stay as stored whatever a form sends back.
+        if defs
+            .iter()
+            .any(|d| d.id == v.field_id && (d.archived || !d.applies_to.includes(kind)))
+        {
             continue;
         }
         let Some(def) = defs
@@ -261,17 +265,20 @@ pub(crate) async fn load(tx: &mut Tx, client_id: Uuid) -> Result<Vec<CustomValue
         .collect())
 }
 
-/// Replaces a card's values of live fields with `values`; values of archived fields stay.
+/// Writes a card's values. `replace` names the kind of an existing card whose values of live
+/// fields are replaced (values of archived fields, and of fields meant for the other kind of
+/// card, stay); `None` for a new card.
 pub(crate) async fn write(
     tx: &mut Tx,
     client_id: Uuid,
     values: &[FieldValue],
-    fresh: bool,
+    replace: Option<ClientKind>,
 ) -> Result<(), ApiError> {
-    if !fresh {
+    if let Some(kind) = replace {
         exec_tx!(&mut *tx, c => sqlx::query(
             "DELETE FROM client_field_values WHERE client_id = $1 AND field_id IN \
-             (SELECT id FROM custom_fields WHERE archived = FALSE)").bind(client_id).execute(c).await)?;
+             (SELECT id FROM custom_fields WHERE archived = FALSE AND applies_to IN ('both', $2))")
+            .bind(client_id).bind(kind.as_str()).execute(c).await)?;
     }
     for v in values {
         exec_tx!(&mut *tx, c => sqlx::query(

@@ -266,18 +266,25 @@ pub(crate) async fn card_layout_save(
     let fields = custom::all(&mut tx).await?;
     let groups = normalise(check(&args.groups, &fields)?, &fields);
     let before = current(&mut tx).await?;
-    if before.version != args.version {
+    let json = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into());
+    let who: Option<Uuid> = Some(session.user_id);
+    // Guarded by the version read: of two admins saving at once, the second is told.
+    let written = if args.version == 0 {
+        exec_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO card_layout (singleton, groups, version, updated_at, updated_by) VALUES (1, $1, 1, $2, $3) \
+             ON CONFLICT (singleton) DO NOTHING")
+            .bind(&json).bind(now).bind(who).execute(c).await)?
+    } else {
+        exec_tx!(&mut tx, c => sqlx::query(
+            "UPDATE card_layout SET groups = $1, version = version + 1, updated_at = $2, updated_by = $3 \
+             WHERE singleton = 1 AND version = $4")
+            .bind(&json).bind(now).bind(who).bind(args.version).execute(c).await)?
+    };
+    if written == 0 {
         return Err(ApiError::conflict(
             "someone else changed the card layout meanwhile; reload it",
         ));
     }
-    let json = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into());
-    let who: Option<Uuid> = Some(session.user_id);
-    exec_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO card_layout (singleton, groups, version, updated_at, updated_by) VALUES (1, $1, 1, $2, $3) \
-         ON CONFLICT (singleton) DO UPDATE SET groups = excluded.groups, version = card_layout.version + 1, \
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-        .bind(&json).bind(now).bind(who).execute(c).await)?;
     let after = current(&mut tx).await?;
     audit::record(
         &mut tx,

@@ -123,7 +123,7 @@ async fn set_values(
         .iter()
         .filter_map(|(f, v)| custom_values::parse(f, v).ok().flatten())
         .collect();
-    custom_values::write(tx, client, &checked, true).await?;
+    custom_values::write(tx, client, &checked, None).await?;
     index::rebuild_doc(tx, client, defs).await
 }
 

@@ -83,6 +83,22 @@ async fn the_card_layout_is_arranged_by_an_admin_and_places_every_field() {
             .await
             .unwrap_err();
         assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
+        let stale = vec![LayoutGroup {
+            title: "Stale".into(),
+            preset: None,
+            fields: vec!["notes".into()],
+        }];
+        let e = t
+            .core
+            .card_layout_save(mgr, args(7, stale))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Conflict { .. }), "{e:?}");
+        assert_eq!(
+            t.core.card_layout_get(rec, NoArgs {}).await.unwrap().groups,
+            saved.groups,
+            "a refused save changes nothing"
+        );
 
         // A new custom field shows at the end.
         let field = t
