@@ -8,10 +8,7 @@
 pub fn allow(app: &tauri::App) {
     use tauri::Manager;
     use webkit2gtk::glib::prelude::Cast;
-    use webkit2gtk::{
-        PermissionRequestExt, SettingsExt, UserMediaPermissionRequest,
-        UserMediaPermissionRequestExt, WebViewExt,
-    };
+    use webkit2gtk::{PermissionRequestExt, SettingsExt, UserMediaPermissionRequest, WebViewExt};
 
     for window in app.webview_windows().values() {
         let done = window.with_webview(|webview| {
