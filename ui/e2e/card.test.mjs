@@ -62,6 +62,8 @@ for (const [size, options] of [['desk', DESK], ['tablet', TABLET]]) {
     await card.getByRole('img', { name: "The client's photo" }).waitFor();
     await card.getByLabel('Name', { exact: true }).fill(`Photo Person ${size}`);
     await card.getByLabel('Birth date').fill('1990-02-03');
+    // The age category follows the birth date as it is typed, before anything is saved.
+    await card.getByText(/^Age category: /).waitFor();
     await card.getByLabel('Number', { exact: true }).fill(size === 'desk' ? '020 5888 1201' : '020 5888 1202');
     await card.getByLabel('Tags').fill('photo, vip');
     await press(card.getByRole('button', { name: 'Save' }));
