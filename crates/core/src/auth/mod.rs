@@ -348,14 +348,24 @@ impl Core {
         if token.len() > 128 {
             return Err(ApiError::unauthenticated("the session is not valid"));
         }
-        let mut tx = self.db.read().await?;
-        let row = on_tx!(&mut tx, c => sqlx::query_as::<_, SessionRow>(
-            "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(c)
-            .await)?;
-        tx.commit().await?;
+        // One statement: no transaction around it (every call pays for this lookup).
+        const SQL: &str = "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+        let hash = token_hash(token);
+        let row = match &self.db {
+            crate::Db::Sqlite(p) => {
+                sqlx::query_as::<_, SessionRow>(SQL)
+                    .bind(hash)
+                    .fetch_optional(p)
+                    .await?
+            }
+            crate::Db::Postgres(p) => {
+                sqlx::query_as::<_, SessionRow>(SQL)
+                    .bind(hash)
+                    .fetch_optional(p)
+                    .await?
+            }
+        };
         let row = row.ok_or_else(|| ApiError::unauthenticated("the session is not valid"))?;
         if row.expires_at <= self.now() {
             return Err(ApiError::unauthenticated(

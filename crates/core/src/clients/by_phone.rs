@@ -11,7 +11,7 @@ use super::sql;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::phone::{suffix_key, Phone};
-use crate::{on_tx, Core};
+use crate::Core;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct ClientsByPhoneArgs {
@@ -57,11 +57,15 @@ pub(crate) async fn clients_by_phone(
         ));
     };
     let upper = format!("{key}:");
-    let ids: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "SELECT DISTINCT client_id FROM client_phones WHERE rdigits >= $1 AND rdigits < $2")
-        .bind(&key).bind(&upper).fetch_all(c).await)?;
-    let mut matches: Vec<PhoneMatch> = sql::summaries(&mut tx, &ids)
-        .await?
+    // The cards carrying the number, in one statement with their summaries.
+    let found = sql::summaries_where(
+        &mut tx,
+        "c.id IN (SELECT client_id FROM client_phones WHERE rdigits >= $1 AND rdigits < $2)",
+        vec![sql::Arg::Text(key), sql::Arg::Text(upper)],
+    )
+    .await?;
+    let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
+    let mut matches: Vec<PhoneMatch> = found
         .into_iter()
         .map(|client| PhoneMatch {
             client,
