@@ -10,6 +10,7 @@
 #[macro_use]
 pub mod model;
 pub mod age_bands;
+pub mod built;
 pub(crate) mod bulk;
 pub mod by_phone;
 pub(crate) mod cards;
