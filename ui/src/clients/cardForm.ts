@@ -15,7 +15,7 @@ import type {
 } from '../bindings';
 import type { GuardianRow } from './Guardians.svelte';
 import type { ContactRow } from './ContactPersons.svelte';
-import { formatPhone } from '../lib/format';
+import { formatPhone, personLabel } from '../lib/format';
 
 export type FieldError = { code: string; message: string };
 
@@ -96,14 +96,14 @@ export function formOf(c: Client): CardForm {
     custom: Object.fromEntries(c.custom.map((v) => [v.field_id, v.value])),
     contacts: c.contacts.map((p) => ({
       client_id: p.card.id,
-      label: `${p.card.name}${p.card.phone ? ` · ${formatPhone(p.card.phone)}` : ''}`,
+      label: personLabel(p.card.name, p.card.phone),
       name: p.card.name,
       phone: p.card.phone ?? '',
       role: p.role,
     })),
     guardians: c.guardians.map((g) => ({
       client_id: g.card.id,
-      label: `${g.card.name}${g.card.phone ? ` · ${formatPhone(g.card.phone)}` : ''}`,
+      label: personLabel(g.card.name, g.card.phone),
       name: g.card.name,
       phone: g.card.phone ?? '',
       relation: g.relation,

@@ -56,3 +56,8 @@ export function formatInstant(iso: string, timeZone: string, locale: string): st
     return iso;
   }
 }
+
+/** A person as a picked row shows them: "Name · +856 20 55 512 345". */
+export function personLabel(name: string, phone: string | null | undefined): string {
+  return phone ? `${name} · ${formatPhone(phone)}` : name;
+}

@@ -1,6 +1,7 @@
 // Every text of the UI goes through t(). Messages are ICU (plurals, values); English and
 // Russian are complete, and a test keeps their keys identical.
 import { IntlMessageFormat } from 'intl-messageformat';
+import { ApiFailure } from './api';
 import en from './locales/en.json';
 import ru from './locales/ru.json';
 
@@ -63,4 +64,9 @@ export function errorText(err: { code: string; message: string } | undefined): s
   const key = `errors.field.${err.code}`;
   const text = t(key);
   return text === key ? err.message : text;
+}
+
+/** A failed call as the user reads it: the error's code in the app's language. */
+export function failureText(e: unknown): string {
+  return t(`errors.${e instanceof ApiFailure ? e.error.code : 'internal'}`);
 }
