@@ -36,10 +36,11 @@ pub struct ClientsByPhone {
 }
 
 #[derive(sqlx::FromRow)]
-struct Ward {
-    child_id: Uuid,
-    guardian_id: Uuid,
-    relation: String,
+struct Found {
+    #[sqlx(flatten)]
+    summary: sql::SummaryRow,
+    guardian_id: Option<Uuid>,
+    relation: Option<String>,
 }
 
 pub(crate) async fn clients_by_phone(
@@ -57,40 +58,37 @@ pub(crate) async fn clients_by_phone(
         ));
     };
     let upper = format!("{key}:");
-    // The cards carrying the number, in one statement with their summaries.
-    let found = sql::summaries_where(
+    // One statement: the cards carrying the number, then the children of those who are
+    // guardians (a child with the number of their own is listed once, as a holder).
+    let q = format!(
+        "WITH hit AS (SELECT client_id FROM client_phones WHERE rdigits >= $1 AND rdigits < $2) \
+         SELECT {cols}, NULL AS guardian_id, NULL AS relation, 0 AS part, c.search_name AS sort_name \
+           FROM clients c WHERE c.id IN (SELECT client_id FROM hit) \
+         UNION ALL \
+         SELECT {cols}, g.guardian_id, g.relation, 1 AS part, c.search_name AS sort_name \
+           FROM client_guardians g JOIN clients c ON c.id = g.child_id \
+          WHERE g.guardian_id IN (SELECT client_id FROM hit) AND g.child_id NOT IN (SELECT client_id FROM hit) \
+         ORDER BY part, sort_name, id, guardian_id",
+        cols = sql::SUMMARY_COLUMNS
+    );
+    let rows = crate::fetch_built!(
         &mut tx,
-        "c.id IN (SELECT client_id FROM client_phones WHERE rdigits >= $1 AND rdigits < $2)",
-        vec![sql::Arg::Text(key), sql::Arg::Text(upper)],
-    )
-    .await?;
-    let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
-    let mut matches: Vec<PhoneMatch> = found
-        .into_iter()
-        .map(|client| PhoneMatch {
-            client,
-            guardian_id: None,
-            relation: None,
-        })
-        .collect();
-    if !ids.is_empty() {
-        let mut b = sql::Built::default();
-        let list: Vec<String> = ids.iter().map(|id| b.arg(sql::Arg::Id(*id))).collect();
-        let q = format!("SELECT child_id, guardian_id, relation FROM client_guardians WHERE guardian_id IN ({})", list.join(", "));
-        let wards = crate::fetch_built!(&mut tx, Ward, &q, &b.args)?;
-        let children: Vec<Uuid> = wards
-            .iter()
-            .map(|w| w.child_id)
-            .filter(|c| !ids.contains(c))
-            .collect();
-        for client in sql::summaries(&mut tx, &children).await? {
-            let w = wards.iter().find(|w| w.child_id == client.id);
-            matches.push(PhoneMatch {
-                guardian_id: w.map(|w| w.guardian_id),
-                relation: w.map(|w| GuardianRelation::parse(&w.relation)),
-                client,
-            });
+        Found,
+        &q,
+        &[sql::Arg::Text(key), sql::Arg::Text(upper)]
+    )?;
+    let mut matches: Vec<PhoneMatch> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let client: ClientSummary = r.summary.into();
+        // A child of two guardians on the same number is listed once.
+        if matches.iter().any(|m| m.client.id == client.id) {
+            continue;
         }
+        matches.push(PhoneMatch {
+            client,
+            guardian_id: r.guardian_id,
+            relation: r.relation.as_deref().map(GuardianRelation::parse),
+        });
     }
     tx.commit().await?;
     let number = Phone::parse("phone", &args.phone, &country)

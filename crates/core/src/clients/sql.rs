@@ -321,31 +321,3 @@ async fn fts_rowids(tx: &mut Tx, expr: &str) -> Result<Vec<i64>, ApiError> {
     );
     Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_all(c).await)?)
 }
-
-/// Summaries of the cards meeting `condition` (placeholders `$1`… for `args`), by name.
-pub(crate) async fn summaries_where(
-    tx: &mut Tx,
-    condition: &str,
-    args: Vec<Arg>,
-) -> Result<Vec<ClientSummary>, ApiError> {
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE {condition} ORDER BY c.search_name, c.id"
-    );
-    let rows = crate::fetch_built!(tx, SummaryRow, &sql, &args)?;
-    Ok(rows.into_iter().map(Into::into).collect())
-}
-
-/// Summaries of the given cards, by name.
-pub(crate) async fn summaries(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<ClientSummary>, ApiError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut b = Built::default();
-    let list: Vec<String> = ids.iter().map(|id| b.arg(Arg::Id(*id))).collect();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM clients c WHERE c.id IN ({}) ORDER BY c.search_name, c.id",
-        list.join(", ")
-    );
-    let rows = crate::fetch_built!(tx, SummaryRow, &sql, &b.args)?;
-    Ok(rows.into_iter().map(Into::into).collect())
-}
