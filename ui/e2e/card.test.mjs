@@ -150,3 +150,39 @@ test('a company with two contact persons: one written in, one found on file; the
   assert.deepEqual(errors, [], 'no script errors (an empty date field of the centre included)');
   await page.close();
 });
+
+test('health notes: an instructor sees them on the card, a receptionist does not, and saving does not wipe them', async () => {
+  const open = async (login) => {
+    const page = await env.browser.newPage(DESK);
+    await signIn(page, env.base, login);
+    await page.getByLabel('Search by name or phone').fill('Medical Notes Person');
+    await page.getByTestId('client-results').getByRole('button', { name: /Medical Notes Person/ }).first().click();
+    const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Medical Notes Person' }) });
+    await card.getByLabel('Name', { exact: true }).waitFor();
+    return { page, card };
+  };
+  // A manager writes the card with a medical note.
+  const mgr = await env.browser.newPage(DESK);
+  await signIn(mgr, env.base, 'manager');
+  await mgr.getByRole('button', { name: /New client/ }).click();
+  const card = mgr.getByRole('tabpanel').filter({ has: mgr.getByRole('heading', { name: 'New client' }) });
+  await card.getByLabel('Name', { exact: true }).fill('Medical Notes Person');
+  await card.getByLabel('Birth date').fill('1985-04-05');
+  await card.getByLabel('Number', { exact: true }).fill('020 5888 3303');
+  await card.getByLabel('Medical notes').fill('Asthma: inhaler in the bag');
+  await card.getByRole('button', { name: 'Save' }).click();
+  await mgr.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await mgr.close();
+
+  const rec = await open('reception');
+  assert.equal(await rec.card.getByLabel('Medical notes').count(), 0, 'no medical notes for reception');
+  assert.equal(await rec.card.getByText('Asthma').count(), 0);
+  await rec.card.getByLabel('Notes', { exact: true }).fill('Prefers evening classes');
+  await rec.card.getByRole('button', { name: 'Save' }).click();
+  await rec.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await rec.page.close();
+
+  const ins = await open('instructor');
+  assert.equal(await ins.card.getByLabel('Medical notes').inputValue(), 'Asthma: inhaler in the bag', 'kept through the receptionist’s save');
+  await ins.page.close();
+});
