@@ -68,8 +68,26 @@ fn fts_phrase(token: &str) -> String {
     format!("\"{}\"", token.replace('"', "\"\""))
 }
 
+/// The tag filter, if any.
+fn tag_of(r: &Resolved) -> Option<&str> {
+    r.filters
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// `c.id IN (…)` over `ids`, or nothing at all.
+fn id_list(b: &mut Built, ids: &[Uuid]) -> String {
+    if ids.is_empty() {
+        return "FALSE".into();
+    }
+    let list: Vec<String> = ids.iter().map(|id| b.arg(Arg::Id(*id))).collect();
+    format!("c.id IN ({})", list.join(", "))
+}
+
 /// Filters shared by every plan.
-fn filters(b: &mut Built, r: &Resolved) {
+fn filters(b: &mut Built, r: &Resolved, tag_done: bool) {
     let f = &r.filters;
     if !f.status.is_empty() {
         let list: Vec<String> = f
@@ -99,7 +117,7 @@ fn filters(b: &mut Built, r: &Resolved) {
         let p = b.arg(Arg::Id(id));
         b.filter(format!("c.manager_id = {p}"));
     }
-    if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(tag) = tag_of(r).filter(|_| !tag_done) {
         let p = b.arg(Arg::Text(tag.into()));
         b.filter(format!(
             "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.id AND t.tag = {p})"
@@ -296,21 +314,42 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
             probe.where_sql(),
             FEW_HITS + 1
         );
-        let hits: Vec<(Uuid,)> = crate::fetch_built!(tx, (Uuid,), &sql, &probe.args)?;
+        let hits: Vec<Uuid> = crate::fetch_built!(tx, (Uuid,), &sql, &probe.args)?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
         if hits.len() <= FEW_HITS {
-            let list: Vec<String> = hits.iter().map(|(id,)| b.arg(Arg::Id(*id))).collect();
-            b.filter(if list.is_empty() {
-                "FALSE".into()
-            } else {
-                format!("c.id IN ({})", list.join(", "))
-            });
-            filters(&mut b, r);
+            let clause = id_list(&mut b, &hits);
+            b.filter(clause);
+            let tag_done = pg_tag(tx, &mut b, r).await?;
+            filters(&mut b, r, tag_done);
             return Ok((from, b));
         }
     }
     like_groups(&mut b, rest.into_iter());
-    filters(&mut b, r);
+    let tag_done = !sqlite && pg_tag(tx, &mut b, r).await?;
+    filters(&mut b, r, tag_done);
     Ok((from, b))
+}
+
+/// PostgreSQL: the cards with the tag, fetched first and listed when few. Walking the list
+/// in order with a probe of the tags per card took 3–6 ms for a tag on 1 % of cards (and
+/// more the further down the alphabet they sit). True when the filter is applied here.
+async fn pg_tag(tx: &mut Tx, b: &mut Built, r: &Resolved) -> Result<bool, ApiError> {
+    let Some(tag) = tag_of(r) else {
+        return Ok(false);
+    };
+    let sql = format!(
+        "SELECT client_id FROM client_tags WHERE tag = $1 LIMIT {}",
+        FEW_HITS + 1
+    );
+    let ids: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(&sql).bind(tag).fetch_all(c).await)?;
+    if ids.len() > FEW_HITS {
+        return Ok(false);
+    }
+    let clause = id_list(b, &ids);
+    b.filter(clause);
+    Ok(true)
 }
 
 /// The cards the FTS index matches, no more than one past [`FEW_HITS`].
