@@ -2,7 +2,7 @@
 //!
 //! Text is split into tokens; a card matches when its folded `search_doc` contains every
 //! token. On SQLite the FTS5 trigram index answers tokens of 3+ characters; when it holds
-//! fewer than [`FEW_HITS`] matches the hits are fetched and sorted, otherwise the list is
+//! fewer than [`FTS_FEW_HITS`] matches the hits are fetched and sorted, otherwise the list is
 //! walked in sort order (many hits: the first page fills at once). PostgreSQL's planner makes
 //! the same choice with pg_trgm. When nothing matches, name tokens are widened to known
 //! words one typo away and the search runs once more (`fuzzy` in the result).
@@ -26,6 +26,10 @@ const DEFAULT_PAGE: u32 = 50;
 const MAX_QUERY: usize = 200;
 /// Below this many FTS hits, fetching and sorting the hits beats walking the list.
 pub const FEW_HITS: usize = 1500;
+/// The same for SQLite's FTS index, lower: collecting a common word's hits reads long lists
+/// of the index, while the walk in name order reads the search document from the name index
+/// alone.
+pub const FTS_FEW_HITS: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::custom_values::FieldFilter;
 use super::model::*;
-use super::search::{Resolved, FEW_HITS};
+use super::search::{Resolved, FEW_HITS, FTS_FEW_HITS};
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::on_tx;
@@ -289,7 +289,7 @@ async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError
         // Few hits are joined as a JSON list of rowids and sorted; many are left to a walk of
         // the list in order, which fills a page at once.
         let hits = fts_rowids(tx, &expr).await?;
-        if hits.len() <= FEW_HITS {
+        if hits.len() <= FTS_FEW_HITS {
             let p = b.arg(Arg::Text(
                 serde_json::to_string(&hits).unwrap_or_else(|_| "[]".into()),
             ));
@@ -352,11 +352,11 @@ async fn pg_tag(tx: &mut Tx, b: &mut Built, r: &Resolved) -> Result<bool, ApiErr
     Ok(true)
 }
 
-/// The cards the FTS index matches, no more than one past [`FEW_HITS`].
+/// The cards the FTS index matches, no more than one past [`FTS_FEW_HITS`].
 async fn fts_rowids(tx: &mut Tx, expr: &str) -> Result<Vec<i64>, ApiError> {
     let sql = format!(
         "SELECT rowid FROM client_search WHERE client_search MATCH $1 LIMIT {}",
-        FEW_HITS + 1
+        FTS_FEW_HITS + 1
     );
     Ok(on_tx!(tx, c => sqlx::query_scalar(&sql).bind(expr).fetch_all(c).await)?)
 }
