@@ -3,34 +3,29 @@
 //! Passwords are argon2id hashes (the crate's defaults: m=19 MiB, t=2, p=1, OWASP's minimum).
 //! A login returns an opaque random token; only its SHA-256 is stored, with an expiry.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
-use argon2::Argon2;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
-use rand_core::RngCore;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use specta::Type;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
 use crate::centre::CentreInput;
 use crate::db::Tx;
-use crate::error::{ApiError, Problems};
+use crate::error::ApiError;
 use crate::roles::{Permission, Role};
 use crate::{exec_tx, on_tx, Core};
 
+mod secrets;
 mod setup;
+pub use secrets::{check_new_password, hash_password};
+use secrets::{dummy_hash, new_token, token_hash, verify_password, MAX_PASSWORD_CHARS};
 pub use setup::parse_login;
 pub(crate) use setup::*;
 
 /// How long a session lasts without a new login: a receptionist's long day and then some.
 pub const SESSION_TTL_HOURS: i64 = 16;
 pub const MIN_PASSWORD_CHARS: usize = 8;
-const MAX_PASSWORD_CHARS: usize = 256;
 
 /// The caller of an operation, established from a valid token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,57 +116,6 @@ impl UserRow {
             permissions: role.permissions(),
         }
     }
-}
-
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            ApiError::Internal {
-                message: "could not store the password".into(),
-            }
-        })
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    match PasswordHash::new(hash) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
-}
-
-/// Checks a new password; the field name is the caller's.
-pub fn check_new_password(field: &str, password: &str, problems: &mut Problems) {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD_CHARS {
-        problems.add(
-            field,
-            "too_short",
-            format!("at least {MIN_PASSWORD_CHARS} characters"),
-        );
-    } else if n > MAX_PASSWORD_CHARS {
-        problems.add(
-            field,
-            "too_long",
-            format!("at most {MAX_PASSWORD_CHARS} characters"),
-        );
-    }
-}
-
-fn token_hash(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-}
-
-fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 async fn user_by_login(tx: &mut Tx, login: &str) -> Result<Option<UserRow>, ApiError> {
@@ -281,12 +225,6 @@ pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, A
     Ok(result)
 }
 
-/// A real argon2id hash, verified against when the login is unknown.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password("no such user").unwrap_or_default())
-}
-
 pub(crate) async fn logout(core: &Core, session: &Session, _: NoArgs) -> Result<(), ApiError> {
     let now = core.now();
     let mut tx = core.db.write().await?;
@@ -387,25 +325,6 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_hash_with_argon2id_and_verify() {
-        let h = hash_password("hallpass-demo").unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify_password("hallpass-demo", &h));
-        assert!(!verify_password("hallpass-dem0", &h));
-        assert!(!verify_password("x", "not a hash"));
-    }
-
-    #[test]
-    fn tokens_are_random_and_stored_hashed() {
-        let a = new_token();
-        let b = new_token();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 43);
-        assert_ne!(token_hash(&a), a);
-        assert_eq!(token_hash(&a), token_hash(&a));
-    }
 
     #[test]
     fn logins_are_checked() {
