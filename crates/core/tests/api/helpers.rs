@@ -43,3 +43,21 @@ pub fn import_args(
         job_id: None,
     }
 }
+
+/// A grown-up with custom values.
+pub fn person(name: &str, custom: Vec<CustomValue>) -> ClientInput {
+    ClientInput {
+        name: name.into(),
+        birth_date: Some("1990-01-01".into()),
+        custom: Some(custom),
+        ..Default::default()
+    }
+}
+
+/// A custom value of `field`.
+pub fn value(field: &CustomField, v: &str) -> CustomValue {
+    CustomValue {
+        field_id: field.id,
+        value: v.into(),
+    }
+}

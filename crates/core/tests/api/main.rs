@@ -6,6 +6,7 @@ mod auth;
 mod bad_input;
 mod clients;
 mod custom_fields;
+mod custom_values;
 mod demo;
 mod export;
 mod families;
