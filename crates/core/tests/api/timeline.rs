@@ -103,65 +103,41 @@ async fn the_timeline_keeps_observations_awards_with_files_and_contacts() {
                 .await,
             Err(ApiError::Forbidden { .. })
         ));
-        let e = t
-            .core
-            .client_timeline_add(
+        // Bad entries, each refused at its field.
+        let add = |entry: TimelineEntryInput| {
+            t.core.client_timeline_add(
                 ins,
                 TimelineAddArgs {
                     client_id: c.id,
-                    entry: entry(TimelineKind::Note, "  "),
+                    entry,
                 },
             )
-            .await
-            .unwrap_err();
+        };
+        let e = add(entry(TimelineKind::Note, "  ")).await.unwrap_err();
         assert_eq!(code(e), ("entry.body".into(), "required".into()));
-        let e = t
-            .core
-            .client_timeline_add(
-                ins,
-                TimelineAddArgs {
-                    client_id: c.id,
-                    entry: TimelineEntryInput {
-                        channel: Some(ContactChannel::Call),
-                        ..entry(TimelineKind::Note, "x")
-                    },
-                },
-            )
-            .await
-            .unwrap_err();
+        let e = add(TimelineEntryInput {
+            channel: Some(ContactChannel::Call),
+            ..entry(TimelineKind::Note, "x")
+        })
+        .await
+        .unwrap_err();
         assert_eq!(code(e), ("entry.channel".into(), "not_a_contact".into()));
-        let e = t
-            .core
-            .client_timeline_add(
-                ins,
-                TimelineAddArgs {
-                    client_id: c.id,
-                    entry: TimelineEntryInput {
-                        at: Some(t.core.now() + chrono::Duration::days(1)),
-                        ..entry(TimelineKind::Note, "x")
-                    },
-                },
-            )
-            .await
-            .unwrap_err();
+        let e = add(TimelineEntryInput {
+            at: Some(t.core.now() + chrono::Duration::days(1)),
+            ..entry(TimelineKind::Note, "x")
+        })
+        .await
+        .unwrap_err();
         assert_eq!(code(e), ("entry.at".into(), "in_future".into()));
-        let e = t
-            .core
-            .client_timeline_add(
-                ins,
-                TimelineAddArgs {
-                    client_id: c.id,
-                    entry: TimelineEntryInput {
-                        files: vec![AttachedFile {
-                            file_id: c.id,
-                            name: "x.pdf".into(),
-                        }],
-                        ..entry(TimelineKind::Note, "x")
-                    },
-                },
-            )
-            .await
-            .unwrap_err();
+        let e = add(TimelineEntryInput {
+            files: vec![AttachedFile {
+                file_id: c.id,
+                name: "x.pdf".into(),
+            }],
+            ..entry(TimelineKind::Note, "x")
+        })
+        .await
+        .unwrap_err();
         assert_eq!(
             code(e),
             ("entry.files.0.file_id".into(), "not_found".into())
