@@ -3,16 +3,8 @@
 use base64::Engine;
 use hallpass_core::api::*;
 
-use crate::helpers::{b64, code, PNG_1X1};
+use crate::helpers::{adult, b64, code, PNG_1X1};
 use crate::support::each_engine;
-
-fn adult(name: &str) -> ClientInput {
-    ClientInput {
-        name: name.into(),
-        birth_date: Some("1985-02-03".into()),
-        ..Default::default()
-    }
-}
 
 #[tokio::test]
 async fn photos_are_checked_by_their_bytes_stored_once_and_served_with_a_thumbnail() {

@@ -44,6 +44,15 @@ pub fn import_args(
     }
 }
 
+/// A grown-up (no guardian needed).
+pub fn adult(name: &str) -> ClientInput {
+    ClientInput {
+        name: name.into(),
+        birth_date: Some("1985-02-03".into()),
+        ..Default::default()
+    }
+}
+
 /// A grown-up with custom values.
 pub fn person(name: &str, custom: Vec<CustomValue>) -> ClientInput {
     ClientInput {

@@ -2,17 +2,8 @@
 
 use hallpass_core::api::*;
 
-use crate::helpers::fields;
+use crate::helpers::{fields, person};
 use crate::support::each_engine;
-
-fn person(name: &str, custom: Vec<CustomValue>) -> ClientInput {
-    ClientInput {
-        name: name.into(),
-        birth_date: Some("1990-01-01".into()),
-        custom: Some(custom),
-        ..Default::default()
-    }
-}
 
 #[tokio::test]
 async fn categories_carry_a_discount_rule_and_archive_without_losing_cards() {

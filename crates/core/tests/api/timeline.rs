@@ -2,16 +2,8 @@
 
 use hallpass_core::api::*;
 
-use crate::helpers::{b64, code};
+use crate::helpers::{adult, b64, code};
 use crate::support::each_engine;
-
-fn adult(name: &str) -> ClientInput {
-    ClientInput {
-        name: name.into(),
-        birth_date: Some("1985-02-03".into()),
-        ..Default::default()
-    }
-}
 
 #[tokio::test]
 async fn the_timeline_keeps_observations_awards_with_files_and_contacts() {
