@@ -225,19 +225,18 @@ async fn stored(tx: &mut Tx) -> Result<Option<Row>, ApiError> {
 }
 
 /// The centre's layout, every field placed.
-pub(crate) async fn current(tx: &mut Tx) -> Result<CardLayout, ApiError> {
-    let fields = custom::all(tx).await?;
+async fn current(tx: &mut Tx, fields: &[CustomField]) -> Result<CardLayout, ApiError> {
     let layout = match stored(tx).await? {
         Some(r) => CardLayout {
             groups: normalise(
                 serde_json::from_str(&r.groups).unwrap_or_else(|_| default_groups()),
-                &fields,
+                fields,
             ),
             version: r.version,
             updated_at: Some(r.updated_at),
         },
         None => CardLayout {
-            groups: normalise(default_groups(), &fields),
+            groups: normalise(default_groups(), fields),
             version: 0,
             updated_at: None,
         },
@@ -251,7 +250,8 @@ pub(crate) async fn card_layout_get(
     _: NoArgs,
 ) -> Result<CardLayout, ApiError> {
     let mut tx = core.db.read().await?;
-    let layout = current(&mut tx).await?;
+    let fields = custom::all(&mut tx).await?;
+    let layout = current(&mut tx, &fields).await?;
     tx.commit().await?;
     Ok(layout)
 }
@@ -265,7 +265,7 @@ pub(crate) async fn card_layout_save(
     let mut tx = core.db.write().await?;
     let fields = custom::all(&mut tx).await?;
     let groups = normalise(check(&args.groups, &fields)?, &fields);
-    let before = current(&mut tx).await?;
+    let before = current(&mut tx, &fields).await?;
     let json = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into());
     let who: Option<Uuid> = Some(session.user_id);
     // Guarded by the version read: of two admins saving at once, the second is told.
@@ -285,7 +285,7 @@ pub(crate) async fn card_layout_save(
             "someone else changed the card layout meanwhile; reload it",
         ));
     }
-    let after = current(&mut tx).await?;
+    let after = current(&mut tx, &fields).await?;
     audit::record(
         &mut tx,
         session,
