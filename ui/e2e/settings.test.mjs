@@ -43,10 +43,12 @@ test('a manager adds a category with a discount, an age category and a field tha
   await last.locator('input').nth(1).fill('65');
   // The bands must not overlap: the adults' band now ends where the seniors' begins.
   await bands.getByRole('button', { name: 'Save age categories' }).click();
-  await bands.getByRole('alert').first().waitFor();
-  await bands.locator('tbody tr').nth(-2).locator('input').nth(2).fill('65');
+  // Refused at the adults' open upper age, the row before the new one.
+  const adults = bands.locator('tbody tr').nth(-2);
+  await adults.getByRole('alert').waitFor();
+  await adults.locator('input').nth(2).fill('65');
   await bands.getByRole('button', { name: 'Save age categories' }).click();
-  await bands.getByRole('status').waitFor();
+  await bands.getByRole('status').filter({ hasText: 'Age categories saved' }).waitFor();
 
   const fields = page.getByRole('region', { name: "The centre's own fields" });
   await fields.getByRole('button', { name: '+ Add a field' }).click();
