@@ -1,15 +1,20 @@
-// Every text of the UI goes through t(). Messages are ICU (plurals, values); English and
-// Russian are complete, and a test keeps their keys identical.
+// Every text of the UI goes through t(). Messages are ICU (plurals, values); English,
+// Russian, Lao and Khmer are complete, and a test keeps their keys identical.
 import { IntlMessageFormat } from 'intl-messageformat';
 import { ApiFailure } from './api';
+import { ensureIntl } from './intl';
 import en from './locales/en.json';
 import ru from './locales/ru.json';
+import lo from './locales/lo.json';
+import km from './locales/km.json';
 
 type Tree = { [k: string]: string | Tree };
-export const catalogs: Record<string, Tree> = { en, ru };
+export const catalogs: Record<string, Tree> = { en, ru, lo, km };
 export const locales = [
   { code: 'en', name: 'English' },
   { code: 'ru', name: 'Русский' },
+  { code: 'lo', name: 'ລາວ' },
+  { code: 'km', name: 'ខ្មែរ' },
 ] as const;
 export type Locale = (typeof locales)[number]['code'];
 
@@ -44,11 +49,28 @@ export function t(key: string, values?: Record<string, unknown>): string {
   return translate(i18n.locale, key, values);
 }
 
-export function setLocale(code: string) {
-  if (locales.some((l) => l.code === code)) {
-    i18n.locale = code as Locale;
-    document.documentElement.lang = code;
+/** The app's language for a browser language tag ("lo-LA" → "lo"), English when none fits. */
+export function localeFor(tag: string): Locale {
+  const base = tag.toLowerCase().split(/[-_]/)[0];
+  return locales.find((l) => l.code === base)?.code ?? 'en';
+}
+
+let switching = 0;
+
+/** Switches the app's language once the engine can format its dates and numbers; the last
+ * language asked for wins. */
+export async function setLocale(code: string): Promise<void> {
+  if (!locales.some((l) => l.code === code)) return;
+  const ticket = ++switching;
+  try {
+    await ensureIntl(code);
+  } catch (e) {
+    // The texts still switch; dates and numbers then follow the engine's fallback.
+    console.error('Intl data for', code, 'did not load', e);
   }
+  if (ticket !== switching) return;
+  i18n.locale = code as Locale;
+  document.documentElement.lang = code;
 }
 
 /** All leaf keys of a catalog, for completeness checks. */

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { catalogs, keysOf, translate } from './i18n.svelte';
+import { catalogs, keysOf, localeFor, translate } from './i18n.svelte';
 
 describe('i18n', () => {
-  it('English and Russian have exactly the same keys', () => {
+  it('every language has exactly the keys English has', () => {
     const en = keysOf(catalogs.en).sort();
-    expect(keysOf(catalogs.ru).sort()).toEqual(en);
+    expect(Object.keys(catalogs).sort()).toEqual(['en', 'km', 'lo', 'ru']);
+    for (const locale of ['ru', 'lo', 'km']) expect(keysOf(catalogs[locale]).sort()).toEqual(en);
     expect(en.length).toBeGreaterThan(100);
+  });
+
+  it('Lao and Khmer are written in their own scripts', () => {
+    const script = { lo: /[\u0E80-\u0EFF]/, km: /[\u1780-\u17FF]/ };
+    for (const [locale, re] of Object.entries(script)) {
+      expect(translate(locale, 'nav.clients')).toMatch(re);
+      expect(translate(locale, 'card.save')).toMatch(re);
+      expect(translate(locale, 'clients.total', { count: 3, formatted: '3' })).toMatch(re);
+    }
+  });
+
+  it('picks the app language from the browser language', () => {
+    expect(localeFor('lo-LA')).toBe('lo');
+    expect(localeFor('km')).toBe('km');
+    expect(localeFor('ru_RU')).toBe('ru');
+    expect(localeFor('th-TH')).toBe('en');
   });
 
   it('every message parses and formats in both languages', () => {
@@ -27,7 +44,7 @@ describe('i18n', () => {
   });
 
   it('falls back to English, then to the key', () => {
-    expect(translate('lo', 'nav.clients')).toBe('Clients');
+    expect(translate('th', 'nav.clients')).toBe('Clients');
     expect(translate('en', 'no.such.key')).toBe('no.such.key');
   });
 
