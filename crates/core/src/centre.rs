@@ -135,18 +135,26 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<Option<Centre>, ApiError> {
         .await)?)
 }
 
-/// The centre's default phone country, or Laos if none is set yet.
-pub(crate) async fn phone_country(tx: &mut Tx) -> Result<String, ApiError> {
-    Ok(local(tx).await?.phone_country)
-}
-
 /// What use cases need of the centre: how to read phone numbers and what day it is there.
-pub(crate) struct Local {
+/// Read with the caller's session ([`crate::auth::Session::local`]), so a read needs no query
+/// of its own for it; writes read it again inside their transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Local {
     pub phone_country: String,
     pub time_zone: chrono_tz::Tz,
 }
 
 impl Local {
+    /// From the stored settings; Laos and UTC before the centre is set up.
+    pub(crate) fn from_settings(phone_country: Option<String>, time_zone: Option<&str>) -> Local {
+        Local {
+            phone_country: phone_country.unwrap_or_else(|| "LA".into()),
+            time_zone: time_zone
+                .and_then(|z| z.parse().ok())
+                .unwrap_or(chrono_tz::UTC),
+        }
+    }
+
     /// Today's date in the centre's zone (ages, birthdays, "this month").
     pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
         now.with_timezone(&self.time_zone).date_naive()
@@ -155,15 +163,10 @@ impl Local {
 
 pub(crate) async fn local(tx: &mut Tx) -> Result<Local, ApiError> {
     let centre = load(tx).await?;
-    Ok(Local {
-        phone_country: centre
-            .as_ref()
-            .map(|c| c.phone_country.clone())
-            .unwrap_or_else(|| "LA".into()),
-        time_zone: centre
-            .and_then(|c| c.time_zone.parse().ok())
-            .unwrap_or(chrono_tz::UTC),
-    })
+    Ok(Local::from_settings(
+        centre.as_ref().map(|c| c.phone_country.clone()),
+        centre.as_ref().map(|c| c.time_zone.as_str()),
+    ))
 }
 
 pub(crate) async fn save_new(

@@ -10,7 +10,7 @@ use specta::Type;
 use uuid::Uuid;
 
 use crate::audit::{self, Entry};
-use crate::centre::CentreInput;
+use crate::centre::{CentreInput, Local};
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::roles::{Permission, Role};
@@ -34,6 +34,8 @@ pub struct Session {
     pub user_id: Uuid,
     pub login: String,
     pub role: Role,
+    /// The centre's phone country and time zone, read with the session.
+    pub local: Local,
 }
 
 impl Session {
@@ -207,6 +209,7 @@ pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, A
         user_id: user.id,
         login: user.login.clone(),
         role: user.role(),
+        local: crate::centre::local(&mut tx).await?,
     };
     audit::append(
         &mut tx,
@@ -267,6 +270,8 @@ struct SessionRow {
     login: String,
     role: String,
     active: bool,
+    phone_country: Option<String>,
+    time_zone: Option<String>,
 }
 
 impl Core {
@@ -286,9 +291,12 @@ impl Core {
         if token.len() > 128 {
             return Err(ApiError::unauthenticated("the session is not valid"));
         }
-        // One statement: no transaction around it (every call pays for this lookup).
-        const SQL: &str = "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1";
+        // One statement: no transaction around it (every call pays for this lookup). The
+        // centre's settings every read needs come with it.
+        const SQL: &str = "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active, \
+             ce.phone_country, ce.time_zone \
+             FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN centre ce ON TRUE \
+             WHERE s.token_hash = $1";
         let hash = token_hash(token);
         let row = match &self.db {
             crate::Db::Sqlite(p) => {
@@ -318,6 +326,7 @@ impl Core {
             user_id: row.user_id,
             login: row.login,
             role: Role::parse(&row.role).unwrap_or(Role::Instructor),
+            local: Local::from_settings(row.phone_country, row.time_zone.as_deref()),
         })
     }
 }

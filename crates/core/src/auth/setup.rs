@@ -121,6 +121,10 @@ pub(crate) async fn centre_setup(
         user_id,
         login: login.clone(),
         role: Role::Owner,
+        local: centre::Local::from_settings(
+            Some(saved.phone_country.clone()),
+            Some(&saved.time_zone),
+        ),
     };
     audit::append(
         &mut tx,

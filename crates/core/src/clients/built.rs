@@ -76,6 +76,26 @@ macro_rules! fetch_built {
     };
 }
 
+/// [`fetch_built!`] on the pool, outside any transaction: for a read that is one statement
+/// (no BEGIN and COMMIT round trips).
+#[macro_export]
+macro_rules! fetch_built_once {
+    ($db:expr, $t:ty, $sql:expr, $args:expr) => {
+        match $db {
+            $crate::Db::Sqlite(p) => {
+                $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args)
+                    .fetch_all(p)
+                    .await
+            }
+            $crate::Db::Postgres(p) => {
+                $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args)
+                    .fetch_all(p)
+                    .await
+            }
+        }
+    };
+}
+
 /// Runs a statement with `args` bound in order; yields the rows affected.
 #[macro_export]
 macro_rules! exec_built {

@@ -45,12 +45,11 @@ struct Found {
 
 pub(crate) async fn clients_by_phone(
     core: &Core,
-    _: &Session,
+    session: &Session,
     args: ClientsByPhoneArgs,
 ) -> Result<ClientsByPhone, ApiError> {
-    let mut tx = core.db.read().await?;
-    let country = crate::centre::phone_country(&mut tx).await?;
-    let Some(key) = suffix_key(&args.phone, &country) else {
+    let country = &session.local.phone_country;
+    let Some(key) = suffix_key(&args.phone, country) else {
         return Err(ApiError::field(
             "phone",
             "invalid_phone",
@@ -58,8 +57,9 @@ pub(crate) async fn clients_by_phone(
         ));
     };
     let upper = format!("{key}:");
-    // One statement: the cards carrying the number, then the children of those who are
-    // guardians (a child with the number of their own is listed once, as a holder).
+    // One statement outside a transaction (a consistent snapshot of its own): the cards
+    // carrying the number, then the children of those who are guardians (a child with the
+    // number of their own is listed once, as a holder).
     let q = format!(
         "WITH hit AS (SELECT client_id FROM client_phones WHERE rdigits >= $1 AND rdigits < $2) \
          SELECT {cols}, NULL AS guardian_id, NULL AS relation, 0 AS part, c.search_name AS sort_name \
@@ -71,8 +71,8 @@ pub(crate) async fn clients_by_phone(
          ORDER BY part, sort_name, id, guardian_id",
         cols = sql::SUMMARY_COLUMNS
     );
-    let rows = crate::fetch_built!(
-        &mut tx,
+    let rows = crate::fetch_built_once!(
+        &core.db,
         Found,
         &q,
         &[sql::Arg::Text(key), sql::Arg::Text(upper)]
@@ -90,8 +90,7 @@ pub(crate) async fn clients_by_phone(
             relation: r.relation.as_deref().map(GuardianRelation::parse),
         });
     }
-    tx.commit().await?;
-    let number = Phone::parse("phone", &args.phone, &country)
+    let number = Phone::parse("phone", &args.phone, country)
         .ok()
         .map(|p| p.e164().to_string());
     Ok(ClientsByPhone { number, matches })

@@ -161,7 +161,7 @@ pub(crate) async fn client_get(
     args: ClientGetArgs,
 ) -> Result<Client, ApiError> {
     let mut tx = core.db.read().await?;
-    let today = crate::centre::local(&mut tx).await?.today(core.now());
+    let today = session.local.today(core.now());
     // A merged card's id opens the card it was merged into.
     let id = match super::merge::kept_for(&mut tx, args.id).await? {
         Some(kept) => kept,

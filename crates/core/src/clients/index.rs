@@ -3,6 +3,11 @@
 //! trigram index by triggers; PostgreSQL indexes it with pg_trgm. Names also feed
 //! `name_words`: every distinct word with each of its one-letter deletions, so a misspelt
 //! name ("Ivanva") finds the real one ("Ivanova") with index lookups only.
+//!
+//! A document is at most [`MAX_DOC_BYTES`] long: the name, numbers, phones, e-mails and
+//! handles come first and fit; only very long text of the centre's own fields is searched in
+//! its first part. Bounded, the document fits a btree entry beside the name, so PostgreSQL
+//! walks the list in name order from the index alone.
 
 use std::collections::HashSet;
 
@@ -65,9 +70,26 @@ impl<'a> From<&'a Client> for DocParts<'a> {
     }
 }
 
-/// The folded search document; never empty (a card always has a name).
+/// The longest search document, in bytes. With a name of at most 200 characters (800 bytes
+/// folded) the name index's entry stays under PostgreSQL's btree limit of 2,704 bytes.
+pub const MAX_DOC_BYTES: usize = 1600;
+
+/// The folded search document; never empty (a card always has a name), never longer than
+/// [`MAX_DOC_BYTES`]. A word cut at the end still matches only what the card holds (search
+/// matches inside words).
 pub fn document<'a>(parts: impl Into<DocParts<'a>>) -> String {
-    let p = parts.into();
+    let mut doc = full_document(parts.into());
+    if doc.len() > MAX_DOC_BYTES {
+        let cut = (0..=MAX_DOC_BYTES)
+            .rev()
+            .find(|&i| doc.is_char_boundary(i))
+            .unwrap_or(0);
+        doc.truncate(cut);
+    }
+    doc
+}
+
+fn full_document(p: DocParts<'_>) -> String {
     let mut doc = fold(p.name);
     let mut add = |s: &str| {
         if !s.is_empty() {
@@ -220,6 +242,32 @@ pub async fn reindex_stale(core: &Core) -> Result<usize, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_are_bounded_at_a_character() {
+        let long = "ສົມພອນ ".repeat(200);
+        let doc = document(DocParts {
+            name: "Anna Sok",
+            card_number: Some("A-17"),
+            tax_id: None,
+            phone_digits: vec!["8562055512345".into()],
+            emails: vec!["anna@example.la"],
+            handles: vec![],
+            extra: vec![&long],
+        });
+        assert!(doc.len() <= MAX_DOC_BYTES && doc.len() > MAX_DOC_BYTES - 4);
+        assert!(doc.starts_with("anna sok | a-17 | 8562055512345 | anna@example.la | ສົມພອນ"));
+        let short = document(DocParts {
+            name: "Anna",
+            card_number: None,
+            tax_id: None,
+            phone_digits: vec![],
+            emails: vec![],
+            handles: vec![],
+            extra: vec![],
+        });
+        assert_eq!(short, "anna");
+    }
 
     #[test]
     fn variants_are_one_deletion_away() {

@@ -11,6 +11,7 @@ use super::search::{
 };
 use super::{age_bands, custom, custom_values, sql};
 use crate::auth::Session;
+use crate::centre::Local;
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::Core;
@@ -28,9 +29,10 @@ pub(crate) async fn resolve(
     query: &str,
     filters: ClientFilters,
     sort: ClientSort,
+    local: &Local,
     now: DateTime<Utc>,
 ) -> Result<Resolved, ApiError> {
-    let today = crate::centre::local(tx).await?.today(now);
+    let today = local.today(now);
     let birth_range = match filters.age_band_id {
         None => None,
         Some(id) => {
@@ -59,12 +61,20 @@ pub(crate) async fn resolve(
 
 pub(crate) async fn clients_search(
     core: &Core,
-    _: &Session,
+    session: &Session,
     args: ClientsSearchArgs,
 ) -> Result<ClientsPage, ApiError> {
     let limit = search::check_page(&args)?;
     let mut tx = core.db.read().await?;
-    let mut r = resolve(&mut tx, &args.query, args.filters, args.sort, core.now()).await?;
+    let mut r = resolve(
+        &mut tx,
+        &args.query,
+        args.filters,
+        args.sort,
+        &session.local,
+        core.now(),
+    )
+    .await?;
     let page = search::page(&mut tx, &mut r, limit, args.offset).await?;
     tx.commit().await?;
     Ok(page)
@@ -72,7 +82,7 @@ pub(crate) async fn clients_search(
 
 pub(crate) async fn clients_count(
     core: &Core,
-    _: &Session,
+    session: &Session,
     args: ClientsSearchArgs,
 ) -> Result<ClientsCount, ApiError> {
     search::check_page(&ClientsSearchArgs {
@@ -80,7 +90,15 @@ pub(crate) async fn clients_count(
         ..args.clone()
     })?;
     let mut tx = core.db.read().await?;
-    let mut r = resolve(&mut tx, &args.query, args.filters, args.sort, core.now()).await?;
+    let mut r = resolve(
+        &mut tx,
+        &args.query,
+        args.filters,
+        args.sort,
+        &session.local,
+        core.now(),
+    )
+    .await?;
     let mut total = sql::count(&mut tx, &r).await?;
     let mut fuzzy = false;
     if total == 0 && search::widen(&mut tx, &mut r.text).await? {

@@ -78,3 +78,80 @@ async fn a_field_moved_to_companies_keeps_a_persons_value_and_does_not_block_the
     })
     .await;
 }
+
+#[tokio::test]
+async fn long_searchable_text_is_saved_and_found_by_its_start() {
+    // Three fields of 1,000 characters each: more than a btree entry of the name index holds,
+    // so the search document is cut; the card saves and is found by what comes first.
+    each_engine(|t| async move {
+        t.demo().await;
+        let mgr = t.login("manager").await;
+        let mgr = Some(mgr.as_str());
+        let mut fields = vec![];
+        for label in ["History", "Plans", "Wishes"] {
+            let field = CustomFieldInput {
+                applies_to: AppliesTo::Person,
+                label: label.into(),
+                kind: CustomFieldKind::Text,
+                choices: vec![],
+                decimals: 0,
+                required: false,
+                searchable: true,
+                archived: false,
+            };
+            let f = t
+                .core
+                .custom_fields_create(mgr, CustomFieldCreateArgs { field })
+                .await
+                .unwrap();
+            fields.push(f);
+        }
+        let text = |word: &str| {
+            format!("{word} {}", "ສົມພອນ ວົງສາ ".repeat(100))
+                .chars()
+                .take(1000)
+                .collect::<String>()
+        };
+        let values = vec![
+            value(&fields[0], &text("zebrawood")),
+            value(&fields[1], &text("quillmaker")),
+            value(&fields[2], &text("lastwordhere")),
+        ];
+        let card = t
+            .core
+            .client_create(
+                mgr,
+                ClientCreateArgs {
+                    client: person("Long Notes", values),
+                    allow_duplicate: true,
+                },
+            )
+            .await
+            .unwrap();
+        let found = |q: &str| {
+            t.core.clients_search(
+                mgr,
+                ClientsSearchArgs {
+                    query: q.into(),
+                    ..Default::default()
+                },
+            )
+        };
+        let ids = |page: ClientsPage| page.items.iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(ids(found("zebrawood").await.unwrap()), [card.id]);
+        assert_eq!(ids(found("long notes").await.unwrap()), [card.id]);
+        // The last field starts past the bound: its words are not searched.
+        assert!(ids(found("lastwordhere").await.unwrap()).is_empty());
+        let stored = t
+            .core
+            .client_get(mgr, ClientGetArgs { id: card.id })
+            .await
+            .unwrap();
+        assert_eq!(stored.custom.len(), 3, "every value is kept whole");
+        assert!(stored
+            .custom
+            .iter()
+            .all(|v| v.value.chars().count() == 1000));
+    })
+    .await;
+}

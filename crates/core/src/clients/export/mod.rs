@@ -71,8 +71,16 @@ pub(crate) async fn clients_export(
     }
     let now = core.now();
     let mut tx = core.db.read().await?;
-    let local = crate::centre::local(&mut tx).await?;
-    let r = listing::resolve(&mut tx, &args.query, args.filters.clone(), args.sort, now).await?;
+    let local = &session.local;
+    let r = listing::resolve(
+        &mut tx,
+        &args.query,
+        args.filters.clone(),
+        args.sort,
+        local,
+        now,
+    )
+    .await?;
     let ids = sql::all_ids(&mut tx, &r).await?;
     let sheet = load::sheet(&mut tx, &ids, &args.labels).await?;
     let centre = crate::centre::load(&mut tx)
