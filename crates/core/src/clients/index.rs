@@ -30,6 +30,8 @@ pub struct DocParts<'a> {
     pub name: &'a str,
     pub card_number: Option<&'a str>,
     pub tax_id: Option<&'a str>,
+    /// Card and tax numbers of cards merged into this one ([`former_numbers`]).
+    pub former: Vec<String>,
     pub phone_digits: Vec<String>,
     pub emails: Vec<&'a str>,
     pub handles: Vec<&'a str>,
@@ -43,6 +45,7 @@ impl<'a> From<&'a ValidClient> for DocParts<'a> {
             name: &v.name,
             card_number: v.card_number.as_deref(),
             tax_id: v.tax_id.as_deref(),
+            former: vec![],
             phone_digits: v.phones.iter().map(|(_, p)| p.digits()).collect(),
             emails: v.emails.iter().map(|e| e.value.as_str()).collect(),
             handles: v.messengers.iter().map(|m| m.handle.as_str()).collect(),
@@ -62,6 +65,7 @@ impl<'a> From<&'a Client> for DocParts<'a> {
             name: &c.name,
             card_number: c.card_number.as_deref(),
             tax_id: c.tax_id.as_deref(),
+            former: vec![],
             phone_digits: c.phones.iter().map(|p| digits_of(&p.number)).collect(),
             emails: c.emails.iter().map(|e| e.value.as_str()).collect(),
             handles: c.messengers.iter().map(|m| m.handle.as_str()).collect(),
@@ -98,6 +102,7 @@ fn full_document(p: DocParts<'_>) -> String {
         }
     };
     p.card_number.into_iter().chain(p.tax_id).for_each(&mut add);
+    p.former.iter().for_each(|n| add(n));
     p.phone_digits.iter().for_each(|d| add(d));
     p.emails
         .iter()
@@ -192,6 +197,21 @@ pub(crate) async fn near_words(tx: &mut Tx, word: &str) -> Result<Vec<String>, A
         .collect())
 }
 
+/// The card and tax numbers of cards merged into `id` that differed from its own: the card is
+/// still found by them.
+pub(crate) async fn former_numbers(tx: &mut Tx, id: Uuid) -> Result<Vec<String>, ApiError> {
+    let rows: Vec<(Option<String>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT card_number, tax_id FROM client_merges WHERE kept_id = $1 \
+         AND (card_number IS NOT NULL OR tax_id IS NOT NULL) ORDER BY merged_at, merged_id")
+        .bind(id)
+        .fetch_all(c)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(card, tax)| card.into_iter().chain(tax))
+        .collect())
+}
+
 /// Rebuilds one card's search document from what is stored.
 pub(crate) async fn rebuild_doc(
     tx: &mut Tx,
@@ -203,6 +223,7 @@ pub(crate) async fn rebuild_doc(
     };
     let values = super::custom_values::stored(tx, id, defs).await?;
     let mut parts = DocParts::from(&card);
+    parts.former = former_numbers(tx, id).await?;
     parts.extra = values
         .iter()
         .filter(|v| v.searchable)
@@ -250,6 +271,7 @@ mod tests {
             name: "Anna Sok",
             card_number: Some("A-17"),
             tax_id: None,
+            former: vec![],
             phone_digits: vec!["8562055512345".into()],
             emails: vec!["anna@example.la"],
             handles: vec![],
@@ -261,12 +283,13 @@ mod tests {
             name: "Anna",
             card_number: None,
             tax_id: None,
+            former: vec!["b-9".into()],
             phone_digits: vec![],
             emails: vec![],
             handles: vec![],
             extra: vec![],
         });
-        assert_eq!(short, "anna");
+        assert_eq!(short, "anna | b-9");
     }
 
     #[test]

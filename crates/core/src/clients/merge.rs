@@ -214,20 +214,25 @@ pub(crate) async fn clients_merge(
     fill_gaps(&mut tx, &keep, &merge, &medical, session.user_id, now).await?;
     move_rows(&mut tx, k, m).await?;
     exec_tx!(&mut tx, c => sqlx::query("DELETE FROM clients WHERE id = $1").bind(m).execute(c).await)?;
-    exec_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO client_merges (merged_id, kept_id, merged_at, merged_by) VALUES ($1, $2, $3, $4)")
-        .bind(m).bind(k).bind(now).bind(session.user_id).execute(c).await)?;
-    let defs = custom::all(&mut tx).await?;
-    index::rebuild_doc(&mut tx, k, &defs).await?;
-    // The merged card's numbers stay readable on the kept card when it had its own.
+    // The merged card's numbers, when the kept card had its own: still found, and shown on
+    // the kept card's timeline.
     let other = |kept: &Option<String>, merged: &Option<String>| match (kept, merged) {
         (Some(a), Some(b)) if a != b => Some(b.clone()),
         _ => None,
     };
+    let card_number = other(&keep.card_number, &merge.card_number);
+    let tax_id = other(&keep.tax_id, &merge.tax_id);
+    exec_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO client_merges (merged_id, kept_id, merged_at, merged_by, card_number, tax_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(m).bind(k).bind(now).bind(session.user_id).bind(&card_number).bind(&tax_id)
+        .execute(c).await)?;
+    let defs = custom::all(&mut tx).await?;
+    index::rebuild_doc(&mut tx, k, &defs).await?;
     let event = timeline::TimelineEvent::Merged {
         name: merge.name.clone(),
-        card_number: other(&keep.card_number, &merge.card_number),
-        tax_id: other(&keep.tax_id, &merge.tax_id),
+        card_number,
+        tax_id,
     };
     timeline::add_event(&mut tx, k, &event, Some(session.user_id), now).await?;
     let after = full(&mut tx, k, "keep_id").await?;

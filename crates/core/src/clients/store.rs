@@ -209,6 +209,9 @@ pub(crate) async fn update(
     now: DateTime<Utc>,
     field_prefix: &str,
 ) -> Result<bool, ApiError> {
+    let mut doc = index::DocParts::from(v);
+    doc.former = index::former_numbers(tx, id).await?;
+    let doc = index::document(doc);
     let n = exec_tx!(&mut *tx, c => sqlx::query(
         "UPDATE clients SET kind = $1, name = $2, search_name = $3, search_doc = $4, card_number = $5, birth_date = $6, \
          status = $7, reliability = $8, category_id = $9, manager_id = $10, photo_id = $11, tax_id = $12, \
@@ -218,7 +221,7 @@ pub(crate) async fn update(
         .bind(v.kind.as_str())
         .bind(&v.name)
         .bind(search_key(&v.name))
-        .bind(index::document(v))
+        .bind(doc)
         .bind(&v.card_number)
         .bind(v.birth_date)
         .bind(v.status.as_str())

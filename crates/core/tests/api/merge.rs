@@ -300,3 +300,76 @@ async fn the_merge_knows_every_reference_to_a_client() {
         );
     }
 }
+
+/// Both cards had a card number: the merged card's number still finds the kept card, also
+/// after the kept card is saved again.
+#[tokio::test]
+async fn the_merged_cards_own_number_still_finds_the_kept_card() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let mgr = t.login("manager").await;
+        let mgr = Some(mgr.as_str());
+        let card = |name: &str, number: &str| ClientCreateArgs {
+            client: ClientInput {
+                name: name.into(),
+                card_number: Some(number.into()),
+                phones: vec![phone("020 5777 4100")],
+                ..Default::default()
+            },
+            allow_duplicate: true,
+        };
+        let keep = t
+            .core
+            .client_create(mgr, card("Dara Sok", "K-4100"))
+            .await
+            .unwrap();
+        let merge = t
+            .core
+            .client_create(mgr, card("Dara Sokh", "M-4101"))
+            .await
+            .unwrap();
+        t.core
+            .clients_merge(
+                mgr,
+                ClientsMergeArgs {
+                    keep_id: keep.id,
+                    merge_id: merge.id,
+                },
+            )
+            .await
+            .unwrap();
+        let found = |q: &str| {
+            t.core.clients_search(
+                mgr,
+                ClientsSearchArgs {
+                    query: q.into(),
+                    ..Default::default()
+                },
+            )
+        };
+        let ids = |page: ClientsPage| page.items.iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(ids(found("M-4101").await.unwrap()), [keep.id]);
+        assert_eq!(ids(found("K-4100").await.unwrap()), [keep.id]);
+        let kept = t
+            .core
+            .client_get(mgr, ClientGetArgs { id: keep.id })
+            .await
+            .unwrap();
+        assert_eq!(kept.card_number.as_deref(), Some("K-4100"));
+        let mut input: ClientInput = card("Dara Sok", "K-4100").client;
+        input.notes = "Saved again after the merge".into();
+        t.core
+            .client_update(
+                mgr,
+                ClientUpdateArgs {
+                    id: keep.id,
+                    version: kept.version,
+                    client: input,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(ids(found("M-4101").await.unwrap()), [keep.id]);
+    })
+    .await;
+}
