@@ -51,6 +51,7 @@ pub async fn seed(db: &Db) {
                 name: &name,
                 card_number: None,
                 tax_id: None,
+                former: vec![],
                 phone_digits: vec![digits.clone()],
                 emails: email.iter().map(String::as_str).collect(),
                 handles: vec![],
