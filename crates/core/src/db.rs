@@ -123,6 +123,18 @@ macro_rules! on_tx {
     };
 }
 
+/// [`on_tx!`] on the pool, outside any transaction: for a read that is one statement (no
+/// BEGIN and COMMIT round trips). `$c` is the engine's pool.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($c) => $body,
+            $crate::db::Db::Postgres($c) => $body,
+        }
+    };
+}
+
 /// [`on_tx!`] for statements that return no rows: yields the number of rows affected.
 #[macro_export]
 macro_rules! exec_tx {

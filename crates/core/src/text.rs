@@ -54,9 +54,28 @@ pub fn parse_text(field: &str, raw: &str, max: usize) -> Result<String, FieldErr
     Ok(text)
 }
 
-/// The form of a name that search compares with and sorts by: [`fold`]ed.
+/// The longest name key, in bytes: it sorts the list, and PostgreSQL's btree entries that
+/// carry it (with the search document beside it) must stay under 2,704 bytes, whatever
+/// compatibility forms a name unfolds into.
+pub const MAX_KEY_BYTES: usize = 800;
+
+/// The form of a name that search compares with and sorts by: [`fold`]ed, at most
+/// [`MAX_KEY_BYTES`] long.
 pub fn search_key(s: &str) -> String {
-    fold(s)
+    let mut key = fold(s);
+    cut_to(&mut key, MAX_KEY_BYTES);
+    key
+}
+
+/// Shortens `s` to at most `max` bytes, at a character boundary.
+pub fn cut_to(s: &mut String, max: usize) {
+    if s.len() > max {
+        let cut = (0..=max)
+            .rev()
+            .find(|&i| s.is_char_boundary(i))
+            .unwrap_or(0);
+        s.truncate(cut);
+    }
 }
 
 /// Case- and accent-insensitive form for matching: lower case; accents dropped from Latin,
@@ -97,6 +116,14 @@ pub fn fold(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_keys_are_bounded_whatever_a_name_unfolds_into() {
+        // U+FDFA unfolds into 18 characters: 200 of them would be a 6 kB key.
+        let key = search_key(&"\u{FDFA}".repeat(200));
+        assert!(key.len() <= MAX_KEY_BYTES && key.len() > MAX_KEY_BYTES - 4);
+        assert_eq!(search_key("Анна Ёлкина"), "анна елкина");
+    }
 
     #[test]
     fn names_accept_every_script_and_reject_junk() {

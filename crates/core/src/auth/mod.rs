@@ -298,20 +298,10 @@ impl Core {
              FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN centre ce ON TRUE \
              WHERE s.token_hash = $1";
         let hash = token_hash(token);
-        let row = match &self.db {
-            crate::Db::Sqlite(p) => {
-                sqlx::query_as::<_, SessionRow>(SQL)
-                    .bind(hash)
-                    .fetch_optional(p)
-                    .await?
-            }
-            crate::Db::Postgres(p) => {
-                sqlx::query_as::<_, SessionRow>(SQL)
-                    .bind(hash)
-                    .fetch_optional(p)
-                    .await?
-            }
-        };
+        let row = crate::on_pool!(&self.db, p => sqlx::query_as::<_, SessionRow>(SQL)
+            .bind(hash)
+            .fetch_optional(p)
+            .await)?;
         let row = row.ok_or_else(|| ApiError::unauthenticated("the session is not valid"))?;
         if row.expires_at <= self.now() {
             return Err(ApiError::unauthenticated(

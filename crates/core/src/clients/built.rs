@@ -76,23 +76,11 @@ macro_rules! fetch_built {
     };
 }
 
-/// [`fetch_built!`] on the pool, outside any transaction: for a read that is one statement
-/// (no BEGIN and COMMIT round trips).
+/// [`fetch_built!`] on the pool, outside any transaction ([`crate::on_pool!`]).
 #[macro_export]
 macro_rules! fetch_built_once {
     ($db:expr, $t:ty, $sql:expr, $args:expr) => {
-        match $db {
-            $crate::Db::Sqlite(p) => {
-                $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args)
-                    .fetch_all(p)
-                    .await
-            }
-            $crate::Db::Postgres(p) => {
-                $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args)
-                    .fetch_all(p)
-                    .await
-            }
-        }
+        $crate::on_pool!($db, p => $crate::bind_built!(sqlx::query_as::<_, $t>($sql), $args).fetch_all(p).await)
     };
 }
 

@@ -18,7 +18,7 @@ use super::validate::ValidClient;
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::phone::digits_of;
-use crate::text::fold;
+use crate::text::{cut_to, fold};
 use crate::{exec_tx, on_tx, Core};
 
 /// Words shorter than this get no typo variants (too many near neighbours).
@@ -74,8 +74,9 @@ impl<'a> From<&'a Client> for DocParts<'a> {
     }
 }
 
-/// The longest search document, in bytes. With a name of at most 200 characters (800 bytes
-/// folded) the name index's entry stays under PostgreSQL's btree limit of 2,704 bytes.
+/// The longest search document, in bytes. Beside the name key (at most
+/// [`crate::text::MAX_KEY_BYTES`]) the name index's entry stays under PostgreSQL's btree
+/// limit of 2,704 bytes.
 pub const MAX_DOC_BYTES: usize = 1600;
 
 /// The folded search document; never empty (a card always has a name), never longer than
@@ -83,14 +84,18 @@ pub const MAX_DOC_BYTES: usize = 1600;
 /// matches inside words).
 pub fn document<'a>(parts: impl Into<DocParts<'a>>) -> String {
     let mut doc = full_document(parts.into());
-    if doc.len() > MAX_DOC_BYTES {
-        let cut = (0..=MAX_DOC_BYTES)
-            .rev()
-            .find(|&i| doc.is_char_boundary(i))
-            .unwrap_or(0);
-        doc.truncate(cut);
-    }
+    cut_to(&mut doc, MAX_DOC_BYTES);
     doc
+}
+
+/// The document of stored card `id` from `parts`, with the numbers of cards merged into it.
+pub(crate) async fn stored_document(
+    tx: &mut Tx,
+    id: Uuid,
+    mut parts: DocParts<'_>,
+) -> Result<String, ApiError> {
+    parts.former = former_numbers(tx, id).await?;
+    Ok(document(parts))
 }
 
 fn full_document(p: DocParts<'_>) -> String {
@@ -199,7 +204,7 @@ pub(crate) async fn near_words(tx: &mut Tx, word: &str) -> Result<Vec<String>, A
 
 /// The card and tax numbers of cards merged into `id` that differed from its own: the card is
 /// still found by them.
-pub(crate) async fn former_numbers(tx: &mut Tx, id: Uuid) -> Result<Vec<String>, ApiError> {
+async fn former_numbers(tx: &mut Tx, id: Uuid) -> Result<Vec<String>, ApiError> {
     let rows: Vec<(Option<String>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT card_number, tax_id FROM client_merges WHERE kept_id = $1 \
          AND (card_number IS NOT NULL OR tax_id IS NOT NULL) ORDER BY merged_at, merged_id")
@@ -223,13 +228,12 @@ pub(crate) async fn rebuild_doc(
     };
     let values = super::custom_values::stored(tx, id, defs).await?;
     let mut parts = DocParts::from(&card);
-    parts.former = former_numbers(tx, id).await?;
     parts.extra = values
         .iter()
         .filter(|v| v.searchable)
         .map(|v| v.value.as_str())
         .collect();
-    let doc = document(parts);
+    let doc = stored_document(tx, id, parts).await?;
     exec_tx!(tx, c => sqlx::query("UPDATE clients SET search_doc = $1 WHERE id = $2")
         .bind(doc).bind(id).execute(c).await)?;
     Ok(())
@@ -241,6 +245,10 @@ pub async fn reindex_stale(core: &Core) -> Result<usize, ApiError> {
     let mut tx = core.db.write().await?;
     let ids: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM clients WHERE search_doc = ''")
         .fetch_all(c).await)?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let defs = super::custom::all(&mut tx).await?;
     let mut known = HashSet::new();
     for id in &ids {
         let Some(card) = super::store::load(&mut tx, *id).await? else {
@@ -252,8 +260,7 @@ pub async fn reindex_stale(core: &Core) -> Result<usize, ApiError> {
             exec_tx!(&mut tx, c => sqlx::query("UPDATE client_phones SET rdigits = $1, raw = CASE WHEN raw = '' THEN number ELSE raw END WHERE client_id = $2 AND position = $3")
                 .bind(rdigits).bind(id).bind(i as i32).execute(c).await)?;
         }
-        exec_tx!(&mut tx, c => sqlx::query("UPDATE clients SET search_doc = $1 WHERE id = $2")
-            .bind(document(&card)).bind(id).execute(c).await)?;
+        rebuild_doc(&mut tx, *id, &defs).await?;
         add_name_words(&mut tx, &card.name, &mut known).await?;
     }
     tx.commit().await?;

@@ -209,9 +209,7 @@ pub(crate) async fn update(
     now: DateTime<Utc>,
     field_prefix: &str,
 ) -> Result<bool, ApiError> {
-    let mut doc = index::DocParts::from(v);
-    doc.former = index::former_numbers(tx, id).await?;
-    let doc = index::document(doc);
+    let doc = index::stored_document(tx, id, v.into()).await?;
     let n = exec_tx!(&mut *tx, c => sqlx::query(
         "UPDATE clients SET kind = $1, name = $2, search_name = $3, search_doc = $4, card_number = $5, birth_date = $6, \
          status = $7, reliability = $8, category_id = $9, manager_id = $10, photo_id = $11, tax_id = $12, \

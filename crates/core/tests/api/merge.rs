@@ -302,7 +302,7 @@ async fn the_merge_knows_every_reference_to_a_client() {
 }
 
 /// Both cards had a card number: the merged card's number still finds the kept card, also
-/// after the kept card is saved again.
+/// after the kept card is saved again and after it is merged in turn into a third card.
 #[tokio::test]
 async fn the_merged_cards_own_number_still_finds_the_kept_card() {
     each_engine(|t| async move {
@@ -370,6 +370,25 @@ async fn the_merged_cards_own_number_still_finds_the_kept_card() {
             .await
             .unwrap();
         assert_eq!(ids(found("M-4101").await.unwrap()), [keep.id]);
+
+        let last = t
+            .core
+            .client_create(mgr, card("Dara Sok-Chan", "Z-4102"))
+            .await
+            .unwrap();
+        t.core
+            .clients_merge(
+                mgr,
+                ClientsMergeArgs {
+                    keep_id: last.id,
+                    merge_id: keep.id,
+                },
+            )
+            .await
+            .unwrap();
+        for number in ["M-4101", "K-4100", "Z-4102"] {
+            assert_eq!(ids(found(number).await.unwrap()), [last.id], "{number}");
+        }
     })
     .await;
 }
