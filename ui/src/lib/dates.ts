@@ -2,11 +2,13 @@
 // "11/22/2019" in English. A date is kept as ISO (YYYY-MM-DD); what cannot be read as a real
 // date stays as typed, so the form reports it at its field instead of saving a blank.
 
+import { dateTimeFormat } from './intl';
+
 type Part = 'day' | 'month' | 'year';
 
 /** The order of day, month and year in `locale`, and the separator it writes. */
 export function dateOrder(locale: string): { order: Part[]; separator: string } {
-  const parts = new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(2001, 10, 22));
+  const parts = dateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(2001, 10, 22));
   const order = parts.filter((p) => p.type === 'day' || p.type === 'month' || p.type === 'year').map((p) => p.type as Part);
   const separator = parts.find((p) => p.type === 'literal')?.value.trim() || '/';
   return { order: order.length === 3 ? order : ['day', 'month', 'year'], separator };

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { dateTimeFormat, numberFormat } from './intl';
 // Display helpers: ages, phone numbers, dates in the centre's zone.
 
 /** Whole years between a birth date (YYYY-MM-DD) and today (YYYY-MM-DD). */
@@ -12,7 +13,7 @@ export function ageOn(birth: string, today: string): number {
 export function todayIn(timeZone: string, now = new Date()): string {
   try {
     // formatToParts: engines differ in how a locale orders the parts of a date.
-    const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+    const parts = dateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
     const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${part('year')}-${part('month')}-${part('day')}`;
   } catch {
@@ -32,7 +33,7 @@ export function formatPhone(e164: string): string {
 /** A whole number in the app's language: 100,000 · 100 000 · 100.000. */
 export function formatNumber(n: number, locale: string): string {
   try {
-    return new Intl.NumberFormat(locale).format(n);
+    return numberFormat(locale).format(n);
   } catch {
     return String(n);
   }
@@ -43,7 +44,7 @@ export function formatDate(value: string, timeZone: string, locale: string): str
   try {
     const plain = /^\d{4}-\d{2}-\d{2}$/.test(value);
     const date = plain ? new Date(`${value}T12:00:00Z`) : new Date(value);
-    return new Intl.DateTimeFormat(locale, { timeZone: plain ? 'UTC' : timeZone, dateStyle: 'medium' }).format(date);
+    return dateTimeFormat(locale, { timeZone: plain ? 'UTC' : timeZone, dateStyle: 'medium' }).format(date);
   } catch {
     return value;
   }
@@ -51,7 +52,7 @@ export function formatDate(value: string, timeZone: string, locale: string): str
 
 export function formatInstant(iso: string, timeZone: string, locale: string): string {
   try {
-    return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    return dateTimeFormat(locale, { timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
   } catch {
     return iso;
   }

@@ -56,17 +56,27 @@ export function localeFor(tag: string): Locale {
 }
 
 let switching = 0;
+/** How long the texts wait for a language's date and number data (a slow LAN). */
+const INTL_WAIT_MS = 8000;
 
-/** Switches the app's language once the engine can format its dates and numbers; the last
- * language asked for wins. */
+/** Switches the app's language once the engine can format its dates and numbers (or after
+ * [`INTL_WAIT_MS`], when only the texts switch); the last language asked for wins. */
 export async function setLocale(code: string): Promise<void> {
   if (!locales.some((l) => l.code === code)) return;
   const ticket = ++switching;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    await ensureIntl(code);
+    await Promise.race([
+      ensureIntl(code),
+      new Promise<void>((done) => {
+        timer = setTimeout(done, INTL_WAIT_MS);
+      }),
+    ]);
   } catch (e) {
     // The texts still switch; dates and numbers then follow the engine's fallback.
     console.error('Intl data for', code, 'did not load', e);
+  } finally {
+    clearTimeout(timer);
   }
   if (ticket !== switching) return;
   i18n.locale = code as Locale;

@@ -13,6 +13,32 @@ export function intlKnows(locale: string): boolean {
   return services.every((s) => s.supportedLocalesOf([locale]).length > 0);
 }
 
+// Formatters are dear to build (the polyfill's far more than the engine's) and the list
+// formats a date per row: each is built once per language and options. A plain cache, not
+// reactive state.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
 let loading: Promise<void> | null = null;
 
 /** Makes `locale`'s dates, numbers and names available; resolves at once when they are. */
@@ -27,7 +53,48 @@ export function ensureIntl(locale: string): Promise<void> {
 
 type WithZone = typeof Intl.DateTimeFormat & { __setDefaultTimeZone?: (zone: string) => void };
 
+/** What the polyfills replace, to put back when they could not all load. */
+function engineParts() {
+  const saved = {
+    PluralRules: Intl.PluralRules,
+    NumberFormat: Intl.NumberFormat,
+    DateTimeFormat: Intl.DateTimeFormat,
+    DisplayNames: Intl.DisplayNames,
+    dateLocale: Date.prototype.toLocaleString,
+    dateLocaleDate: Date.prototype.toLocaleDateString,
+    dateLocaleTime: Date.prototype.toLocaleTimeString,
+    numberLocale: Number.prototype.toLocaleString,
+  };
+  return () => {
+    Object.assign(Intl, {
+      PluralRules: saved.PluralRules,
+      NumberFormat: saved.NumberFormat,
+      DateTimeFormat: saved.DateTimeFormat,
+      DisplayNames: saved.DisplayNames,
+    });
+    Date.prototype.toLocaleString = saved.dateLocale;
+    Date.prototype.toLocaleDateString = saved.dateLocaleDate;
+    Date.prototype.toLocaleTimeString = saved.dateLocaleTime;
+    Number.prototype.toLocaleString = saved.numberLocale;
+  };
+}
+
 async function load() {
+  const restore = engineParts();
+  try {
+    await install();
+  } catch (e) {
+    // Half a set of polyfills (dates without their time zones) would break every date:
+    // the engine's own, English-only formatting is better.
+    restore();
+    throw e;
+  } finally {
+    dateFormats.clear();
+    numberFormats.clear();
+  }
+}
+
+async function install() {
   // The polyfill's own default zone is UTC: keep the device's.
   const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   // Each polyfill leans on the ones before it: plural rules, then numbers, then dates.
@@ -53,7 +120,11 @@ async function load() {
     import('@formatjs/intl-datetimeformat/locale-data/km.js'),
     import('@formatjs/intl-datetimeformat/add-all-tz.js'),
   ]);
-  (Intl.DateTimeFormat as WithZone).__setDefaultTimeZone?.(zone);
+  try {
+    (Intl.DateTimeFormat as WithZone).__setDefaultTimeZone?.(zone);
+  } catch {
+    // A zone the data does not know: dates without a zone of their own read as UTC.
+  }
   await import('@formatjs/intl-displaynames/polyfill-force.js');
   await Promise.all([
     import('@formatjs/intl-displaynames/locale-data/en.js'),
