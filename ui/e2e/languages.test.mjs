@@ -39,6 +39,7 @@ for (const lang of LANGUAGES) {
       await page.locator('#login-locale').selectOption(lang.code);
       // The sign-in screen switches as soon as the language's date and number data is there.
       await page.locator('#login-title + p').filter({ hasText: lang.script }).waitFor();
+      assert.equal(await page.locator('#login-locale ~ p[role=status]').count(), 0, 'no loading note once switched');
       await page.locator('#login-name').fill('reception');
       await page.locator('#login-password').fill('hallpass-demo');
       await page.locator('form button[type=submit]').click();

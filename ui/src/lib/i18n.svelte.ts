@@ -2,7 +2,7 @@
 // Russian, Lao and Khmer are complete, and a test keeps their keys identical.
 import { IntlMessageFormat } from 'intl-messageformat';
 import { ApiFailure } from './api';
-import { ensureIntl } from './intl';
+import { ensureIntl, intlKnows } from './intl';
 import en from './locales/en.json';
 import ru from './locales/ru.json';
 import lo from './locales/lo.json';
@@ -18,7 +18,8 @@ export const locales = [
 ] as const;
 export type Locale = (typeof locales)[number]['code'];
 
-export const i18n = $state({ locale: 'en' as Locale });
+/** `pending`: a language whose date and number data is still loading. */
+export const i18n = $state({ locale: 'en' as Locale, pending: null as Locale | null });
 
 // A plain cache of parsed messages, not reactive state.
 // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -65,6 +66,8 @@ export async function setLocale(code: string): Promise<void> {
   if (!locales.some((l) => l.code === code)) return;
   const ticket = ++switching;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The pickers say the language is loading (a second or so over a LAN).
+  i18n.pending = intlKnows(code) ? null : (code as Locale);
   try {
     await Promise.race([
       ensureIntl(code),
@@ -79,6 +82,7 @@ export async function setLocale(code: string): Promise<void> {
     clearTimeout(timer);
   }
   if (ticket !== switching) return;
+  i18n.pending = null;
   i18n.locale = code as Locale;
   document.documentElement.lang = code;
 }
