@@ -70,3 +70,22 @@ pub fn value(field: &CustomField, v: &str) -> CustomValue {
         value: v.into(),
     }
 }
+
+/// The ids a text search finds, in list order.
+pub async fn found(
+    core: &hallpass_core::Core,
+    token: Option<&str>,
+    query: &str,
+) -> Vec<uuid::Uuid> {
+    let page = core
+        .clients_search(
+            token,
+            ClientsSearchArgs {
+                query: query.into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    page.items.iter().map(|c| c.id).collect()
+}

@@ -4,6 +4,7 @@
 use hallpass_core::api::*;
 use hallpass_core::Db;
 
+use crate::helpers::found;
 use crate::support::{each_engine, TestCore};
 
 fn phone(n: &str) -> PhoneInput {
@@ -328,28 +329,13 @@ async fn the_merged_cards_own_number_still_finds_the_kept_card() {
             .client_create(mgr, card("Dara Sokh", "M-4101"))
             .await
             .unwrap();
-        t.core
-            .clients_merge(
-                mgr,
-                ClientsMergeArgs {
-                    keep_id: keep.id,
-                    merge_id: merge.id,
-                },
-            )
-            .await
-            .unwrap();
-        let found = |q: &str| {
-            t.core.clients_search(
-                mgr,
-                ClientsSearchArgs {
-                    query: q.into(),
-                    ..Default::default()
-                },
-            )
+        let merge_into = |keep_id, merge_id| {
+            t.core
+                .clients_merge(mgr, ClientsMergeArgs { keep_id, merge_id })
         };
-        let ids = |page: ClientsPage| page.items.iter().map(|c| c.id).collect::<Vec<_>>();
-        assert_eq!(ids(found("M-4101").await.unwrap()), [keep.id]);
-        assert_eq!(ids(found("K-4100").await.unwrap()), [keep.id]);
+        merge_into(keep.id, merge.id).await.unwrap();
+        assert_eq!(found(&t.core, mgr, "M-4101").await, [keep.id]);
+        assert_eq!(found(&t.core, mgr, "K-4100").await, [keep.id]);
         let kept = t
             .core
             .client_get(mgr, ClientGetArgs { id: keep.id })
@@ -369,25 +355,16 @@ async fn the_merged_cards_own_number_still_finds_the_kept_card() {
             )
             .await
             .unwrap();
-        assert_eq!(ids(found("M-4101").await.unwrap()), [keep.id]);
+        assert_eq!(found(&t.core, mgr, "M-4101").await, [keep.id]);
 
         let last = t
             .core
             .client_create(mgr, card("Dara Sok-Chan", "Z-4102"))
             .await
             .unwrap();
-        t.core
-            .clients_merge(
-                mgr,
-                ClientsMergeArgs {
-                    keep_id: last.id,
-                    merge_id: keep.id,
-                },
-            )
-            .await
-            .unwrap();
+        merge_into(last.id, keep.id).await.unwrap();
         for number in ["M-4101", "K-4100", "Z-4102"] {
-            assert_eq!(ids(found(number).await.unwrap()), [last.id], "{number}");
+            assert_eq!(found(&t.core, mgr, number).await, [last.id], "{number}");
         }
     })
     .await;
