@@ -45,23 +45,41 @@ impl Built {
     }
 }
 
-/// Binds built arguments to a query in order.
+/// An argument as a query binds it: borrowed ones are copied, owned ones moved (a bulk
+/// write binds hundreds of thousands of texts).
+pub trait IntoArg {
+    fn into_arg(self) -> Arg;
+}
+
+impl IntoArg for Arg {
+    fn into_arg(self) -> Arg {
+        self
+    }
+}
+
+impl IntoArg for &Arg {
+    fn into_arg(self) -> Arg {
+        self.clone()
+    }
+}
+
+/// Binds built arguments (`&[Arg]`, or a `Vec<Arg>` to move them) to a query in order.
 #[macro_export]
 macro_rules! bind_built {
     ($q:expr, $args:expr) => {{
         let mut q = $q;
         for a in $args {
-            q = match a {
-                $crate::clients::sql::Arg::Text(s) => q.bind(s.clone()),
-                $crate::clients::sql::Arg::Id(v) => q.bind(*v),
-                $crate::clients::sql::Arg::Date(v) => q.bind(*v),
-                $crate::clients::sql::Arg::Time(v) => q.bind(*v),
-                $crate::clients::sql::Arg::Int(v) => q.bind(*v),
-                $crate::clients::sql::Arg::Bool(v) => q.bind(*v),
-                $crate::clients::sql::Arg::OptText(v) => q.bind(v.clone()),
-                $crate::clients::sql::Arg::OptId(v) => q.bind(*v),
-                $crate::clients::sql::Arg::OptDate(v) => q.bind(*v),
-                $crate::clients::sql::Arg::OptInt(v) => q.bind(*v),
+            q = match $crate::clients::sql::IntoArg::into_arg(a) {
+                $crate::clients::sql::Arg::Text(s) => q.bind(s),
+                $crate::clients::sql::Arg::Id(v) => q.bind(v),
+                $crate::clients::sql::Arg::Date(v) => q.bind(v),
+                $crate::clients::sql::Arg::Time(v) => q.bind(v),
+                $crate::clients::sql::Arg::Int(v) => q.bind(v),
+                $crate::clients::sql::Arg::Bool(v) => q.bind(v),
+                $crate::clients::sql::Arg::OptText(v) => q.bind(v),
+                $crate::clients::sql::Arg::OptId(v) => q.bind(v),
+                $crate::clients::sql::Arg::OptDate(v) => q.bind(v),
+                $crate::clients::sql::Arg::OptInt(v) => q.bind(v),
             };
         }
         q

@@ -62,8 +62,9 @@ impl Rows {
             }
             sql.push(')');
         }
+        // Moved into the statement, not copied.
         let args = std::mem::take(&mut self.args);
-        exec_built!(&mut *tx, &sql, &args).map_err(|e| {
+        exec_built!(&mut *tx, &sql, args).map_err(|e| {
             if crate::db::unique_violation(&e) {
                 // The check ran before the write: a card number was taken in between.
                 ApiError::conflict(
@@ -257,10 +258,12 @@ pub async fn insert(
 
 /// Flushes `rows` in statements of at most [`CHUNK`] rows.
 async fn flush_sliced(tx: &mut Tx, rows: &mut Rows) -> Result<(), ApiError> {
-    let all = std::mem::take(&mut rows.args);
-    for slice in all.chunks(rows.width * CHUNK) {
-        rows.args = slice.to_vec();
+    let mut rest = std::mem::take(&mut rows.args);
+    while !rest.is_empty() {
+        let tail = rest.split_off(rest.len().min(rows.width * CHUNK));
+        rows.args = rest;
         rows.flush(tx).await?;
+        rest = tail;
     }
     Ok(())
 }

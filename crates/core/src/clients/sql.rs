@@ -11,7 +11,7 @@ use crate::db::Tx;
 use crate::error::ApiError;
 use crate::on_tx;
 
-pub use super::built::{Arg, Built};
+pub use super::built::{Arg, Built, IntoArg};
 
 pub const SUMMARY_COLUMNS: &str = "c.id, c.kind, c.name, c.card_number, c.birth_date, c.status, c.reliability, \
     c.category_id, c.manager_id, \
