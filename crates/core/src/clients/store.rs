@@ -166,6 +166,7 @@ pub(crate) async fn insert(
     who: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    merged_number_free(tx, id, v, "client.").await?;
     exec_tx!(&mut *tx, c => sqlx::query(
         "INSERT INTO clients (id, kind, name, search_name, search_doc, card_number, birth_date, status, reliability, \
          category_id, manager_id, photo_id, tax_id, physical_condition, medical_notes, preferences, documents, notes, \
@@ -209,6 +210,7 @@ pub(crate) async fn update(
     now: DateTime<Utc>,
     field_prefix: &str,
 ) -> Result<bool, ApiError> {
+    merged_number_free(tx, id, v, field_prefix).await?;
     let doc = index::stored_document(tx, id, v.into()).await?;
     let n = exec_tx!(&mut *tx, c => sqlx::query(
         "UPDATE clients SET kind = $1, name = $2, search_name = $3, search_doc = $4, card_number = $5, birth_date = $6, \
@@ -246,6 +248,32 @@ pub(crate) async fn update(
     }
     write_children(tx, id, v, false).await?;
     Ok(true)
+}
+
+/// The card number of a card merged into another still finds that card, so it is not given
+/// to a third one (the kept card itself may take it).
+async fn merged_number_free(
+    tx: &mut Tx,
+    id: Uuid,
+    v: &ValidClient,
+    prefix: &str,
+) -> Result<(), ApiError> {
+    let Some(number) = v.card_number.as_deref() else {
+        return Ok(());
+    };
+    let kept: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT kept_id FROM client_merges WHERE card_number = $1 LIMIT 1")
+        .bind(number)
+        .fetch_optional(c)
+        .await)?;
+    match kept {
+        Some(k) if k != id => Err(ApiError::field(
+            format!("{prefix}card_number"),
+            "taken",
+            "a card merged into another card had this card number",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn unique_card_number(e: sqlx::Error, prefix: &str) -> ApiError {

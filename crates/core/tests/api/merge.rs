@@ -4,7 +4,7 @@
 use hallpass_core::api::*;
 use hallpass_core::Db;
 
-use crate::helpers::found;
+use crate::helpers::{fields, found, import_args};
 use crate::support::{each_engine, TestCore};
 
 fn phone(n: &str) -> PhoneInput {
@@ -302,8 +302,9 @@ async fn the_merge_knows_every_reference_to_a_client() {
     }
 }
 
-/// Both cards had a card number: the merged card's number still finds the kept card, also
-/// after the kept card is saved again and after it is merged in turn into a third card.
+/// Both cards had a card number: the merged card's number still finds the kept card (and is
+/// not given to another), also after the kept card is saved again and after it is merged in
+/// turn into a third card.
 #[tokio::test]
 async fn the_merged_cards_own_number_still_finds_the_kept_card() {
     each_engine(|t| async move {
@@ -336,6 +337,30 @@ async fn the_merged_cards_own_number_still_finds_the_kept_card() {
         merge_into(keep.id, merge.id).await.unwrap();
         assert_eq!(found(&t.core, mgr, "M-4101").await, [keep.id]);
         assert_eq!(found(&t.core, mgr, "K-4100").await, [keep.id]);
+        // The old number is not given to another card.
+        let again = t
+            .core
+            .client_create(mgr, card("Someone Else", "M-4101"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            fields(again),
+            [("client.card_number".to_string(), "taken".to_string())]
+        );
+        let csv = "Name;Card number;Birth date\nSomeone Else;M-4101;01.02.1990\n";
+        let checked = t
+            .core
+            .clients_import(mgr, import_args("list.csv", csv.as_bytes(), true, false))
+            .await
+            .unwrap();
+        assert_eq!(
+            checked
+                .errors
+                .iter()
+                .map(|e| (e.line, e.code.as_str()))
+                .collect::<Vec<_>>(),
+            [(2, "taken")]
+        );
         let kept = t
             .core
             .client_get(mgr, ClientGetArgs { id: keep.id })

@@ -38,7 +38,9 @@ pub async fn on_file(tx: &mut Tx) -> Result<OnFile, ApiError> {
     let names: Vec<Row> = on_tx!(&mut *tx, c => sqlx::query_as(
         "SELECT search_name, id, name, birth_date FROM clients WHERE birth_date IS NOT NULL").fetch_all(c).await)?;
     let cards: Vec<(String, String)> = on_tx!(&mut *tx, c => sqlx::query_as(
-        "SELECT card_number, name FROM clients WHERE card_number IS NOT NULL").fetch_all(c).await)?;
+        "SELECT card_number, name FROM clients WHERE card_number IS NOT NULL \
+         UNION ALL SELECT m.card_number, c.name FROM client_merges m JOIN clients c ON c.id = m.kept_id \
+         WHERE m.card_number IS NOT NULL").fetch_all(c).await)?;
     let mut f = OnFile {
         card_numbers: cards.into_iter().collect(),
         ..Default::default()
