@@ -187,12 +187,28 @@ pub(crate) async fn clients_merge(
     }
     let now = core.now();
     let mut tx = core.db.write().await?;
+    merge_cards(&mut tx, session, args.keep_id, args.merge_id, now).await?;
+    let today = crate::centre::local(&mut tx).await?.today(now);
+    let card = super::cards::read(&mut tx, session, args.keep_id, today).await?;
+    tx.commit().await?;
+    Ok(card)
+}
+
+/// Merges `merge_id` into `keep_id` inside `tx`: the use case's work, also used by the demo
+/// centre to show a merged duplicate.
+pub(crate) async fn merge_cards(
+    tx: &mut Tx,
+    session: &Session,
+    keep_id: Uuid,
+    merge_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     // Both rows locked before they are read (PostgreSQL), so an edit committed meanwhile is
     // not overwritten by a stale copy; SQLite's write transaction holds the lock already.
-    exec_tx!(&mut tx, c => sqlx::query("UPDATE clients SET version = version WHERE id IN ($1, $2)")
-        .bind(args.keep_id).bind(args.merge_id).execute(c).await)?;
-    let keep = full(&mut tx, args.keep_id, "keep_id").await?;
-    let merge = full(&mut tx, args.merge_id, "merge_id").await?;
+    exec_tx!(&mut *tx, c => sqlx::query("UPDATE clients SET version = version WHERE id IN ($1, $2)")
+        .bind(keep_id).bind(merge_id).execute(c).await)?;
+    let keep = full(&mut *tx, keep_id, "keep_id").await?;
+    let merge = full(&mut *tx, merge_id, "merge_id").await?;
     if keep.kind != merge.kind {
         return Err(ApiError::field(
             "merge_id",
@@ -211,9 +227,9 @@ pub(crate) async fn clients_merge(
             merge.medical_notes.as_deref().unwrap_or(""),
         ),
     );
-    fill_gaps(&mut tx, &keep, &merge, &medical, session.user_id, now).await?;
-    move_rows(&mut tx, k, m).await?;
-    exec_tx!(&mut tx, c => sqlx::query("DELETE FROM clients WHERE id = $1").bind(m).execute(c).await)?;
+    fill_gaps(&mut *tx, &keep, &merge, &medical, session.user_id, now).await?;
+    move_rows(&mut *tx, k, m).await?;
+    exec_tx!(&mut *tx, c => sqlx::query("DELETE FROM clients WHERE id = $1").bind(m).execute(c).await)?;
     // The merged card's numbers, when the kept card had its own: still found, and shown on
     // the kept card's timeline.
     let other = |kept: &Option<String>, merged: &Option<String>| match (kept, merged) {
@@ -222,23 +238,23 @@ pub(crate) async fn clients_merge(
     };
     let card_number = other(&keep.card_number, &merge.card_number);
     let tax_id = other(&keep.tax_id, &merge.tax_id);
-    exec_tx!(&mut tx, c => sqlx::query(
+    exec_tx!(&mut *tx, c => sqlx::query(
         "INSERT INTO client_merges (merged_id, kept_id, merged_at, merged_by, card_number, tax_id) \
          VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(m).bind(k).bind(now).bind(session.user_id).bind(&card_number).bind(&tax_id)
         .execute(c).await)?;
-    let defs = custom::all(&mut tx).await?;
-    index::rebuild_doc(&mut tx, k, &defs).await?;
+    let defs = custom::all(&mut *tx).await?;
+    index::rebuild_doc(&mut *tx, k, &defs).await?;
     let event = timeline::TimelineEvent::Merged {
         name: merge.name.clone(),
         card_number,
         tax_id,
     };
-    timeline::add_event(&mut tx, k, &event, Some(session.user_id), now).await?;
-    let after = full(&mut tx, k, "keep_id").await?;
+    timeline::add_event(&mut *tx, k, &event, Some(session.user_id), now).await?;
+    let after = full(&mut *tx, k, "keep_id").await?;
     for (id, before, after) in [(m, &merge, None), (k, &keep, Some(&after))] {
         audit::append(
-            &mut tx,
+            &mut *tx,
             Some(session),
             now,
             Entry {
@@ -251,10 +267,7 @@ pub(crate) async fn clients_merge(
         )
         .await?;
     }
-    let today = crate::centre::local(&mut tx).await?.today(now);
-    let card = super::cards::read(&mut tx, session, k, today).await?;
-    tx.commit().await?;
-    Ok(card)
+    Ok(())
 }
 
 /// The card a merged id now lives on, if it was merged.

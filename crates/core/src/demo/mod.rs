@@ -219,6 +219,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         staff: &staff,
     };
     records::seed(&mut tx, now, &people, &mut words).await?;
+    merged_duplicate(&mut tx, staff["manager"], now, &mut words).await?;
     audit::append(
         &mut tx,
         None,
@@ -238,6 +239,39 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A client registered twice, once with her old club card: the manager merged the cards, so
+/// her card shows the merge on its timeline and the old card's number still finds her.
+async fn merged_duplicate(
+    tx: &mut crate::db::Tx,
+    manager: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    words: &mut std::collections::HashSet<String>,
+) -> Result<(), ApiError> {
+    let card = |number: &str, phone: &str| ClientInput {
+        name: "Malee Sisavath".into(),
+        card_number: Some(number.into()),
+        birth_date: Some("1991-04-12".into()),
+        status: ClientStatus::Current,
+        phones: vec![PhoneInput {
+            kind: PhoneKind::Mobile,
+            number: phone.into(),
+        }],
+        ..Default::default()
+    };
+    let keep =
+        clients::insert_unaudited(tx, &card("SD-2041", "020 5550 2041"), "LA", now, words).await?;
+    let old =
+        clients::insert_unaudited(tx, &card("OLD-0417", "020 5550 0417"), "LA", now, words).await?;
+    let manager = auth::Session {
+        session_id: uuid::Uuid::nil(),
+        user_id: manager,
+        login: "manager".into(),
+        role: Role::Manager,
+        local: centre::Local::from_settings(Some("LA".into()), Some("Asia/Vientiane")),
+    };
+    clients::merge::merge_cards(tx, &manager, keep, old, now).await
 }
 
 /// The `demo_seed` operation: the first-start screen's "explore the demo centre".

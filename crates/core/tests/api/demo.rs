@@ -12,8 +12,8 @@ async fn demo_centre_is_seeded_once() {
         assert!(families > 30, "children come with guardians: {families}");
         assert_eq!(
             before[2],
-            hallpass_core::demo::DEMO_CLIENTS as i64 + families + 3,
-            "the generated clients, their parents and three companies"
+            hallpass_core::demo::DEMO_CLIENTS as i64 + families + 3 + 1,
+            "the generated clients, their parents, three companies and a merged duplicate"
         );
         assert!(before[5] >= 5, "rooms");
         assert!(!hallpass_core::demo::seed(&t.core).await.unwrap());
@@ -42,6 +42,27 @@ async fn demo_centre_is_seeded_once() {
             })
             .count();
         assert!(minors > 30, "some demo clients are children: {minors}");
+
+        // The merged duplicate: her old card's number finds her, and her card tells of it.
+        let old = crate::helpers::found(&t.core, Some(&token), "OLD-0417").await;
+        assert_eq!(old.len(), 1);
+        let timeline = t
+            .core
+            .client_timeline_list(
+                Some(&token),
+                TimelineListArgs {
+                    client_id: old[0],
+                    kinds: vec![],
+                    before: None,
+                    limit: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(timeline.items.iter().any(|e| matches!(
+            &e.event,
+            Some(TimelineEvent::Merged { card_number: Some(n), .. }) if n == "OLD-0417"
+        )));
     })
     .await;
 }
