@@ -1,6 +1,7 @@
 //! Client search over 100,000 clients, on SQLite and PostgreSQL: every search shape as the UI
 //! calls it (token check, permission, transaction, plan, query) beside the same final SQL run
-//! raw on the pool, and the lookup of a full incoming number. Prints median and p95.
+//! raw on the pool, and the lookup of a full incoming number (the operation, and the lookup
+//! alone as a PBX connector will call it). Prints median and p95.
 //! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench clients_search`;
 //! `HALLPASS_TEST_PG_URL` adds PostgreSQL).
 
@@ -9,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use hallpass_core::api::*;
+use hallpass_core::clients::by_phone;
 use hallpass_core::clients::search::{Resolved, TextQuery};
 use hallpass_core::clients::sql::{self, SummaryRow};
 use hallpass_core::{Core, Db, DbUrl};
@@ -224,12 +226,13 @@ async fn bench(engine: &str, core: Core) {
         }
         row(shape.label, rows, op, rw);
     }
-    let (mut op, mut rows) = (Vec::new(), 0);
+    let (mut op, mut rw, mut rows) = (Vec::new(), Vec::new(), 0);
     for i in 0..ROUNDS {
         let number = format!(
             "+856 20 {:08}",
             ((i * 997) * 7_919 + 5_550_000) % 100_000_000
         );
+        let key = hallpass_core::phone::suffix_key(&number, "LA").unwrap();
         let t = Instant::now();
         rows = core
             .clients_by_phone(tok, ClientsByPhoneArgs { phone: number })
@@ -238,8 +241,12 @@ async fn bench(engine: &str, core: Core) {
             .matches
             .len();
         op.push(t.elapsed());
+        // The lookup alone, as a PBX connector calls it (no session to check).
+        let t = Instant::now();
+        by_phone::matches(&core.db, key).await.unwrap();
+        rw.push(t.elapsed());
     }
-    row("full number (by_phone)", rows, op, vec![]);
+    row("full number (by_phone)", rows, op, rw);
 }
 
 #[tokio::main]

@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::exec_built;
 use crate::text::{fold, search_key};
 
-/// Cards per statement: 22 values each stays under SQLite's and PostgreSQL's bind limits.
+/// Cards per statement: 24 values each stays under SQLite's and PostgreSQL's bind limits.
 const CHUNK: usize = 400;
 
 /// A table's multi-row INSERT collecting its values.
@@ -258,12 +258,12 @@ pub async fn insert(
 
 /// Flushes `rows` in statements of at most [`CHUNK`] rows.
 async fn flush_sliced(tx: &mut Tx, rows: &mut Rows) -> Result<(), ApiError> {
-    let mut rest = std::mem::take(&mut rows.args);
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(rows.width * CHUNK));
-        rows.args = rest;
+    let mut all = std::mem::take(&mut rows.args).into_iter();
+    loop {
+        rows.args = all.by_ref().take(rows.width * CHUNK).collect();
+        if rows.args.is_empty() {
+            return Ok(());
+        }
         rows.flush(tx).await?;
-        rest = tail;
     }
-    Ok(())
 }

@@ -11,7 +11,7 @@ use super::sql;
 use crate::auth::Session;
 use crate::error::ApiError;
 use crate::phone::{suffix_key, Phone};
-use crate::Core;
+use crate::{Core, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct ClientsByPhoneArgs {
@@ -56,6 +56,17 @@ pub(crate) async fn clients_by_phone(
             "too short to be a phone number",
         ));
     };
+    let matches = matches(&core.db, key).await?;
+    let number = Phone::parse("phone", &args.phone, country)
+        .ok()
+        .map(|p| p.e164().to_string());
+    Ok(ClientsByPhone { number, matches })
+}
+
+/// Every card whose number ends with the reversed digits `key` ([`suffix_key`]), then the
+/// children of those who are guardians: the lookup itself, without the caller's session
+/// (the benchmark times it alone; a PBX connector has no session).
+pub async fn matches(db: &Db, key: String) -> Result<Vec<PhoneMatch>, ApiError> {
     let upper = format!("{key}:");
     // One statement outside a transaction (a consistent snapshot of its own): the cards
     // carrying the number, then the children of those who are guardians (a child with the
@@ -71,12 +82,8 @@ pub(crate) async fn clients_by_phone(
          ORDER BY part, sort_name, id, guardian_id",
         cols = sql::SUMMARY_COLUMNS
     );
-    let rows = crate::fetch_built_once!(
-        &core.db,
-        Found,
-        &q,
-        &[sql::Arg::Text(key), sql::Arg::Text(upper)]
-    )?;
+    let rows =
+        crate::fetch_built_once!(db, Found, &q, [sql::Arg::Text(key), sql::Arg::Text(upper)])?;
     let mut matches: Vec<PhoneMatch> = Vec::with_capacity(rows.len());
     for r in rows {
         let client: ClientSummary = r.summary.into();
@@ -90,8 +97,5 @@ pub(crate) async fn clients_by_phone(
             relation: r.relation.as_deref().map(GuardianRelation::parse),
         });
     }
-    let number = Phone::parse("phone", &args.phone, country)
-        .ok()
-        .map(|p| p.e164().to_string());
-    Ok(ClientsByPhone { number, matches })
+    Ok(matches)
 }

@@ -107,7 +107,10 @@ fn full_document(p: DocParts<'_>) -> String {
         }
     };
     p.card_number.into_iter().chain(p.tax_id).for_each(&mut add);
-    p.former.iter().for_each(|n| add(n));
+    p.former
+        .iter()
+        .filter(|n| Some(n.as_str()) != p.card_number && Some(n.as_str()) != p.tax_id)
+        .for_each(|n| add(n));
     p.phone_digits.iter().for_each(|d| add(d));
     p.emails
         .iter()

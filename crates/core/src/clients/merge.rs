@@ -178,13 +178,6 @@ pub(crate) async fn clients_merge(
     session: &Session,
     args: ClientsMergeArgs,
 ) -> Result<Client, ApiError> {
-    if args.keep_id == args.merge_id {
-        return Err(ApiError::field(
-            "merge_id",
-            "same_card",
-            "choose two different cards",
-        ));
-    }
     let now = core.now();
     let mut tx = core.db.write().await?;
     merge_cards(&mut tx, session, args.keep_id, args.merge_id, now).await?;
@@ -203,6 +196,13 @@ pub(crate) async fn merge_cards(
     merge_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    if keep_id == merge_id {
+        return Err(ApiError::field(
+            "merge_id",
+            "same_card",
+            "choose two different cards",
+        ));
+    }
     // Both rows locked before they are read (PostgreSQL), so an edit committed meanwhile is
     // not overwritten by a stale copy; SQLite's write transaction holds the lock already.
     exec_tx!(&mut *tx, c => sqlx::query("UPDATE clients SET version = version WHERE id IN ($1, $2)")
@@ -238,10 +238,12 @@ pub(crate) async fn merge_cards(
     };
     let card_number = other(&keep.card_number, &merge.card_number);
     let tax_id = other(&keep.tax_id, &merge.tax_id);
+    // The merged card's number stays reserved for the kept card even when the kept card took
+    // it over (it had none): a later change of number does not free it for someone else.
     exec_tx!(&mut *tx, c => sqlx::query(
         "INSERT INTO client_merges (merged_id, kept_id, merged_at, merged_by, card_number, tax_id) \
          VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(m).bind(k).bind(now).bind(session.user_id).bind(&card_number).bind(&tax_id)
+        .bind(m).bind(k).bind(now).bind(session.user_id).bind(&merge.card_number).bind(&tax_id)
         .execute(c).await)?;
     let defs = custom::all(&mut *tx).await?;
     index::rebuild_doc(&mut *tx, k, &defs).await?;

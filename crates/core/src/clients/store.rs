@@ -166,7 +166,6 @@ pub(crate) async fn insert(
     who: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    merged_number_free(tx, id, v, "client.").await?;
     exec_tx!(&mut *tx, c => sqlx::query(
         "INSERT INTO clients (id, kind, name, search_name, search_doc, card_number, birth_date, status, reliability, \
          category_id, manager_id, photo_id, tax_id, physical_condition, medical_notes, preferences, documents, notes, \
@@ -196,6 +195,9 @@ pub(crate) async fn insert(
         .execute(c)
         .await)
     .map_err(|e| unique_card_number(e, "client."))?;
+    if v.card_number.is_some() {
+        merged_number_free(tx, id, v, "client.").await?;
+    }
     write_children(tx, id, v, true).await
 }
 
@@ -210,7 +212,14 @@ pub(crate) async fn update(
     now: DateTime<Utc>,
     field_prefix: &str,
 ) -> Result<bool, ApiError> {
-    merged_number_free(tx, id, v, field_prefix).await?;
+    let previous: Option<String> = match v.card_number {
+        Some(_) => on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT card_number FROM clients WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await)?
+        .flatten(),
+        None => None,
+    };
     let doc = index::stored_document(tx, id, v.into()).await?;
     let n = exec_tx!(&mut *tx, c => sqlx::query(
         "UPDATE clients SET kind = $1, name = $2, search_name = $3, search_doc = $4, card_number = $5, birth_date = $6, \
@@ -246,12 +255,16 @@ pub(crate) async fn update(
     if n != 1 {
         return Ok(false);
     }
+    if v.card_number.is_some() && v.card_number != previous {
+        merged_number_free(tx, id, v, field_prefix).await?;
+    }
     write_children(tx, id, v, false).await?;
     Ok(true)
 }
 
 /// The card number of a card merged into another still finds that card, so it is not given
-/// to a third one (the kept card itself may take it).
+/// to a third one (the kept card itself may take it). Asked after the card's own write: on
+/// PostgreSQL a merge committed meanwhile (its card held the number until then) is seen.
 async fn merged_number_free(
     tx: &mut Tx,
     id: Uuid,
@@ -261,18 +274,19 @@ async fn merged_number_free(
     let Some(number) = v.card_number.as_deref() else {
         return Ok(());
     };
-    let kept: Option<Uuid> = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT kept_id FROM client_merges WHERE card_number = $1 LIMIT 1")
+    let reserved: Option<i32> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT 1 FROM client_merges WHERE card_number = $1 AND kept_id <> $2 LIMIT 1")
         .bind(number)
+        .bind(id)
         .fetch_optional(c)
         .await)?;
-    match kept {
-        Some(k) if k != id => Err(ApiError::field(
+    match reserved {
+        Some(_) => Err(ApiError::field(
             format!("{prefix}card_number"),
             "taken",
             "a card merged into another card had this card number",
         )),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 

@@ -14,6 +14,7 @@ mod files;
 mod helpers;
 mod layout;
 mod merge;
+mod merged_numbers;
 mod permissions;
 mod saved_filters;
 mod settings;
