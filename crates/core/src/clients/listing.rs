@@ -59,23 +59,35 @@ pub(crate) async fn resolve(
     })
 }
 
+/// A list operation's search, resolved for the caller's centre now.
+async fn resolve_args(
+    core: &Core,
+    tx: &mut Tx,
+    session: &Session,
+    args: ClientsSearchArgs,
+) -> Result<Resolved, ApiError> {
+    let now = core.now();
+    resolve(
+        tx,
+        &args.query,
+        args.filters,
+        args.sort,
+        &session.local,
+        now,
+    )
+    .await
+}
+
 pub(crate) async fn clients_search(
     core: &Core,
     session: &Session,
     args: ClientsSearchArgs,
 ) -> Result<ClientsPage, ApiError> {
     let limit = search::check_page(&args)?;
+    let offset = args.offset;
     let mut tx = core.db.read().await?;
-    let mut r = resolve(
-        &mut tx,
-        &args.query,
-        args.filters,
-        args.sort,
-        &session.local,
-        core.now(),
-    )
-    .await?;
-    let page = search::page(&mut tx, &mut r, limit, args.offset).await?;
+    let mut r = resolve_args(core, &mut tx, session, args).await?;
+    let page = search::page(&mut tx, &mut r, limit, offset).await?;
     tx.commit().await?;
     Ok(page)
 }
@@ -90,15 +102,7 @@ pub(crate) async fn clients_count(
         ..args.clone()
     })?;
     let mut tx = core.db.read().await?;
-    let mut r = resolve(
-        &mut tx,
-        &args.query,
-        args.filters,
-        args.sort,
-        &session.local,
-        core.now(),
-    )
-    .await?;
+    let mut r = resolve_args(core, &mut tx, session, args).await?;
     let mut total = sql::count(&mut tx, &r).await?;
     let mut fuzzy = false;
     if total == 0 && search::widen(&mut tx, &mut r.text).await? {
