@@ -16,27 +16,24 @@ export function intlKnows(locale: string): boolean {
 // Formatters are dear to build (the polyfill's far more than the engine's) and the list
 // formats a date per row: each is built once per language and options. A plain cache, not
 // reactive state.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
 
-export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let f = dateFormats.get(key);
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(kind: string, locale: string, options: object, make: () => F): F {
+  const key = `${kind}|${locale}|${JSON.stringify(options)}`;
+  let f = formats.get(key) as F | undefined;
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
-    dateFormats.set(key, f);
+    f = make();
+    formats.set(key, f);
   }
   return f;
 }
 
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  return cached('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
+}
+
 export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale, options);
-    numberFormats.set(key, f);
-  }
-  return f;
+  return cached('number', locale, options, () => new Intl.NumberFormat(locale, options));
 }
 
 let loading: Promise<void> | null = null;
@@ -89,8 +86,7 @@ async function load() {
     restore();
     throw e;
   } finally {
-    dateFormats.clear();
-    numberFormats.clear();
+    formats.clear();
   }
 }
 

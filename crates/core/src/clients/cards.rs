@@ -269,6 +269,9 @@ pub(crate) async fn client_update(
     {
         return Err(ApiError::conflict(STALE_CARD));
     }
+    if v.card_number != current.card_number {
+        store::merged_number_free(&mut tx, args.id, &v, "client.").await?;
+    }
     index::add_name_words(&mut tx, &v.name, &mut HashSet::new()).await?;
     custom_values::write(&mut tx, args.id, &v.custom, Some(v.kind)).await?;
     links::write(

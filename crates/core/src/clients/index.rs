@@ -205,8 +205,8 @@ pub(crate) async fn near_words(tx: &mut Tx, word: &str) -> Result<Vec<String>, A
         .collect())
 }
 
-/// The card and tax numbers of cards merged into `id` that differed from its own: the card is
-/// still found by them.
+/// The card and tax numbers of cards merged into `id` (the document leaves out those it
+/// holds as its own): the card is still found by them.
 async fn former_numbers(tx: &mut Tx, id: Uuid) -> Result<Vec<String>, ApiError> {
     let rows: Vec<(Option<String>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT card_number, tax_id FROM client_merges WHERE kept_id = $1 \

@@ -195,9 +195,7 @@ pub(crate) async fn insert(
         .execute(c)
         .await)
     .map_err(|e| unique_card_number(e, "client."))?;
-    if v.card_number.is_some() {
-        merged_number_free(tx, id, v, "client.").await?;
-    }
+    merged_number_free(tx, id, v, "client.").await?;
     write_children(tx, id, v, true).await
 }
 
@@ -212,14 +210,6 @@ pub(crate) async fn update(
     now: DateTime<Utc>,
     field_prefix: &str,
 ) -> Result<bool, ApiError> {
-    let previous: Option<String> = match v.card_number {
-        Some(_) => on_tx!(&mut *tx, c => sqlx::query_scalar("SELECT card_number FROM clients WHERE id = $1")
-            .bind(id)
-            .fetch_optional(c)
-            .await)?
-        .flatten(),
-        None => None,
-    };
     let doc = index::stored_document(tx, id, v.into()).await?;
     let n = exec_tx!(&mut *tx, c => sqlx::query(
         "UPDATE clients SET kind = $1, name = $2, search_name = $3, search_doc = $4, card_number = $5, birth_date = $6, \
@@ -255,17 +245,15 @@ pub(crate) async fn update(
     if n != 1 {
         return Ok(false);
     }
-    if v.card_number.is_some() && v.card_number != previous {
-        merged_number_free(tx, id, v, field_prefix).await?;
-    }
     write_children(tx, id, v, false).await?;
     Ok(true)
 }
 
 /// The card number of a card merged into another still finds that card, so it is not given
 /// to a third one (the kept card itself may take it). Asked after the card's own write: on
-/// PostgreSQL a merge committed meanwhile (its card held the number until then) is seen.
-async fn merged_number_free(
+/// PostgreSQL a merge committed meanwhile (its card held the number until then) is seen. A
+/// save asks only when the number changed, so a stale save still answers a conflict.
+pub(crate) async fn merged_number_free(
     tx: &mut Tx,
     id: Uuid,
     v: &ValidClient,

@@ -219,7 +219,9 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         staff: &staff,
     };
     records::seed(&mut tx, now, &people, &mut words).await?;
-    merged_duplicate(&mut tx, staff["manager"], now, &mut words).await?;
+    let local =
+        centre::Local::from_settings(Some(saved.phone_country.clone()), Some(&saved.time_zone));
+    merged_duplicate(&mut tx, staff["manager"], &local, now, &mut words).await?;
     audit::append(
         &mut tx,
         None,
@@ -246,6 +248,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
 async fn merged_duplicate(
     tx: &mut crate::db::Tx,
     manager: uuid::Uuid,
+    local: &centre::Local,
     now: chrono::DateTime<chrono::Utc>,
     words: &mut std::collections::HashSet<String>,
 ) -> Result<(), ApiError> {
@@ -260,16 +263,19 @@ async fn merged_duplicate(
         }],
         ..Default::default()
     };
+    let country = &local.phone_country;
     let keep =
-        clients::insert_unaudited(tx, &card("SD-2041", "020 5550 2041"), "LA", now, words).await?;
+        clients::insert_unaudited(tx, &card("SD-2041", "020 5550 2041"), country, now, words)
+            .await?;
     let old =
-        clients::insert_unaudited(tx, &card("OLD-0417", "020 5550 0417"), "LA", now, words).await?;
+        clients::insert_unaudited(tx, &card("OLD-0417", "020 5550 0417"), country, now, words)
+            .await?;
     let manager = auth::Session {
         session_id: uuid::Uuid::nil(),
         user_id: manager,
         login: "manager".into(),
         role: Role::Manager,
-        local: centre::Local::from_settings(Some("LA".into()), Some("Asia/Vientiane")),
+        local: local.clone(),
     };
     clients::merge::merge_cards(tx, &manager, keep, old, now).await
 }
