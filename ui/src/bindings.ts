@@ -86,6 +86,12 @@ export const commands = {
 	fileUpload: (token: string | null, args: FileUploadArgs) => typedError<FileInfo, ApiError>(__TAURI_INVOKE("file_upload", { token, args })),
 	/** A stored file or its thumbnail, base64. */
 	fileGet: (token: string | null, args: FileGetArgs) => typedError<FileContent, ApiError>(__TAURI_INVOKE("file_get", { token, args })),
+	/** The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields. */
+	auditSearch: (token: string | null, args: AuditSearchArgs) => typedError<AuditPage, ApiError>(__TAURI_INVOKE("audit_search", { token, args })),
+	/** Record that the log was reviewed up to a row (the last one by default); the next view can start there. */
+	auditMarkReviewed: (token: string | null, args: AuditMarkReviewedArgs) => typedError<AuditReview, ApiError>(__TAURI_INVOKE("audit_mark_reviewed", { token, args })),
+	/** Check the audit log's hash chain from the first row; reports the first row changed or removed. */
+	auditVerify: (token: string | null, args: NoArgs) => typedError<AuditVerifyResult, ApiError>(__TAURI_INVOKE("audit_verify", { token, args })),
 	/**
 	 *  The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
 	 *  call to core failed).
@@ -148,6 +154,86 @@ export type AppliesTo = "person" | "company" | "both";
 export type AttachedFile = {
 	file_id: string,
 	name: string,
+};
+
+export type AuditMarkReviewedArgs = {
+	/**  The last row reviewed; the log's last row when left out. */
+	up_to_seq?: number | null,
+	note?: string,
+};
+
+export type AuditPage = {
+	/**  Newest first. */
+	rows: AuditRow[],
+	/**  Pass as `before_seq` for the next (older) page; none at the end. */
+	next_before_seq: number | null,
+	last_review: AuditReview | null,
+};
+
+export type AuditReview = {
+	up_to_seq: number,
+	at: string,
+	user: UserRef,
+	note: string,
+};
+
+export type AuditRow = {
+	seq: number,
+	at: string,
+	user: UserRef | null,
+	operation: string,
+	entity: string,
+	entity_id: string | null,
+	source: Source,
+	/**  `created`, `changed`, `removed` or `other` (a sign-in, an import's summary). */
+	kind: string,
+	/**
+	 *  Fields that changed (for `changed`) or were set (`created`) or held (`removed`),
+	 *  leaving out what the reader's role may not see.
+	 */
+	changes: FieldChange[],
+};
+
+export type AuditSearchArgs = {
+	user_id?: string | null,
+	/**  `client`, `user`, `role`, `staff`, `centre`… */
+	entity?: string | null,
+	entity_id?: string | null,
+	operation?: string | null,
+	/**  First day, in the centre's time zone. */
+	from?: string | null,
+	/**  Last day (included), in the centre's time zone. */
+	to?: string | null,
+	/**  Only what was written after the last review (`audit_mark_reviewed`). */
+	since_last_review?: boolean,
+	/**  The next page: rows older than this sequence number (`next_before_seq` of a page). */
+	before_seq?: number | null,
+	limit?: number | null,
+};
+
+/**  What `audit_verify` found. */
+export type AuditVerifyResult = {
+	/**  True when every row is as it was written. */
+	intact: boolean,
+	rows_checked: number,
+	/**  The last row's number: keep it (a review records it) to tell later if the log was cut. */
+	head_seq: number,
+	head_hash: string,
+	first_broken: BrokenLink | null,
+};
+
+/**  The first row whose link does not hold. */
+export type BrokenLink = {
+	/**  The row's number (for a missing row: the number that should be there). */
+	seq: number,
+	id: string | null,
+	at: string | null,
+	/**
+	 *  `changed` (the row is not what was written), `missing` (a row was removed),
+	 *  or `unsealed` (a row without a hash).
+	 */
+	problem: string,
+	message: string,
 };
 
 export type CardLayout = {
@@ -608,6 +694,13 @@ export type ExportFile = {
 
 export type ExportFormat = "xlsx" | "csv" | "html";
 
+/**  One field's change, as text to show: strings as they are, anything else as JSON. */
+export type FieldChange = {
+	field: string,
+	before: string | null,
+	after: string | null,
+};
+
 /**
  *  One problem with one input field. `field` is a dotted path into the arguments
  *  (`name`, `phones.0.number`); `code` is stable and translated by the UI; `message` is English.
@@ -782,7 +875,13 @@ export type Permission =
 /**  Categories, custom fields, the card layout, age bands. */
 "clients_configure" | 
 /**  Merge two cards into one. */
-"clients_merge" | "clients_import" | "clients_export" | "users_manage" | "audit_read";
+"clients_merge" | "clients_import" | "clients_export" | 
+/**  See staff records. */
+"staff_read" | 
+/**  Add and change staff records. */
+"staff_write" | "users_manage" | "audit_read" | 
+/**  Make backups and list them. */
+"backups_manage";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -847,6 +946,17 @@ export type Similar = {
 	/**  The responsible manager, who may already be working with this client. */
 	owner: string | null,
 };
+
+/**  Where a write came from. */
+export type Source = 
+/**  A person at a screen. */
+"window" | 
+/**  A file import. */
+"import" | 
+/**  A device's queued work arriving (a tablet's outbox). */
+"sync" | 
+/**  The hub's own jobs (backups, reminders). */
+"background";
 
 export type TimelineAddArgs = {
 	client_id: string,
@@ -936,6 +1046,7 @@ export type UserInfo = {
 	permissions: Permission[],
 };
 
+/**  A user as other records name them: who wrote, who is responsible. */
 export type UserRef = {
 	id: string,
 	name: string,
@@ -994,4 +1105,7 @@ export type Operations = {
 	clients_export: { args: ClientsExportArgs; result: ExportFile; public: false };
 	file_upload: { args: FileUploadArgs; result: FileInfo; public: false };
 	file_get: { args: FileGetArgs; result: FileContent; public: false };
+	audit_search: { args: AuditSearchArgs; result: AuditPage; public: false };
+	audit_mark_reviewed: { args: AuditMarkReviewedArgs; result: AuditReview; public: false };
+	audit_verify: { args: NoArgs; result: AuditVerifyResult; public: false };
 };

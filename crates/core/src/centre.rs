@@ -144,6 +144,20 @@ pub struct Local {
     pub time_zone: chrono_tz::Tz,
 }
 
+/// The instant a day begins in `zone` (the first moment that exists, on a day whose midnight a
+/// daylight-saving change skips).
+pub fn start_of_day(day: chrono::NaiveDate, zone: chrono_tz::Tz) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let mut t = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    for _ in 0..=24 {
+        if let Some(at) = zone.from_local_datetime(&t).earliest() {
+            return at.with_timezone(&chrono::Utc);
+        }
+        t += chrono::Duration::hours(1);
+    }
+    chrono::Utc.from_utc_datetime(&t)
+}
+
 impl Local {
     /// From the stored settings; Laos and UTC before the centre is set up.
     pub(crate) fn from_settings(phone_country: Option<String>, time_zone: Option<&str>) -> Local {

@@ -99,8 +99,17 @@ pub enum Db {
 }
 
 /// An open transaction on either engine. Use cases own it: they begin, call the query
-/// modules with `&mut Tx`, then commit.
-pub enum Tx {
+/// modules with `&mut Tx`, then commit. The audit rows a use case appends wait in the
+/// transaction and are chained and written as its last statements (see [`crate::audit`]).
+pub struct Tx {
+    pub conn: Conn,
+    pub(crate) audit: Vec<crate::audit::Pending>,
+    /// Where the writes come from, recorded with each audit row and change event.
+    pub(crate) source: crate::changes::Source,
+}
+
+/// The engine's own transaction inside a [`Tx`].
+pub enum Conn {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
@@ -110,12 +119,12 @@ pub enum Tx {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match &mut ($tx).conn {
+            $crate::db::Conn::Sqlite(t) => {
                 let $c = &mut **t;
                 $body
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::Conn::Postgres(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -139,12 +148,12 @@ macro_rules! on_pool {
 #[macro_export]
 macro_rules! exec_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(t) => {
+        match &mut ($tx).conn {
+            $crate::db::Conn::Sqlite(t) => {
                 let $c = &mut **t;
                 $body.map(|r| r.rows_affected())
             }
-            $crate::db::Tx::Postgres(t) => {
+            $crate::db::Conn::Postgres(t) => {
                 let $c = &mut **t;
                 $body.map(|r| r.rows_affected())
             }
@@ -233,19 +242,19 @@ impl Db {
 
     /// A transaction for reading: a consistent snapshot, no write lock.
     pub async fn read(&self) -> Result<Tx, ApiError> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
+        Ok(Tx::new(match self {
+            Db::Sqlite(p) => Conn::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Conn::Postgres(p.begin().await?),
+        }))
     }
 
     /// A transaction for writing. On SQLite it takes the write lock at BEGIN (IMMEDIATE), so
     /// a read-then-write use case never fails half-way on a lock upgrade.
     pub async fn write(&self) -> Result<Tx, ApiError> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
-        })
+        Ok(Tx::new(match self {
+            Db::Sqlite(p) => Conn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Conn::Postgres(p.begin().await?),
+        }))
     }
 
     pub async fn close(&self) {
@@ -257,10 +266,30 @@ impl Db {
 }
 
 impl Tx {
-    pub async fn commit(self) -> Result<(), ApiError> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+    fn new(conn: Conn) -> Tx {
+        Tx {
+            conn,
+            audit: Vec::new(),
+            source: crate::changes::Source::Window,
+        }
+    }
+
+    /// Marks the writes of this transaction as coming from `source` (an import, a sync, a
+    /// background job) instead of a window.
+    pub fn set_source(&mut self, source: crate::changes::Source) {
+        self.source = source;
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.conn, Conn::Postgres(_))
+    }
+
+    /// Writes the pending audit rows (chained to the log's last row), then commits.
+    pub async fn commit(mut self) -> Result<(), ApiError> {
+        crate::audit::flush(&mut self).await?;
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
         }
         Ok(())
     }

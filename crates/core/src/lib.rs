@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod centre;
+pub mod changes;
 pub mod clients;
 pub mod db;
 pub mod demo;
@@ -40,6 +41,7 @@ pub struct Core {
     clock: Clock,
     pub(crate) logins: Arc<throttle::LoginThrottle>,
     pub(crate) jobs: Arc<progress::Jobs>,
+    pub(crate) feed: Arc<changes::Feed>,
 }
 
 impl Core {
@@ -53,6 +55,7 @@ impl Core {
             clock,
             logins: Arc::default(),
             jobs: Arc::default(),
+            feed: Arc::default(),
         }
     }
 
@@ -60,9 +63,21 @@ impl Core {
         (self.clock)()
     }
 
+    /// Tells the change feed that something may have been written (the operation methods do
+    /// this after every call; a job that writes outside them calls it itself).
+    pub fn changed(&self) {
+        self.feed.poke();
+    }
+
     /// Opens the database at `url`, applying migrations.
     pub async fn open(url: &DbUrl) -> Result<Core, sqlx::Error> {
         let core = Core::new(Db::open(url).await?);
+        // Audit rows written before the hash chain existed are chained once.
+        match audit::chain::seal(&core.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "audit log rows chained"),
+            Err(e) => tracing::error!(error = %e, "chaining the audit log failed"),
+        }
         // Cards written before the search index existed get indexed once.
         if let Err(e) = clients::index::reindex_stale(&core).await {
             tracing::error!(error = %e, "indexing clients for search failed");

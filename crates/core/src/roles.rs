@@ -58,11 +58,13 @@ impl Role {
                     | ClientsMerge
                     | ClientsImport
                     | ClientsExport
+                    | StaffRead
+                    | StaffWrite
                     | AuditRead
             ),
             Role::Reception => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsWrite | ClientsTimeline
+                SignedIn | CentreRead | ClientsRead | ClientsWrite | ClientsTimeline | StaffRead
             ),
             // Instructors write observations and must see allergies and health notes.
             Role::Instructor => matches!(
@@ -71,7 +73,7 @@ impl Role {
             ),
             Role::Accountant => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsExport | AuditRead
+                SignedIn | CentreRead | ClientsRead | ClientsExport | StaffRead | AuditRead
             ),
         }
     }
@@ -103,12 +105,18 @@ pub enum Permission {
     ClientsMerge,
     ClientsImport,
     ClientsExport,
+    /// See staff records.
+    StaffRead,
+    /// Add and change staff records.
+    StaffWrite,
     UsersManage,
     AuditRead,
+    /// Make backups and list them.
+    BackupsManage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 16] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -120,8 +128,11 @@ impl Permission {
         Permission::ClientsMerge,
         Permission::ClientsImport,
         Permission::ClientsExport,
+        Permission::StaffRead,
+        Permission::StaffWrite,
         Permission::UsersManage,
         Permission::AuditRead,
+        Permission::BackupsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,8 +148,11 @@ impl Permission {
             Permission::ClientsMerge => "clients_merge",
             Permission::ClientsImport => "clients_import",
             Permission::ClientsExport => "clients_export",
+            Permission::StaffRead => "staff_read",
+            Permission::StaffWrite => "staff_write",
             Permission::UsersManage => "users_manage",
             Permission::AuditRead => "audit_read",
+            Permission::BackupsManage => "backups_manage",
         }
     }
 }

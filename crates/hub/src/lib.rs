@@ -14,6 +14,8 @@ use hallpass_core::{ApiError, Core};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod events;
+
 #[derive(Clone)]
 struct Hub {
     core: Core,
@@ -24,6 +26,7 @@ pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
     let api = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
+        .route("/api/events", get(events::events))
         .route("/api/{operation}", post(call).get(method_not_allowed))
         // Each operation has its own limit (`ops::max_body`), applied while reading.
         .layer(DefaultBodyLimit::disable())

@@ -51,6 +51,13 @@ impl Session {
     }
 }
 
+/// A user as other records name them: who wrote, who is responsible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct UserRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct LoginArgs {
     pub login: String,

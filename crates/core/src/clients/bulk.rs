@@ -43,7 +43,7 @@ impl Rows {
         let rows = self.args.len() / self.width;
         // SQLite looks a numbered parameter up by scanning all names (quadratic over a
         // statement of thousands); plain `?` binds by position at no cost.
-        let plain = matches!(tx, Tx::Sqlite(_));
+        let plain = !tx.is_postgres();
         let mut sql = self.head.clone();
         for r in 0..rows {
             if r > 0 {

@@ -114,11 +114,7 @@ pub struct ContactLink {
     pub role: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
-pub struct UserRef {
-    pub id: Uuid,
-    pub name: String,
-}
+pub use crate::auth::UserRef;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
 pub struct Client {

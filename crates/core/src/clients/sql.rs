@@ -227,7 +227,7 @@ pub async fn plan(
     // a tenth of the table and sorted it all).
     let (l, o) = (limit, offset);
     let order = r.sort.order_by();
-    let sql = if matches!(tx, Tx::Postgres(_)) {
+    let sql = if tx.is_postgres() {
         // The page's ids first, from the indexes alone (a filter on a column an index
         // carries is tested without reading the card), then the page's cards.
         format!(
@@ -268,7 +268,7 @@ pub(crate) async fn count(tx: &mut Tx, r: &Resolved) -> Result<i64, ApiError> {
 async fn matching(tx: &mut Tx, r: &Resolved) -> Result<(String, Built), ApiError> {
     let mut b = Built::default();
     let mut from = "clients c".to_string();
-    let sqlite = matches!(tx, Tx::Sqlite(_));
+    let sqlite = !tx.is_postgres();
     let trigram = |g: &Vec<String>| g.iter().all(|t| t.chars().count() >= 3);
     let (fts, rest): (Vec<&Vec<String>>, Vec<&Vec<String>>) =
         r.text.groups.iter().partition(|g| sqlite && trigram(g));

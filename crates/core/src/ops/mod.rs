@@ -20,8 +20,13 @@ use openapi::{openapi_document, openapi_path};
 
 /// Everything the API speaks, for adapters: `use hallpass_core::api::*`.
 pub mod api {
+    pub use crate::audit::chain::{AuditVerifyResult, BrokenLink};
+    pub use crate::audit::{
+        AuditMarkReviewedArgs, AuditPage, AuditReview, AuditRow, AuditSearchArgs, FieldChange,
+    };
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
+    pub use crate::changes::{ChangeEvent, Source};
     pub use crate::clients::{
         AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardLayout,
         CardLayoutSaveArgs, CardRef, Client, ClientCategory, ClientCategoryCreateArgs,
@@ -67,6 +72,7 @@ pub mod api {
 /// The use cases behind the operations; only the generated, permission-checked methods on
 /// [`crate::Core`] call them.
 mod impls {
+    pub(crate) use crate::audit::{audit_mark_reviewed, audit_search, audit_verify};
     pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
     pub(crate) use crate::centre::{centre_get, centre_update};
     pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
@@ -142,6 +148,9 @@ macro_rules! for_each_operation {
                 clients_export(ClientsExportArgs) -> ExportFile [ClientsExport], "The filtered client list as XLSX, CSV or printable HTML (base64); formula-like cells are escaped.";
                 file_upload(FileUploadArgs) -> FileInfo [ClientsTimeline], "Store a photo or an attachment (base64); the type is read from the bytes; stored once by content.";
                 file_get(FileGetArgs) -> FileContent [ClientsRead], "A stored file or its thumbnail, base64.";
+                audit_search(AuditSearchArgs) -> AuditPage [AuditRead], "The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields.";
+                audit_mark_reviewed(AuditMarkReviewedArgs) -> AuditReview [AuditRead], "Record that the log was reviewed up to a row (the last one by default); the next view can start there.";
+                audit_verify(NoArgs) -> AuditVerifyResult [AuditRead], "Check the audit log's hash chain from the first row; reports the first row changed or removed.";
             }
         }
     };
@@ -249,14 +258,18 @@ macro_rules! core_operations {
             $(
                 #[doc = $pdoc]
                 pub async fn $pn(&self, args: $pa) -> Result<$pr, ApiError> {
-                    impls::$pn(self, args).await
+                    let result = impls::$pn(self, args).await;
+                    self.changed();
+                    result
                 }
             )*
             $(
                 #[doc = $sdoc]
                 pub async fn $sn(&self, token: Option<&str>, args: $sa) -> Result<$sr, ApiError> {
                     let session = self.authorize(token, Permission::$perm).await?;
-                    impls::$sn(self, &session, args).await
+                    let result = impls::$sn(self, &session, args).await;
+                    self.changed();
+                    result
                 }
             )*
 
@@ -267,7 +280,9 @@ macro_rules! core_operations {
                     $( stringify!($pn) => to_json(self.$pn(parse_args::<$pa>(body)?).await?), )*
                     $( stringify!($sn) => {
                         let session = self.authorize(token, Permission::$perm).await?;
-                        to_json(impls::$sn(self, &session, parse_args::<$sa>(body)?).await?)
+                        let result = impls::$sn(self, &session, parse_args::<$sa>(body)?).await;
+                        self.changed();
+                        to_json(result?)
                     } )*
                     _ => Err(ApiError::NotFound { entity: "operation".into(), message: format!("no operation named {op:?}") }),
                 }

@@ -2,8 +2,10 @@
 
 mod support;
 
+mod audit;
 mod auth;
 mod bad_input;
+mod changes;
 mod clients;
 mod custom_fields;
 mod custom_values;

@@ -54,6 +54,14 @@ impl TestCore {
         }
     }
 
+    /// Runs a statement straight on the database, behind the application's back.
+    pub async fn exec(&self, sql: &str) -> u64 {
+        match &self.core.db {
+            Db::Sqlite(p) => sqlx::query(sql).execute(p).await.unwrap().rows_affected(),
+            Db::Postgres(p) => sqlx::query(sql).execute(p).await.unwrap().rows_affected(),
+        }
+    }
+
     /// A fingerprint of everything a write could touch, to prove a refused write left
     /// nothing behind.
     pub async fn state(&self) -> Vec<i64> {

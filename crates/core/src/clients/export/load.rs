@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::clients::custom::{self, CustomField};
 use crate::clients::sql::Arg;
 use crate::clients::{categories, ClientKind, ClientStatus, GuardianRelation};
-use crate::db::Tx;
+use crate::db::{Conn, Tx};
 use crate::error::ApiError;
 
 const CHUNK: usize = 500;
@@ -67,15 +67,15 @@ where
         + Send
         + Unpin,
 {
-    Ok(match tx {
-        Tx::Postgres(t) => {
+    Ok(match &mut tx.conn {
+        Conn::Postgres(t) => {
             let sql = template.replace("IN ({ids})", "= ANY($1)");
             sqlx::query_as::<_, T>(&sql)
                 .bind(ids.to_vec())
                 .fetch_all(&mut **t)
                 .await?
         }
-        Tx::Sqlite(t) => {
+        Conn::Sqlite(t) => {
             // Plain `?`: SQLite binds them by position (numbered ones cost a scan each).
             let sql = template.replace("{ids}", &vec!["?"; ids.len()].join(", "));
             let args: Vec<Arg> = ids.iter().map(|id| Arg::Id(*id)).collect();

@@ -78,6 +78,7 @@ pub(crate) async fn write(
         .collect();
     let total = cards.len() as u64;
     let mut tx = core.db.write().await?;
+    tx.set_source(crate::changes::Source::Import);
     let mut words = HashSet::new();
     for (n, part) in cards.chunks(2_000).enumerate() {
         core.jobs.set(

@@ -1,50 +1,11 @@
-//! The hub over real HTTP on an ephemeral port, on SQLite and PostgreSQL.
-
-#[path = "../../core/tests/api/support.rs"]
-#[allow(dead_code)]
-mod support;
+//! The API over real HTTP: operations, errors, OpenAPI, the UI, files.
 
 use base64::Engine;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{each_engine, TestCore};
 
-struct Running {
-    base: String,
-    http: reqwest::Client,
-    _task: tokio::task::JoinHandle<()>,
-}
-
-async fn serve(t: &TestCore, ui: Option<std::path::PathBuf>) -> Running {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = hallpass_hub::router(t.core.clone(), ui);
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    Running {
-        base: format!("http://{addr}"),
-        http: reqwest::Client::new(),
-        _task: task,
-    }
-}
-
-impl Running {
-    async fn post(&self, op: &str, token: Option<&str>, body: &str) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .post(format!("{}/api/{op}", self.base))
-            .header("content-type", "application/json")
-            .body(body.to_string());
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let value = res.json::<Value>().await.unwrap_or(Value::Null);
-        (status, value)
-    }
-}
+use crate::serve;
+use crate::support::each_engine;
 
 #[tokio::test]
 async fn api_over_http() {
@@ -120,7 +81,7 @@ async fn api_over_http() {
 
 #[tokio::test]
 async fn openapi_and_ui() {
-    let t = support::sqlite().await;
+    let t = crate::support::sqlite().await;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("index.html"),

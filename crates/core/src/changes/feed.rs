@@ -1,0 +1,298 @@
+//! The live feed: one task tails the change log and hands each new event to every open
+//! stream; a stream that fell behind (or resumes after a reconnect) reads what it missed
+//! from the log itself, so the database stays the one source of truth.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, Notify};
+
+use super::{changed_fields, visible, ChangeEvent, Source};
+use crate::auth::{Session, UserRef};
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::{on_pool, Core};
+
+/// Events buffered per stream before a slow one is told it lagged (it then reads the log).
+const CHANNEL: usize = 4096;
+/// Rows read from the log at a time.
+const BATCH: i64 = 500;
+/// A stream that missed more than this starts over (`reset`) instead of replaying.
+pub const MAX_REPLAY: i64 = 10_000;
+/// How often the tail looks at the log without being woken (another hub on the same
+/// PostgreSQL database, a write the process did not announce).
+const POLL: Duration = Duration::from_secs(1);
+/// How often an idle stream checks its session and sends a heartbeat.
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+
+pub struct Feed {
+    wake: Notify,
+    sender: broadcast::Sender<Arc<ChangeEvent>>,
+    /// The last sequence number handed to the streams.
+    published: AtomicI64,
+    running: AtomicBool,
+}
+
+impl Default for Feed {
+    fn default() -> Feed {
+        Feed {
+            wake: Notify::new(),
+            sender: broadcast::channel(CHANNEL).0,
+            published: AtomicI64::new(-1),
+            running: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Feed {
+    /// Something may have been written: the tail looks now instead of at its next poll.
+    pub fn poke(&self) {
+        if self.running.load(Ordering::Relaxed) {
+            self.wake.notify_one();
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    seq: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    entity: String,
+    entity_id: Option<uuid::Uuid>,
+    operation: String,
+    user_id: Option<uuid::Uuid>,
+    display_name: Option<String>,
+    source: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl Row {
+    fn event(self) -> ChangeEvent {
+        let fields = changed_fields(self.before.as_deref(), self.after.as_deref());
+        ChangeEvent {
+            seq: self.seq,
+            at: self.at,
+            entity: self.entity,
+            entity_id: self.entity_id,
+            operation: self.operation,
+            author: self.user_id.map(|id| UserRef {
+                id,
+                name: self.display_name.unwrap_or_default(),
+            }),
+            source: Source::parse(&self.source),
+            fields,
+        }
+    }
+}
+
+/// Events after `after`, oldest first, at most `limit`.
+pub async fn read_after(db: &Db, after: i64, limit: i64) -> Result<Vec<ChangeEvent>, ApiError> {
+    const SQL: &str = "SELECT a.seq, a.at, a.entity, a.entity_id, a.operation, a.user_id, \
+         u.display_name, a.source, a.before, a.after \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+         WHERE a.seq > $1 ORDER BY a.seq LIMIT $2";
+    let rows: Vec<Row> = on_pool!(db, p => sqlx::query_as(SQL)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?;
+    Ok(rows.into_iter().map(Row::event).collect())
+}
+
+/// The last sequence number in the log (0 when it is empty).
+pub async fn head(db: &Db) -> Result<i64, ApiError> {
+    let seq: Option<i64> = on_pool!(db, p => sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(p)
+        .await)?;
+    Ok(seq.unwrap_or(0))
+}
+
+/// Starts the tail if it is not running; it stops by itself when no stream is left.
+fn ensure_tail(core: &Core) -> Result<(), ApiError> {
+    let feed = core.feed.clone();
+    if feed.running.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let db = core.db.clone();
+    tokio::spawn(async move {
+        loop {
+            let after = feed.published.load(Ordering::SeqCst);
+            match read_after(&db, after, BATCH).await {
+                Ok(events) if !events.is_empty() => {
+                    let full = events.len() as i64 == BATCH;
+                    for e in events {
+                        let seq = e.seq;
+                        let _ = feed.sender.send(Arc::new(e));
+                        feed.published.store(seq, Ordering::SeqCst);
+                    }
+                    if full {
+                        continue;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+            }
+            if feed.sender.receiver_count() == 0 {
+                feed.running.store(false, Ordering::SeqCst);
+                // A stream that subscribed just now would find the tail stopped: look again.
+                if feed.sender.receiver_count() == 0 || feed.running.swap(true, Ordering::SeqCst) {
+                    break;
+                }
+            }
+            let _ = tokio::time::timeout(POLL, feed.wake.notified()).await;
+        }
+    });
+    Ok(())
+}
+
+/// What a stream yields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    Event(ChangeEvent),
+    /// Nothing happened for a while (send a keep-alive).
+    Heartbeat,
+    /// Too much was missed to replay: the reader should reload what it shows. Carries the
+    /// sequence number to resume from.
+    Reset(i64),
+    /// The session ended (signed out, revoked, expired, login disabled): the stream is over.
+    SignedOut(ApiError),
+}
+
+/// One reader's stream of the events its session may see.
+pub struct ChangeStream {
+    core: Core,
+    token: String,
+    session: Session,
+    rx: broadcast::Receiver<Arc<ChangeEvent>>,
+    /// Events read from the log, to hand out before the live ones.
+    backlog: VecDeque<ChangeEvent>,
+    /// The last sequence number this reader has been given (or skipped).
+    cursor: i64,
+    reset: Option<i64>,
+    /// The log has rows after the cursor that no live event will bring (a resume).
+    behind: bool,
+}
+
+impl Core {
+    /// Opens a stream of change events for the holder of `token`, after `last_event_id`
+    /// (what a reconnecting reader saw last) or from now.
+    pub async fn changes_subscribe(
+        &self,
+        token: Option<&str>,
+        last_event_id: Option<i64>,
+    ) -> Result<ChangeStream, ApiError> {
+        let session = self.authenticate(token).await?;
+        // Subscribe before reading the head, so nothing falls between the two.
+        let rx = self.feed.sender.subscribe();
+        ensure_tail(self)?;
+        let head = head(&self.db).await?;
+        let (cursor, reset) = match last_event_id {
+            Some(id) if id >= 0 && id <= head && head - id <= MAX_REPLAY => (id, None),
+            // Ahead of the log (a restored backup) or too far behind: start over.
+            Some(_) => (head, Some(head)),
+            None => (head, None),
+        };
+        Ok(ChangeStream {
+            core: self.clone(),
+            token: token.unwrap_or_default().to_string(),
+            session,
+            rx,
+            backlog: VecDeque::new(),
+            cursor,
+            reset,
+            behind: cursor < head,
+        })
+    }
+}
+
+impl ChangeStream {
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The last sequence number this reader has been given: where a reconnect resumes.
+    pub fn cursor(&self) -> i64 {
+        self.cursor
+    }
+
+    /// The next event this reader may see (or a heartbeat, a reset, the end).
+    pub async fn next(&mut self) -> StreamItem {
+        if let Some(seq) = self.reset.take() {
+            return StreamItem::Reset(seq);
+        }
+        if std::mem::take(&mut self.behind) {
+            if let Err(item) = self.catch_up().await {
+                return item;
+            }
+        }
+        loop {
+            while let Some(e) = self.backlog.pop_front() {
+                if let Some(item) = self.admit(e).await {
+                    return item;
+                }
+            }
+            let received = tokio::time::timeout(HEARTBEAT, self.rx.recv()).await;
+            match received {
+                Err(_) => {
+                    return match self.core.authenticate(Some(&self.token)).await {
+                        Ok(s) => {
+                            self.session = s;
+                            StreamItem::Heartbeat
+                        }
+                        Err(e) => StreamItem::SignedOut(e),
+                    };
+                }
+                Ok(Ok(e)) if e.seq <= self.cursor => {}
+                Ok(Ok(e)) if e.seq == self.cursor + 1 => self.backlog.push_back((*e).clone()),
+                // A gap (the stream joined mid-batch) or a lag: read the log from the cursor.
+                Ok(Ok(_)) | Ok(Err(broadcast::error::RecvError::Lagged(_))) => {
+                    if let Err(item) = self.catch_up().await {
+                        return item;
+                    }
+                }
+                Ok(Err(broadcast::error::RecvError::Closed)) => {
+                    return StreamItem::SignedOut(ApiError::unauthenticated("the hub is stopping"))
+                }
+            }
+        }
+    }
+
+    async fn catch_up(&mut self) -> Result<(), StreamItem> {
+        let head = head(&self.core.db).await.unwrap_or(self.cursor);
+        if head - self.cursor > MAX_REPLAY {
+            self.cursor = head;
+            return Err(StreamItem::Reset(head));
+        }
+        match read_after(&self.core.db, self.cursor, BATCH).await {
+            Ok(events) => {
+                self.backlog.extend(events);
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "replaying the change log failed");
+                Ok(())
+            }
+        }
+    }
+
+    /// Moves the cursor past `e` and returns it as this reader may see it. A change to users,
+    /// roles or sessions makes the stream check its own session first.
+    async fn admit(&mut self, e: ChangeEvent) -> Option<StreamItem> {
+        if e.seq <= self.cursor {
+            return None;
+        }
+        self.cursor = e.seq;
+        let own_session_may_end = matches!(e.entity.as_str(), "user" | "role" | "session")
+            && !matches!(e.operation.as_str(), "login" | "login_failed");
+        if own_session_may_end {
+            match self.core.authenticate(Some(&self.token)).await {
+                Ok(s) => self.session = s,
+                Err(err) => return Some(StreamItem::SignedOut(err)),
+            }
+        }
+        visible(&e, &self.session).map(StreamItem::Event)
+    }
+}
