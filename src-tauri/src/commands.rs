@@ -40,7 +40,10 @@ macro_rules! tauri_operations {
                     $( generated::$pn, )*
                     $( generated::$sn, )*
                     app_ready,
+                    crate::live::events_listen,
+                    crate::live::events_stop,
                 ])
+                .typ::<hallpass_core::api::LiveEvent>()
                 .dangerously_cast_bigints_to_number()
                 .disable_serde_phases()
         }

@@ -3,6 +3,7 @@
 
 mod camera;
 mod commands;
+mod live;
 mod smoke;
 
 use std::path::{Path, PathBuf};
@@ -96,6 +97,7 @@ pub fn run() {
             })?;
             tracing::info!("database {}", path.display());
             app.manage(core);
+            app.manage(live::Listeners::default());
             smoke.arm(app.handle().clone());
             app.manage(smoke);
             Ok(())

@@ -13,11 +13,10 @@ const hubBin = process.env.HALLPASS_HUB_BIN ?? join(process.env.CARGO_TARGET_DIR
 export const DESK = { viewport: { width: 1366, height: 768 }, locale: 'en-US' };
 export const TABLET = { viewport: { width: 800, height: 1280 }, locale: 'en-US', hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
 
-/** Starts a hub on a new demo database and Chromium; `stop` ends both. */
-export async function start(name) {
-  const dir = mkdtempSync(join(tmpdir(), `hallpass-e2e-${name}-`));
-  mkdirSync(shots, { recursive: true });
-  const hub = spawn(hubBin, ['--db', `sqlite:${join(dir, 'demo.db')}`, '--listen', '127.0.0.1:0', '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a hub on `db` (seeding the demo centre into an empty one), listening on `listen`;
+ * resolves to its process and base URL. */
+export async function spawnHub(db, listen = '127.0.0.1:0') {
+  const hub = spawn(hubBin, ['--db', `sqlite:${db}`, '--listen', listen, '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('the hub did not start within 60 s')), 60_000);
     hub.on('exit', (code) => fail(new Error(`the hub exited with ${code}`)));
@@ -29,6 +28,23 @@ export async function start(name) {
       }
     });
   });
+  return { hub, base };
+}
+
+/** Stops a hub started by `spawnHub` and waits until it has exited. */
+export function stopHub(hub) {
+  return new Promise((ok) => {
+    if (hub.exitCode !== null) return ok();
+    hub.once('exit', () => ok());
+    hub.kill('SIGINT');
+  });
+}
+
+/** Starts a hub on a new demo database and Chromium; `stop` ends both. */
+export async function start(name) {
+  const dir = mkdtempSync(join(tmpdir(), `hallpass-e2e-${name}-`));
+  mkdirSync(shots, { recursive: true });
+  const { hub, base } = await spawnHub(join(dir, 'demo.db'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
@@ -37,6 +53,7 @@ export async function start(name) {
   return {
     base,
     browser,
+    dir,
     async stop() {
       await browser.close();
       hub.kill('SIGINT');

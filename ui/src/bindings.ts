@@ -97,6 +97,13 @@ export const commands = {
 	 *  call to core failed).
 	 */
 	appReady: (screen: string) => __TAURI_INVOKE<void>("app_ready", { screen }),
+	/**
+	 *  Start sending this window the change events its session may see, after `last_event_id`
+	 *  (what it saw last) or from now.
+	 */
+	eventsListen: (token: string | null, lastEventId: number | null) => typedError<null, ApiError>(__TAURI_INVOKE("events_listen", { token, lastEventId })),
+	/**  Stop this window's events (signing out). */
+	eventsStop: () => __TAURI_INVOKE<void>("events_stop"),
 };
 
 /* Types */
@@ -292,6 +299,27 @@ export type CentreUpdateArgs = {
 	/**  The version the caller read; a stale one is a conflict. */
 	version: number,
 } & CentreInput;
+
+/**  One committed write. */
+export type ChangeEvent = {
+	/**  The change log's sequence number: the SSE `id:`, and what `Last-Event-ID` resumes from. */
+	seq: number,
+	at: string,
+	/**  `client`, `client_category`, `user`, `role`, `staff`, `centre`… */
+	entity: string,
+	/**  The record; none when the write touched many (an import). */
+	entity_id: string | null,
+	/**  The operation that wrote it (`client_update`…). */
+	operation: string,
+	/**  Who wrote it; none for the hub's own jobs. */
+	author: UserRef | null,
+	source: Source,
+	/**
+	 *  The record's fields that changed, of those the reader may see (empty when the record
+	 *  was created or removed).
+	 */
+	fields: string[],
+};
 
 export type Client = {
 	id: string,
@@ -834,6 +862,18 @@ export type LayoutGroup = {
 	/**  Field keys in order: a built-in name (`phones`, `medical_notes`…) or `custom:<id>`. */
 	fields: string[],
 };
+
+/**
+ *  The live feed as the app's webview receives it (the hub sends the same as SSE events of
+ *  these names).
+ */
+export type LiveEvent = 
+/**  The stream is open; `seq` is where a reconnect resumes from. */
+{ kind: "ready"; seq: number } | { kind: "change"; event: ChangeEvent } | 
+/**  Too much was missed to replay: reload what is shown. */
+{ kind: "reset"; seq: number } | 
+/**  The session ended; the stream is over. */
+{ kind: "signed_out"; error: ApiError };
 
 export type LoginArgs = {
 	login: string,

@@ -17,7 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use hallpass_core::changes::{ChangeStream, StreamItem};
 use serde::Deserialize;
 
@@ -47,7 +47,12 @@ pub(crate) async fn events(
         Ok(s) => s,
         Err(e) => return ErrorResponse(e).into_response(),
     };
-    let mut response = Sse::new(sse(stream))
+    let mut stopping = hub.stopping.clone();
+    let stopped = async move {
+        // Ends when the hub stops (or its signal is gone).
+        let _ = stopping.wait_for(|s| *s).await;
+    };
+    let mut response = Sse::new(sse(stream).take_until(stopped))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response();
     // No proxy may hold the stream back to buffer it.

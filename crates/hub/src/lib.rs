@@ -19,10 +19,25 @@ mod events;
 #[derive(Clone)]
 struct Hub {
     core: Core,
+    /// Becomes true when the hub stops: open event streams end, so the graceful shutdown
+    /// does not wait on them forever.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The whole hub: API, OpenAPI, health and (when `ui` is given) the web UI.
 pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    // Never stopped: the streams end with the process.
+    std::mem::forget(stop);
+    router_with(core, ui, stopping)
+}
+
+/// [`router`], with a signal that ends the open event streams when the hub stops.
+pub fn router_with(
+    core: Core,
+    ui: Option<PathBuf>,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> Router {
     let api = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
@@ -30,7 +45,7 @@ pub fn router(core: Core, ui: Option<PathBuf>) -> Router {
         .route("/api/{operation}", post(call).get(method_not_allowed))
         // Each operation has its own limit (`ops::max_body`), applied while reading.
         .layer(DefaultBodyLimit::disable())
-        .with_state(Hub { core });
+        .with_state(Hub { core, stopping });
     let app = match ui {
         Some(dir) => {
             let index = dir.join("index.html");

@@ -1,6 +1,7 @@
 // The signed-in session: the token, the user and their permissions, and the one API object.
 import type { Centre, LoginResult, Permission, UserInfo } from '../bindings';
 import { ApiFailure, createApi, httpTransport, inTauri, tauriTransport, type Api, type Transport } from './api';
+import { CLIENT_ENTITIES, live } from './live.svelte';
 
 const TOKEN_KEY = 'hallpass.session';
 
@@ -32,6 +33,13 @@ class SessionState {
     };
     this.api = createApi(transport, () => this.token);
     if (typeof sessionStorage !== 'undefined') this.token = sessionStorage.getItem(TOKEN_KEY);
+    // Changes made elsewhere reload the lists; the feed ending means the session did.
+    live.on((e) => {
+      if (e === 'reset' || CLIENT_ENTITIES.includes(e.entity)) this.changed();
+    });
+    live.onSignedOut = () => {
+      if (this.token) this.expire();
+    };
   }
 
   can(p: Permission): boolean {
@@ -42,12 +50,14 @@ class SessionState {
     this.token = result.token;
     this.user = result.user;
     sessionStorage.setItem(TOKEN_KEY, result.token);
+    void live.connect(result.token);
   }
 
   async restore(): Promise<boolean> {
     if (!this.token) return false;
     try {
       this.user = await this.api.session_get({});
+      void live.connect(this.token);
       return true;
     } catch {
       this.clear();
@@ -70,6 +80,7 @@ class SessionState {
     if (!this.user) return this.clear();
     this.expiredUser = this.user.id;
     this.token = null;
+    live.disconnect();
     sessionStorage.removeItem(TOKEN_KEY);
     this.expired = true;
   }
@@ -79,6 +90,8 @@ class SessionState {
   }
 
   clear() {
+    live.disconnect();
+    live.forget();
     this.expired = false;
     this.expiredUser = null;
     this.token = null;

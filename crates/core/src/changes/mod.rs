@@ -73,6 +73,40 @@ pub struct ChangeEvent {
     pub fields: Vec<String>,
 }
 
+/// The live feed as the app's webview receives it (the hub sends the same as SSE events of
+/// these names).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveEvent {
+    /// The stream is open; `seq` is where a reconnect resumes from.
+    Ready {
+        seq: i64,
+    },
+    Change {
+        event: ChangeEvent,
+    },
+    /// Too much was missed to replay: reload what is shown.
+    Reset {
+        seq: i64,
+    },
+    /// The session ended; the stream is over.
+    SignedOut {
+        error: crate::error::ApiError,
+    },
+}
+
+impl LiveEvent {
+    /// A stream's item as the webview receives it (a heartbeat is none).
+    pub fn from_item(item: StreamItem) -> Option<LiveEvent> {
+        match item {
+            StreamItem::Event(event) => Some(LiveEvent::Change { event }),
+            StreamItem::Heartbeat => None,
+            StreamItem::Reset(seq) => Some(LiveEvent::Reset { seq }),
+            StreamItem::SignedOut(error) => Some(LiveEvent::SignedOut { error }),
+        }
+    }
+}
+
 /// The permission a reader needs to hear of changes to `entity`; none for changes that are
 /// never published (sign-ins, exports).
 pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {

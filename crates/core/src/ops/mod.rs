@@ -26,7 +26,7 @@ pub mod api {
     };
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
-    pub use crate::changes::{ChangeEvent, Source};
+    pub use crate::changes::{ChangeEvent, LiveEvent, Source};
     pub use crate::clients::{
         AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardLayout,
         CardLayoutSaveArgs, CardRef, Client, ClientCategory, ClientCategoryCreateArgs,
