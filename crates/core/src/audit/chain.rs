@@ -78,7 +78,7 @@ const LINK_COLUMNS: &str =
 
 /// The last row's number and hash, after taking the writers' lock (on SQLite the write
 /// transaction already holds the database's).
-pub(crate) async fn head(tx: &mut Tx) -> Result<(i64, String), ApiError> {
+pub async fn head(tx: &mut Tx) -> Result<(i64, String), ApiError> {
     if tx.is_postgres() {
         exec_tx!(tx, c => sqlx::query("SELECT pg_advisory_xact_lock($1)")
             .bind(CHAIN_LOCK)
