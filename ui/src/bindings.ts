@@ -86,6 +86,34 @@ export const commands = {
 	fileUpload: (token: string | null, args: FileUploadArgs) => typedError<FileInfo, ApiError>(__TAURI_INVOKE("file_upload", { token, args })),
 	/** A stored file or its thumbnail, base64. */
 	fileGet: (token: string | null, args: FileGetArgs) => typedError<FileContent, ApiError>(__TAURI_INVOKE("file_get", { token, args })),
+	/** Change one's own password (the old one, then a new one strong enough); one's other sessions end. */
+	passwordChange: (token: string | null, args: PasswordChangeArgs) => typedError<UserInfo, ApiError>(__TAURI_INVOKE("password_change", { token, args })),
+	/** One's own sessions: devices, addresses, when each was last used. */
+	sessionsList: (token: string | null, args: NoArgs) => typedError<SessionInfo[], ApiError>(__TAURI_INVOKE("sessions_list", { token, args })),
+	/** End one of one's own sessions, or all of them ("sign out everywhere"). */
+	sessionsRevoke: (token: string | null, args: SessionsRevokeArgs) => typedError<SessionsRevoked, ApiError>(__TAURI_INVOKE("sessions_revoke", { token, args })),
+	/** The centre's staff, by name: those working now, or everyone; searched by name, position, service or phone. */
+	staffList: (token: string | null, args: StaffListArgs) => typedError<Staff[], ApiError>(__TAURI_INVOKE("staff_list", { token, args })),
+	/** One staff record, with its login if any, author and last editor. */
+	staffGet: (token: string | null, args: StaffGetArgs) => typedError<Staff, ApiError>(__TAURI_INVOKE("staff_get", { token, args })),
+	/** Add an employee (with or without a login): name, position, phones, e-mail, hire and leave dates, services, notes. */
+	staffCreate: (token: string | null, args: StaffCreateArgs) => typedError<Staff, ApiError>(__TAURI_INVOKE("staff_create", { token, args })),
+	/** Change a staff record (optimistic: pass the version you read). */
+	staffUpdate: (token: string | null, args: StaffUpdateArgs) => typedError<Staff, ApiError>(__TAURI_INVOKE("staff_update", { token, args })),
+	/** Every login: role, active, the staff record it belongs to, when last used. */
+	usersList: (token: string | null, args: NoArgs) => typedError<User[], ApiError>(__TAURI_INVOKE("users_list", { token, args })),
+	/** Create a login for a staff member with a role; returns the one-time password once (it must be changed at first sign-in). */
+	userCreate: (token: string | null, args: UserCreateArgs) => typedError<UserCreated, ApiError>(__TAURI_INVOKE("user_create", { token, args })),
+	/** Change a login's name, role or active flag (deactivating ends its sessions at once; the last active owner stays one). */
+	userUpdate: (token: string | null, args: UserUpdateArgs) => typedError<User, ApiError>(__TAURI_INVOKE("user_update", { token, args })),
+	/** Replace a login's password with a one-time one, returned once; its sessions end. */
+	userPasswordReset: (token: string | null, args: UserPasswordResetArgs) => typedError<UserCreated, ApiError>(__TAURI_INVOKE("user_password_reset", { token, args })),
+	/** The built-in roles and the centre's own, with their permissions and how many logins have each. */
+	rolesList: (token: string | null, args: NoArgs) => typedError<RoleInfo[], ApiError>(__TAURI_INVOKE("roles_list", { token, args })),
+	/** Make a role of the centre's own from the permission list (starting from a built-in template). */
+	roleCreate: (token: string | null, args: RoleCreateArgs) => typedError<RoleInfo, ApiError>(__TAURI_INVOKE("role_create", { token, args })),
+	/** Rename a role or change its permissions (optimistic: pass the version you read); the owner's stay all. */
+	roleUpdate: (token: string | null, args: RoleUpdateArgs) => typedError<RoleInfo, ApiError>(__TAURI_INVOKE("role_update", { token, args })),
 	/** The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields. */
 	auditSearch: (token: string | null, args: AuditSearchArgs) => typedError<AuditPage, ApiError>(__TAURI_INVOKE("audit_search", { token, args })),
 	/** Record that the log was reviewed up to a row (the last one by default); the next view can start there. */
@@ -878,11 +906,17 @@ export type LiveEvent =
 export type LoginArgs = {
 	login: string,
 	password: string,
+	/**
+	 *  What the user signs in on (the app names itself; a browser sends its own name), shown
+	 *  in their list of sessions.
+	 */
+	device?: string | null,
 };
 
 export type LoginResult = {
 	token: string,
 	expires_at: string,
+	must_change_password: boolean,
 	user: UserInfo,
 };
 
@@ -904,6 +938,11 @@ export type NewPersonInput = {
 
 /**  Arguments of an operation that takes none (`{}`). */
 export type NoArgs = Record<string, never>;
+
+export type PasswordChangeArgs = {
+	old_password: string,
+	new_password: string,
+};
 
 export type Permission = 
 /**  Any signed-in user: their own session. */
@@ -947,6 +986,34 @@ export type Reliability = "reliable" | "normal" | "doubtful" | "unreliable";
 
 export type Role = "owner" | "admin" | "manager" | "reception" | "instructor" | "accountant";
 
+export type RoleCreateArgs = {
+	name: string,
+	permissions: Permission[],
+	/**  The built-in role it starts from (any but the owner); instructor when left out. */
+	template?: Role | null,
+};
+
+export type RoleInfo = {
+	id: string,
+	/**  The built-in role's key (`owner`, `reception`…); none for the centre's own roles. */
+	key: Role | null,
+	/**  The built-in role this one was made from. */
+	base: Role,
+	name: string,
+	permissions: Permission[],
+	version: number,
+	/**  Active logins with this role. */
+	users: number,
+};
+
+export type RoleUpdateArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	name: string,
+	permissions: Permission[],
+};
+
 export type SavedFilter = {
 	id: string,
 	name: string,
@@ -964,6 +1031,31 @@ export type SavedFilterSaveArgs = {
 	id?: string | null,
 	name: string,
 	search: ClientsSearchArgs,
+};
+
+export type SessionInfo = {
+	id: string,
+	created_at: string,
+	last_seen_at: string | null,
+	expires_at: string,
+	/**  The app or browser, as it named itself at sign-in. */
+	device: string,
+	/**  The network address it signed in from (empty in the app on this device). */
+	address: string,
+	/**  The session making this request. */
+	current: boolean,
+};
+
+export type SessionsRevokeArgs = {
+	/**  One of the caller's sessions to end. */
+	session_id?: string | null,
+	/**  End every session of the caller's, this one included ("sign out everywhere"). */
+	everywhere?: boolean,
+};
+
+export type SessionsRevoked = {
+	/**  How many sessions ended. */
+	ended: number,
 };
 
 export type SetupStatus = {
@@ -997,6 +1089,78 @@ export type Source =
 "sync" | 
 /**  The hub's own jobs (backups, reminders). */
 "background";
+
+export type Staff = {
+	id: string,
+	name: string,
+	position: string,
+	phones: StaffPhone[],
+	email: string | null,
+	hire_date: string | null,
+	leave_date: string | null,
+	/**  Still working here (no leave date, or one still to come). */
+	current: boolean,
+	/**  What they teach or do (service names until the schedule links services). */
+	services: string[],
+	notes: string,
+	/**  Their login, if they have one. */
+	user: UserRef | null,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type StaffCreateArgs = {
+	staff: StaffInput,
+};
+
+export type StaffGetArgs = {
+	id: string,
+};
+
+/**
+ *  A staff record as a form sends it. Dates are `YYYY-MM-DD` text, so a half-typed one is an
+ *  error at its field, never a silent blank.
+ */
+export type StaffInput = {
+	name: string,
+	position?: string,
+	phones?: StaffPhoneInput[],
+	email?: string | null,
+	hire_date?: string | null,
+	leave_date?: string | null,
+	services?: string[],
+	notes?: string,
+};
+
+export type StaffListArgs = {
+	/**  Name, position, phone digits or service. */
+	query?: string,
+	/**  Also those who have left. */
+	include_former?: boolean,
+};
+
+export type StaffPhone = {
+	kind: PhoneKind,
+	/**  As typed, e.g. "020 5555 1234". */
+	number: string,
+	/**  International form, e.g. "+8562055551234". */
+	e164: string,
+};
+
+export type StaffPhoneInput = {
+	kind?: PhoneKind | null,
+	number: string,
+};
+
+export type StaffUpdateArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	staff: StaffInput,
+};
 
 export type TimelineAddArgs = {
 	client_id: string,
@@ -1078,18 +1242,72 @@ export type TimelineUpdateArgs = {
 	entry: TimelineEntryInput,
 };
 
+export type User = {
+	id: string,
+	login: string,
+	display_name: string,
+	role_id: string,
+	role_name: string,
+	/**  The built-in role the user's role is based on. */
+	role: Role,
+	active: boolean,
+	must_change_password: boolean,
+	/**  The staff record this login belongs to, if any. */
+	staff_id: string | null,
+	created_at: string,
+	/**  When any of the user's sessions was last used. */
+	last_seen_at: string | null,
+	version: number,
+};
+
+export type UserCreateArgs = {
+	login: string,
+	/**  The name others see; the staff member's name when left out. */
+	display_name?: string | null,
+	role_id: string,
+	/**  The staff record the login is for. */
+	staff_id?: string | null,
+};
+
+/**  A login with its one-time password, shown once: the user must change it at first sign-in. */
+export type UserCreated = {
+	user: User,
+	one_time_password: string,
+};
+
 export type UserInfo = {
 	id: string,
 	login: string,
 	display_name: string,
+	/**  The built-in role the user's role is based on. */
 	role: Role,
+	role_id: string,
+	role_name: string,
 	permissions: Permission[],
+	/**
+	 *  Signed in with a one-time password: only `password_change` and `logout` until it is
+	 *  changed.
+	 */
+	must_change_password: boolean,
+};
+
+export type UserPasswordResetArgs = {
+	id: string,
 };
 
 /**  A user as other records name them: who wrote, who is responsible. */
 export type UserRef = {
 	id: string,
 	name: string,
+};
+
+export type UserUpdateArgs = {
+	id: string,
+	version: number,
+	display_name?: string | null,
+	role_id?: string | null,
+	/**  False deactivates the login: its sessions end at once. */
+	active?: boolean | null,
 };
 
 /* Tauri Specta runtime */
@@ -1145,6 +1363,20 @@ export type Operations = {
 	clients_export: { args: ClientsExportArgs; result: ExportFile; public: false };
 	file_upload: { args: FileUploadArgs; result: FileInfo; public: false };
 	file_get: { args: FileGetArgs; result: FileContent; public: false };
+	password_change: { args: PasswordChangeArgs; result: UserInfo; public: false };
+	sessions_list: { args: NoArgs; result: SessionInfo[]; public: false };
+	sessions_revoke: { args: SessionsRevokeArgs; result: SessionsRevoked; public: false };
+	staff_list: { args: StaffListArgs; result: Staff[]; public: false };
+	staff_get: { args: StaffGetArgs; result: Staff; public: false };
+	staff_create: { args: StaffCreateArgs; result: Staff; public: false };
+	staff_update: { args: StaffUpdateArgs; result: Staff; public: false };
+	users_list: { args: NoArgs; result: User[]; public: false };
+	user_create: { args: UserCreateArgs; result: UserCreated; public: false };
+	user_update: { args: UserUpdateArgs; result: User; public: false };
+	user_password_reset: { args: UserPasswordResetArgs; result: UserCreated; public: false };
+	roles_list: { args: NoArgs; result: RoleInfo[]; public: false };
+	role_create: { args: RoleCreateArgs; result: RoleInfo; public: false };
+	role_update: { args: RoleUpdateArgs; result: RoleInfo; public: false };
 	audit_search: { args: AuditSearchArgs; result: AuditPage; public: false };
 	audit_mark_reviewed: { args: AuditMarkReviewedArgs; result: AuditReview; public: false };
 	audit_verify: { args: NoArgs; result: AuditVerifyResult; public: false };

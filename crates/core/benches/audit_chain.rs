@@ -25,6 +25,7 @@ async fn run(engine: &str, core: Core) {
         .login(LoginArgs {
             login: "manager".into(),
             password: hallpass_core::demo::DEMO_PASSWORD.into(),
+            device: None,
         })
         .await
         .unwrap()

@@ -197,6 +197,7 @@ async fn bench(engine: &str, core: Core) {
     let login = LoginArgs {
         login: "reception".into(),
         password: hallpass_core::demo::DEMO_PASSWORD.into(),
+        device: None,
     };
     let token = core.login(login).await.unwrap().token;
     let tok = Some(token.as_str());

@@ -207,12 +207,15 @@ impl Db {
         Ok(Db::Postgres(pool))
     }
 
+    /// Applies pending migrations, then makes the built-in roles that are missing.
     pub async fn migrate(&self) -> Result<(), sqlx::Error> {
         match self {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
-        Ok(())
+        crate::roles::store::ensure_builtin(self)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("making the built-in roles: {e}")))
     }
 
     /// After a bulk write (an import): fresh planner statistics, so the next queries do not

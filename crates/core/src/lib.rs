@@ -18,6 +18,7 @@ pub mod ops;
 pub mod phone;
 pub mod progress;
 pub mod roles;
+pub mod staff;
 pub mod text;
 pub mod throttle;
 
@@ -40,6 +41,8 @@ pub struct Core {
     pub db: Db,
     clock: Clock,
     pub(crate) logins: Arc<throttle::LoginThrottle>,
+    /// Wrong passwords by client address (more lenient: a desk shares one address).
+    pub(crate) addresses: Arc<throttle::LoginThrottle>,
     pub(crate) jobs: Arc<progress::Jobs>,
     pub(crate) feed: Arc<changes::Feed>,
 }
@@ -54,6 +57,9 @@ impl Core {
             db,
             clock,
             logins: Arc::default(),
+            addresses: Arc::new(throttle::LoginThrottle::with_free_attempts(
+                throttle::FREE_PER_ADDRESS,
+            )),
             jobs: Arc::default(),
             feed: Arc::default(),
         }

@@ -5,6 +5,21 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::FieldError;
 
+/// `YYYY-MM-DD` and nothing else; 2010-13-01 and 2010-02-31 are not dates.
+pub fn parse_iso_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+pub fn is_email(s: &str) -> bool {
+    s.len() <= 254
+        && s.parse::<email_address::EmailAddress>().is_ok()
+        && s.rsplit('@').next().is_some_and(|d| d.contains('.'))
+}
+
 fn err(field: &str, code: &str, message: String) -> FieldError {
     FieldError {
         field: field.into(),

@@ -7,15 +7,24 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 
-/// Wrong passwords allowed before the first pause.
+/// Wrong passwords allowed for one login before the first pause.
 pub const FREE_ATTEMPTS: u32 = 5;
+/// Wrong passwords allowed from one client address (any logins) before the first pause.
+pub const FREE_PER_ADDRESS: u32 = 20;
 const FIRST_PAUSE_SECS: i64 = 30;
 const MAX_PAUSE_SECS: i64 = 15 * 60;
 const MAX_TRACKED: usize = 10_000;
 
-#[derive(Default)]
+/// Failures by key (a login, or a client's address).
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Failures>>,
+    free: u32,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> LoginThrottle {
+        LoginThrottle::with_free_attempts(FREE_ATTEMPTS)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -26,6 +35,13 @@ struct Failures {
 }
 
 impl LoginThrottle {
+    pub fn with_free_attempts(free: u32) -> LoginThrottle {
+        LoginThrottle {
+            failures: Mutex::default(),
+            free,
+        }
+    }
+
     /// Seconds until this login may try again, if it is paused now.
     pub fn wait(&self, login: &str, now: DateTime<Utc>) -> Option<i64> {
         let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
@@ -49,8 +65,8 @@ impl LoginThrottle {
         }
         f.count += 1;
         f.last = now;
-        if f.count >= FREE_ATTEMPTS {
-            let doublings = (f.count - FREE_ATTEMPTS).min(10);
+        if f.count >= self.free {
+            let doublings = (f.count - self.free).min(10);
             let pause = (FIRST_PAUSE_SECS << doublings).min(MAX_PAUSE_SECS);
             f.blocked_until = Some(now + Duration::seconds(pause));
         }

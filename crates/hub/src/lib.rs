@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::HeaderValue;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -105,9 +104,10 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 async fn call(
     State(hub): State<Hub>,
     Path(operation): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    request: axum::extract::Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
     // JSON only: a cross-site form or a no-CORS fetch cannot send this content type without
     // a preflight, which the hub does not grant, so other sites cannot call the API.
     let json = headers
@@ -132,7 +132,7 @@ async fn call(
             .find(|o| o.name == operation)
             .and_then(|o| o.permission);
         if let Some(p) = permission {
-            if let Err(e) = hub.core.authorize(bearer(&headers), p).await {
+            if let Err(e) = hub.core.authorize(bearer(headers), p).await {
                 return ErrorResponse(e).into_response();
             }
         }
@@ -147,13 +147,66 @@ async fn call(
     let Ok(body) = axum::body::to_bytes(body, limit).await else {
         return ErrorResponse(hallpass_core::ops::too_large(&operation)).into_response();
     };
-    match hub
-        .core
-        .call_json(&operation, bearer(&headers), &body)
-        .await
-    {
+    if operation == "login" {
+        return login(&hub, &parts, &body).await;
+    }
+    match hub.core.call_json(&operation, bearer(headers), &body).await {
         Ok(value) => Json(value).into_response(),
         Err(e) => ErrorResponse(e).into_response(),
+    }
+}
+
+/// `login`, with the client's address (for the per-address throttle and the sessions list)
+/// and its browser's name.
+async fn login(hub: &Hub, parts: &axum::http::request::Parts, body: &[u8]) -> Response {
+    let args = match hallpass_core::ops::parse_args::<hallpass_core::api::LoginArgs>(body) {
+        Ok(a) => a,
+        Err(e) => return ErrorResponse(e).into_response(),
+    };
+    let address = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let device = args.device.clone().or_else(|| {
+        parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(browser_name)
+    });
+    let meta = hallpass_core::auth::ClientMeta { address, device };
+    match hub.core.login_from(args, meta).await {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => ErrorResponse(e).into_response(),
+    }
+}
+
+/// A short name for a browser from its User-Agent ("Chrome on Android").
+fn browser_name(ua: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(k, _)| ua.contains(k))
+    .map_or("Browser", |(_, n)| n);
+    let os = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(k, _)| ua.contains(k))
+    .map(|(_, n)| n);
+    match os {
+        Some(os) => format!("{browser} on {os}"),
+        None => browser.to_string(),
     }
 }
 

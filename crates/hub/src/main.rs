@@ -64,13 +64,16 @@ async fn run(args: Args) -> Result<(), String> {
     println!("Hallpass hub on http://{addr}/ ({})", args.db);
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let app = hallpass_hub::router_with(core.clone(), ui, stopping);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stop.send(true);
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     core.db.close().await;
     Ok(())
 }

@@ -9,22 +9,38 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
 use crate::centre::{CentreInput, Local};
 use crate::db::Tx;
 use crate::error::ApiError;
-use crate::roles::{Permission, Role};
-use crate::{exec_tx, on_tx, Core};
+use crate::roles::store::effective;
+use crate::roles::{Permission, Permissions, Role};
+use crate::{on_tx, Core};
 
+mod login;
 mod secrets;
+mod sessions;
 mod setup;
-pub use secrets::{check_new_password, hash_password};
-use secrets::{dummy_hash, new_token, token_hash, verify_password, MAX_PASSWORD_CHARS};
+mod users;
+pub(crate) use login::{login, logout, session_get};
+use secrets::token_hash;
+pub use secrets::{check_new_password, check_password_with, hash_password, MIN_PASSWORD_SCORE};
+pub(crate) use sessions::{sessions_list, sessions_revoke};
+pub use sessions::{SessionInfo, SessionsRevokeArgs, SessionsRevoked};
 pub use setup::parse_login;
 pub(crate) use setup::*;
+pub(crate) use users::{
+    password_change, user_create, user_password_reset, user_update, users_list,
+};
+pub use users::{
+    PasswordChangeArgs, User, UserCreateArgs, UserCreated, UserPasswordResetArgs, UserUpdateArgs,
+};
 
 /// How long a session lasts without a new login: a receptionist's long day and then some.
 pub const SESSION_TTL_HOURS: i64 = 16;
+/// A session not used for this long ends (a tablet left on a bench, a browser left open).
+pub const IDLE_MINUTES: i64 = 120;
+/// How stale a session's "last seen" may get before a request writes it again.
+const TOUCH_SECS: i64 = 60;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 /// The caller of an operation, established from a valid token.
@@ -33,19 +49,48 @@ pub struct Session {
     pub session_id: Uuid,
     pub user_id: Uuid,
     pub login: String,
+    /// The built-in role the user's role is based on.
     pub role: Role,
+    /// What the user's role may do.
+    pub permissions: Permissions,
+    /// Signed in with a one-time password: nothing but changing it (and signing out).
+    pub restricted: bool,
     /// The centre's phone country and time zone, read with the session.
     pub local: Local,
 }
 
 impl Session {
+    /// A session for work core does on a user's behalf (setting up, the demo), with the
+    /// built-in role's template permissions.
+    pub(crate) fn acting(user_id: Uuid, login: &str, role: Role, local: Local) -> Session {
+        Session {
+            session_id: Uuid::nil(),
+            user_id,
+            login: login.to_string(),
+            role,
+            permissions: Permissions::from_list(role.permissions()),
+            restricted: false,
+            local,
+        }
+    }
+
+    pub fn can(&self, p: Permission) -> bool {
+        self.permissions.has(p) && (!self.restricted || p == Permission::SignedIn)
+    }
+
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
-        if self.role.allows(p) {
+        if self.restricted && p != Permission::SignedIn {
+            return Err(ApiError::Forbidden {
+                permission: p.as_str().to_string(),
+                message: "change the one-time password first".into(),
+            });
+        }
+        if self.permissions.has(p) {
             Ok(())
         } else {
             Err(ApiError::Forbidden {
                 permission: p.as_str().to_string(),
-                message: format!("the {} role may not do this", self.role.as_str()),
+                message: "your role may not do this".into(),
             })
         }
     }
@@ -62,6 +107,10 @@ pub struct UserRef {
 pub struct LoginArgs {
     pub login: String,
     pub password: String,
+    /// What the user signs in on (the app names itself; a browser sends its own name), shown
+    /// in their list of sessions.
+    #[serde(default)]
+    pub device: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
@@ -69,14 +118,21 @@ pub struct UserInfo {
     pub id: Uuid,
     pub login: String,
     pub display_name: String,
+    /// The built-in role the user's role is based on.
     pub role: Role,
+    pub role_id: Uuid,
+    pub role_name: String,
     pub permissions: Vec<Permission>,
+    /// Signed in with a one-time password: only `password_change` and `logout` until it is
+    /// changed.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct LoginResult {
     pub token: String,
     pub expires_at: DateTime<Utc>,
+    pub must_change_password: bool,
     pub user: UserInfo,
 }
 
@@ -100,183 +156,85 @@ pub struct CentreSetupArgs {
     pub owner_password: String,
 }
 
+/// Where a request comes from, as the transport knows it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientMeta {
+    /// The client's network address (the hub's peer); none in the app.
+    pub address: Option<String>,
+    /// The browser's or app's own name for itself.
+    pub device: Option<String>,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct UserRow {
-    id: Uuid,
-    login: String,
-    display_name: String,
-    role: String,
-    password_hash: String,
-    active: bool,
+pub(crate) struct UserRow {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub role_id: Option<Uuid>,
+    pub role_key: Option<String>,
+    pub role_name: Option<String>,
+    pub role_permissions: Option<String>,
 }
 
 impl UserRow {
-    fn role(&self) -> Role {
+    pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Instructor)
     }
 
-    fn info(&self) -> UserInfo {
-        let role = self.role();
+    pub fn permissions(&self) -> Permissions {
+        let key = self.role_key.as_deref().and_then(Role::parse);
+        effective(key, self.role_permissions.as_deref().unwrap_or("[]"))
+    }
+
+    pub fn info(&self) -> UserInfo {
         UserInfo {
             id: self.id,
             login: self.login.clone(),
             display_name: self.display_name.clone(),
-            role,
-            permissions: role.permissions(),
+            role: self.role(),
+            role_id: self.role_id.unwrap_or_default(),
+            role_name: self.role_name.clone().unwrap_or_default(),
+            permissions: self.permissions().list(),
+            must_change_password: self.must_change_password,
         }
     }
 }
 
-async fn user_by_login(tx: &mut Tx, login: &str) -> Result<Option<UserRow>, ApiError> {
-    Ok(on_tx!(tx, c => sqlx::query_as::<_, UserRow>(
-        "SELECT id, login, display_name, role, password_hash, active FROM users WHERE login = $1")
-        .bind(login)
-        .fetch_optional(c)
-        .await)?)
+pub(crate) const USER_COLUMNS: &str = "u.id, u.login, u.display_name, u.role, u.password_hash, \
+     u.active, u.must_change_password, u.role_id, r.key AS role_key, r.name AS role_name, \
+     r.permissions AS role_permissions";
+
+pub(crate) async fn user_by_login(tx: &mut Tx, login: &str) -> Result<Option<UserRow>, ApiError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN roles r ON r.id = u.role_id WHERE u.login = $1"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(login).fetch_optional(c).await)?)
 }
 
-async fn open_session(
-    tx: &mut Tx,
-    user: &UserRow,
-    now: DateTime<Utc>,
-) -> Result<LoginResult, ApiError> {
-    let token = new_token();
-    let expires_at = now + Duration::hours(SESSION_TTL_HOURS);
-    exec_tx!(tx, c => sqlx::query(
-        "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(crate::new_id())
-        .bind(user.id)
-        .bind(token_hash(&token))
-        .bind(now)
-        .bind(expires_at)
-        .execute(c)
-        .await)?;
-    Ok(LoginResult {
-        token,
-        expires_at,
-        user: user.info(),
-    })
-}
-
-pub(crate) async fn login(core: &Core, args: LoginArgs) -> Result<LoginResult, ApiError> {
-    let now = core.now();
-    let login = args.login.trim().to_lowercase();
-    if login.len() > 256 || args.password.len() > 4 * MAX_PASSWORD_CHARS {
-        return Err(ApiError::unauthenticated("wrong login or password"));
-    }
-    if let Some(wait) = core.logins.wait(&login, now) {
-        return Err(ApiError::RateLimited {
-            retry_after_secs: u32::try_from(wait).unwrap_or(u32::MAX),
-            message: format!("too many wrong passwords for this login; try again in {wait} s"),
-        });
-    }
-    let user = {
-        let mut tx = core.db.read().await?;
-        let user = user_by_login(&mut tx, &login).await?;
-        tx.commit().await?;
-        user
-    };
-    // The hash takes ~19 MiB and tens of milliseconds: off the async workers, and outside
-    // any write transaction so a login never holds SQLite's write lock. An unknown login is
-    // checked against a real hash too, so timing does not tell which logins exist.
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
-    let password = args.password;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
-    let mut tx = core.db.write().await?;
-    let Some(user) = user.filter(|u| verified && u.active) else {
-        audit::append(
-            &mut tx,
-            None,
-            now,
-            Entry {
-                operation: "login_failed",
-                entity: "session",
-                entity_id: None,
-                before: None,
-                after: audit::snapshot(&serde_json::json!({ "login": login })),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        core.logins.failed(&login, now);
-        return Err(ApiError::unauthenticated("wrong login or password"));
-    };
-    core.logins.succeeded(&login);
-    // Expired sessions of this user are cleared at each login.
-    exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
-        .bind(user.id).bind(now).execute(c).await)?;
-    let result = open_session(&mut tx, &user, now).await?;
-    let who = Session {
-        session_id: Uuid::nil(),
-        user_id: user.id,
-        login: user.login.clone(),
-        role: user.role(),
-        local: crate::centre::local(&mut tx).await?,
-    };
-    audit::append(
-        &mut tx,
-        Some(&who),
-        now,
-        Entry {
-            operation: "login",
-            entity: "session",
-            entity_id: Some(user.id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(result)
-}
-
-pub(crate) async fn logout(core: &Core, session: &Session, _: NoArgs) -> Result<(), ApiError> {
-    let now = core.now();
-    let mut tx = core.db.write().await?;
-    exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE id = $1")
-        .bind(session.session_id).execute(c).await)?;
-    audit::append(
-        &mut tx,
-        Some(session),
-        now,
-        Entry {
-            operation: "logout",
-            entity: "session",
-            entity_id: Some(session.user_id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
-    tx.commit().await
-}
-
-pub(crate) async fn session_get(
-    core: &Core,
-    session: &Session,
-    _: NoArgs,
-) -> Result<UserInfo, ApiError> {
-    let mut tx = core.db.read().await?;
-    let user = user_by_login(&mut tx, &session.login)
-        .await?
-        .ok_or_else(|| ApiError::unauthenticated("the user no longer exists"))?;
-    tx.commit().await?;
-    Ok(user.info())
+pub(crate) async fn user_by_id(tx: &mut Tx, id: Uuid) -> Result<Option<UserRow>, ApiError> {
+    let sql = format!(
+        "SELECT {USER_COLUMNS} FROM users u LEFT JOIN roles r ON r.id = u.role_id WHERE u.id = $1"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(c).await)?)
 }
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
     id: Uuid,
     user_id: Uuid,
+    created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    last_seen_at: Option<DateTime<Utc>>,
     login: String,
     role: String,
     active: bool,
+    must_change_password: bool,
+    role_key: Option<String>,
+    role_permissions: Option<String>,
     phone_country: Option<String>,
     time_zone: Option<String>,
 }
@@ -289,8 +247,14 @@ impl Core {
         Ok(session)
     }
 
-    /// Establishes the caller from a bearer token.
+    /// Establishes the caller from a bearer token; the request counts as use of the session.
     pub async fn authenticate(&self, token: Option<&str>) -> Result<Session, ApiError> {
+        self.check_token(token, true).await
+    }
+
+    /// Establishes the caller without counting as use (a live stream checking it is still
+    /// signed in, which must not keep an idle session alive).
+    pub async fn check_token(&self, token: Option<&str>, touch: bool) -> Result<Session, ApiError> {
         let token = token
             .map(str::trim)
             .filter(|t| !t.is_empty())
@@ -299,30 +263,54 @@ impl Core {
             return Err(ApiError::unauthenticated("the session is not valid"));
         }
         // One statement: no transaction around it (every call pays for this lookup). The
-        // centre's settings every read needs come with it.
-        const SQL: &str = "SELECT s.id, s.user_id, s.expires_at, u.login, u.role, u.active, \
-             ce.phone_country, ce.time_zone \
-             FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN centre ce ON TRUE \
-             WHERE s.token_hash = $1";
+        // role's permissions and the centre's settings every read needs come with it.
+        const SQL: &str = "SELECT s.id, s.user_id, s.created_at, s.expires_at, s.last_seen_at, \
+             u.login, u.role, u.active, u.must_change_password, r.key AS role_key, \
+             r.permissions AS role_permissions, ce.phone_country, ce.time_zone \
+             FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN roles r ON r.id = u.role_id \
+             LEFT JOIN centre ce ON TRUE WHERE s.token_hash = $1";
         let hash = token_hash(token);
         let row = crate::on_pool!(&self.db, p => sqlx::query_as::<_, SessionRow>(SQL)
             .bind(hash)
             .fetch_optional(p)
             .await)?;
         let row = row.ok_or_else(|| ApiError::unauthenticated("the session is not valid"))?;
-        if row.expires_at <= self.now() {
+        let now = self.now();
+        if row.expires_at <= now {
             return Err(ApiError::unauthenticated(
                 "the session has expired; sign in again",
             ));
         }
+        let seen = row.last_seen_at.unwrap_or(row.created_at);
+        if now - seen > Duration::minutes(IDLE_MINUTES) {
+            return Err(ApiError::unauthenticated(format!(
+                "signed out after {IDLE_MINUTES} minutes without use; sign in again"
+            )));
+        }
         if !row.active {
             return Err(ApiError::unauthenticated("this login is disabled"));
         }
+        if touch && now - seen > Duration::seconds(TOUCH_SECS) {
+            // At most once a minute per session; a failure only makes the session look idler.
+            let r = crate::on_pool!(&self.db, p => sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(row.id)
+                .execute(p)
+                .await
+                .map(|_| ()));
+            if let Err(e) = r {
+                tracing::warn!(error = %e, "noting a session's use failed");
+            }
+        }
+        let key = row.role_key.as_deref().and_then(Role::parse);
         Ok(Session {
             session_id: row.id,
             user_id: row.user_id,
             login: row.login,
             role: Role::parse(&row.role).unwrap_or(Role::Instructor),
+            permissions: effective(key, row.role_permissions.as_deref().unwrap_or("[]")),
+            restricted: row.must_change_password,
             local: Local::from_settings(row.phone_country, row.time_zone.as_deref()),
         })
     }

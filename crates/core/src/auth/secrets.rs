@@ -35,9 +35,44 @@ pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
-/// Checks a new password; the field name is the caller's.
+/// The least zxcvbn score a new password needs: 3, "safely unguessable" (over 10^8 guesses).
+pub const MIN_PASSWORD_SCORE: u8 = 3;
+
+/// Checks a new password; the field name is the caller's. Besides its length, its strength is
+/// estimated by zxcvbn (dictionaries of common passwords, names, keyboard walks, dates, and
+/// `related`: the login, the person's name, the centre's name).
 pub fn check_new_password(field: &str, password: &str, problems: &mut Problems) {
+    check_password_with(field, password, &[], problems);
+}
+
+/// [`check_new_password`], also refusing passwords made from `related` words.
+pub fn check_password_with(field: &str, password: &str, related: &[&str], problems: &mut Problems) {
     let n = password.chars().count();
+    if (MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&n) {
+        let related: Vec<String> = related.iter().map(|w| w.to_lowercase()).collect();
+        if made_of(password, &related) {
+            problems.add(
+                field,
+                "weak",
+                "too easy to guess: it is made of your name or login",
+            );
+            return;
+        }
+        let related: Vec<&str> = related.iter().map(String::as_str).collect();
+        let estimate = zxcvbn::zxcvbn(password, &related);
+        if u8::from(estimate.score()) < MIN_PASSWORD_SCORE {
+            let hint = estimate
+                .feedback()
+                .and_then(|f| f.warning().map(|w| format!(" ({w})")))
+                .unwrap_or_default();
+            problems.add(
+                field,
+                "weak",
+                format!("too easy to guess{hint}: add more words or characters"),
+            );
+        }
+        return;
+    }
     if n < MIN_PASSWORD_CHARS {
         problems.add(
             field,
@@ -56,6 +91,40 @@ pub fn check_new_password(field: &str, password: &str, problems: &mut Problems) 
 pub(super) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// Whether the password is little more than the given words (in any order, any case, with
+/// spaces or punctuation between), which zxcvbn scores too kindly when they are separated.
+fn made_of(password: &str, words: &[String]) -> bool {
+    let mut rest: String = password
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for w in words {
+        let w: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        if w.chars().count() >= 3 {
+            rest = rest.replace(&w, "");
+        }
+    }
+    rest.chars().count() < 4
+}
+
+/// A one-time password to read out or write down: 16 letters and digits without look-alikes
+/// (0/O, 1/l/I), in groups of four (about 80 bits).
+pub(super) fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 pub(super) fn new_token() -> String {
@@ -81,6 +150,27 @@ mod tests {
         assert!(verify_password("hallpass-demo", &h));
         assert!(!verify_password("hallpass-dem0", &h));
         assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn weak_and_common_passwords_are_refused() {
+        let weak = |pw: &str, related: &[&str]| {
+            let mut p = Problems::default();
+            check_password_with("password", pw, related, &mut p);
+            p.errors().first().map(|e| e.code.clone())
+        };
+        assert_eq!(weak("password1", &[]).as_deref(), Some("weak"));
+        assert_eq!(weak("qwertyuiop", &[]).as_deref(), Some("weak"));
+        assert_eq!(weak("12345678", &[]).as_deref(), Some("weak"));
+        assert_eq!(
+            weak("noyphommachanh", &["noy", "phommachanh"]).as_deref(),
+            Some("weak")
+        );
+        assert_eq!(weak("short", &[]).as_deref(), Some("too_short"));
+        assert_eq!(weak("violet harbour lantern 42", &[]), None);
+        let otp = one_time_password();
+        assert_eq!(otp.len(), 19, "{otp}");
+        assert_eq!(weak(&otp, &[]), None, "{otp}");
     }
 
     #[test]

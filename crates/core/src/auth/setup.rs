@@ -59,9 +59,10 @@ pub(crate) async fn insert_user(
 ) -> Result<Uuid, ApiError> {
     let id = crate::new_id();
     let hash = hash_password(u.password)?;
+    let role_id = crate::roles::store::builtin_id(tx, u.role).await?;
     exec_tx!(tx, c => sqlx::query(
-        "INSERT INTO users (id, login, display_name, role, password_hash, active, created_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)")
+        "INSERT INTO users (id, login, display_name, role, role_id, password_hash, active, created_at, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $8, $5, $6, $7, $7, 1)")
         .bind(id)
         .bind(u.login)
         .bind(u.display_name)
@@ -69,6 +70,7 @@ pub(crate) async fn insert_user(
         .bind(&hash)
         .bind(true)
         .bind(now)
+        .bind(role_id)
         .execute(c)
         .await)
     .map_err(|e| {
@@ -115,17 +117,14 @@ pub(crate) async fn centre_setup(
         .ok_or_else(|| ApiError::Internal {
             message: "owner not saved".into(),
         })?;
-    let result = open_session(&mut tx, &row, now).await?;
-    let who = Session {
-        session_id: Uuid::nil(),
+    let result =
+        super::login::open_session(&mut tx, &row, now, &super::ClientMeta::default()).await?;
+    let who = Session::acting(
         user_id,
-        login: login.clone(),
-        role: Role::Owner,
-        local: centre::Local::from_settings(
-            Some(saved.phone_country.clone()),
-            Some(&saved.time_zone),
-        ),
-    };
+        &login,
+        Role::Owner,
+        centre::Local::from_settings(Some(saved.phone_country.clone()), Some(&saved.time_zone)),
+    );
     audit::append(
         &mut tx,
         Some(&who),

@@ -184,7 +184,7 @@ impl Core {
         token: Option<&str>,
         last_event_id: Option<i64>,
     ) -> Result<ChangeStream, ApiError> {
-        let session = self.authenticate(token).await?;
+        let session = self.check_token(token, false).await?;
         // Subscribe before reading the head, so nothing falls between the two.
         let rx = self.feed.sender.subscribe();
         ensure_tail(self)?;
@@ -237,7 +237,7 @@ impl ChangeStream {
             let received = tokio::time::timeout(HEARTBEAT, self.rx.recv()).await;
             match received {
                 Err(_) => {
-                    return match self.core.authenticate(Some(&self.token)).await {
+                    return match self.core.check_token(Some(&self.token), false).await {
                         Ok(s) => {
                             self.session = s;
                             StreamItem::Heartbeat
@@ -288,7 +288,7 @@ impl ChangeStream {
         let own_session_may_end = matches!(e.entity.as_str(), "user" | "role" | "session")
             && !matches!(e.operation.as_str(), "login" | "login_failed");
         if own_session_may_end {
-            match self.core.authenticate(Some(&self.token)).await {
+            match self.core.check_token(Some(&self.token), false).await {
                 Ok(s) => self.session = s,
                 Err(err) => return Some(StreamItem::SignedOut(err)),
             }

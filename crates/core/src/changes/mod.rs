@@ -142,13 +142,13 @@ pub fn guarded_fields(entity: &str) -> &'static [(&'static str, Permission)] {
 pub fn field_visible(session: &Session, entity: &str, field: &str) -> bool {
     guarded_fields(entity)
         .iter()
-        .all(|(name, p)| *name != field || session.role.allows(*p))
+        .all(|(name, p)| *name != field || session.can(*p))
 }
 
 /// The event as `session` may receive it, or none when it may not hear of it at all.
 pub fn visible(event: &ChangeEvent, session: &Session) -> Option<ChangeEvent> {
     let permission = permission_for(&event.entity, &event.operation)?;
-    if !session.role.allows(permission) {
+    if !session.can(permission) {
         return None;
     }
     // A saved search is its owner's alone.

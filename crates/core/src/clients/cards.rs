@@ -41,7 +41,7 @@ pub(crate) async fn read(
     links::load(tx, &mut client).await?;
     client.custom = custom_values::load(tx, id).await?;
     client.age_category = age_category(&age_bands::all(tx).await?, client.birth_date, today);
-    if !session.role.allows(Permission::ClientsMedical) {
+    if !session.can(Permission::ClientsMedical) {
         client.physical_condition = None;
         client.medical_notes = None;
     }
@@ -178,7 +178,7 @@ fn card_form<'a>(local: &'a crate::centre::Local, session: &Session, today: Naiv
         prefix: "client.",
         phone_country: &local.phone_country,
         today,
-        medical_allowed: session.role.allows(Permission::ClientsMedical),
+        medical_allowed: session.can(Permission::ClientsMedical),
     }
 }
 

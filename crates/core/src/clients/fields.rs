@@ -1,25 +1,10 @@
 //! Field readers shared by card forms: strict dates, e-mails, labelled values, lists.
 
-use chrono::NaiveDate;
-
 use super::model::LabelledValue;
 use crate::error::Problems;
 use crate::text::parse_name;
 
-/// `YYYY-MM-DD` and nothing else; 2010-13-01 and 2010-02-31 are not dates.
-pub fn parse_iso_date(s: &str) -> Option<NaiveDate> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-pub fn is_email(s: &str) -> bool {
-    s.len() <= 254
-        && s.parse::<email_address::EmailAddress>().is_ok()
-        && s.rsplit('@').next().is_some_and(|d| d.contains('.'))
-}
+pub use crate::text::{is_email, parse_iso_date};
 
 pub(crate) fn optional_short(
     p: &mut Problems,
@@ -74,6 +59,7 @@ pub(crate) fn list<T, U>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn dates_are_strict() {

@@ -270,13 +270,7 @@ async fn merged_duplicate(
     let old =
         clients::insert_unaudited(tx, &card("OLD-0417", "020 5550 0417"), country, now, words)
             .await?;
-    let manager = auth::Session {
-        session_id: uuid::Uuid::nil(),
-        user_id: manager,
-        login: "manager".into(),
-        role: Role::Manager,
-        local: local.clone(),
-    };
+    let manager = auth::Session::acting(manager, "manager", Role::Manager, local.clone());
     clients::merge::merge_cards(tx, &manager, keep, old, now).await
 }
 

@@ -24,6 +24,19 @@ pub mod api {
     pub use crate::audit::{
         AuditMarkReviewedArgs, AuditPage, AuditReview, AuditRow, AuditSearchArgs, FieldChange,
     };
+    pub use crate::auth::{
+        PasswordChangeArgs, SessionInfo, SessionsRevokeArgs, SessionsRevoked, User, UserCreateArgs,
+        UserCreated, UserPasswordResetArgs, UserUpdateArgs,
+    };
+    pub use crate::roles::{Permissions, RoleCreateArgs, RoleInfo, RoleUpdateArgs};
+    pub use crate::staff::{
+        Staff, StaffCreateArgs, StaffGetArgs, StaffInput, StaffListArgs, StaffPhone,
+        StaffPhoneInput, StaffUpdateArgs,
+    };
+    pub type StaffMembers = Vec<Staff>;
+    pub type Users = Vec<User>;
+    pub type Roles = Vec<RoleInfo>;
+    pub type Sessions = Vec<SessionInfo>;
     pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
     pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
     pub use crate::changes::{ChangeEvent, LiveEvent, Source};
@@ -61,6 +74,10 @@ pub mod api {
         ("AgeBands", "AgeBand[]"),
         ("SavedFilters", "SavedFilter[]"),
         ("Managers", "UserRef[]"),
+        ("StaffMembers", "Staff[]"),
+        ("Users", "User[]"),
+        ("Roles", "RoleInfo[]"),
+        ("Sessions", "SessionInfo[]"),
     ];
     pub use crate::error::{ApiError, FieldError, Similar};
     pub use crate::phone::PhoneKind;
@@ -73,7 +90,10 @@ pub mod api {
 /// [`crate::Core`] call them.
 mod impls {
     pub(crate) use crate::audit::{audit_mark_reviewed, audit_search, audit_verify};
-    pub(crate) use crate::auth::{centre_setup, login, logout, session_get, setup_status};
+    pub(crate) use crate::auth::{
+        centre_setup, login, logout, password_change, session_get, sessions_list, sessions_revoke,
+        setup_status, user_create, user_password_reset, user_update, users_list,
+    };
     pub(crate) use crate::centre::{centre_get, centre_update};
     pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
     pub(crate) use crate::clients::by_phone::clients_by_phone;
@@ -99,6 +119,8 @@ mod impls {
     };
     pub(crate) use crate::demo::demo_seed;
     pub(crate) use crate::files::{file_get, file_upload};
+    pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
+    pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
 }
 
 #[macro_export]
@@ -148,6 +170,20 @@ macro_rules! for_each_operation {
                 clients_export(ClientsExportArgs) -> ExportFile [ClientsExport], "The filtered client list as XLSX, CSV or printable HTML (base64); formula-like cells are escaped.";
                 file_upload(FileUploadArgs) -> FileInfo [ClientsTimeline], "Store a photo or an attachment (base64); the type is read from the bytes; stored once by content.";
                 file_get(FileGetArgs) -> FileContent [ClientsRead], "A stored file or its thumbnail, base64.";
+                password_change(PasswordChangeArgs) -> UserInfo [SignedIn], "Change one's own password (the old one, then a new one strong enough); one's other sessions end.";
+                sessions_list(NoArgs) -> Sessions [SignedIn], "One's own sessions: devices, addresses, when each was last used.";
+                sessions_revoke(SessionsRevokeArgs) -> SessionsRevoked [SignedIn], "End one of one's own sessions, or all of them (\"sign out everywhere\").";
+                staff_list(StaffListArgs) -> StaffMembers [StaffRead], "The centre's staff, by name: those working now, or everyone; searched by name, position, service or phone.";
+                staff_get(StaffGetArgs) -> Staff [StaffRead], "One staff record, with its login if any, author and last editor.";
+                staff_create(StaffCreateArgs) -> Staff [StaffWrite], "Add an employee (with or without a login): name, position, phones, e-mail, hire and leave dates, services, notes.";
+                staff_update(StaffUpdateArgs) -> Staff [StaffWrite], "Change a staff record (optimistic: pass the version you read).";
+                users_list(NoArgs) -> Users [UsersManage], "Every login: role, active, the staff record it belongs to, when last used.";
+                user_create(UserCreateArgs) -> UserCreated [UsersManage], "Create a login for a staff member with a role; returns the one-time password once (it must be changed at first sign-in).";
+                user_update(UserUpdateArgs) -> User [UsersManage], "Change a login's name, role or active flag (deactivating ends its sessions at once; the last active owner stays one).";
+                user_password_reset(UserPasswordResetArgs) -> UserCreated [UsersManage], "Replace a login's password with a one-time one, returned once; its sessions end.";
+                roles_list(NoArgs) -> Roles [UsersManage], "The built-in roles and the centre's own, with their permissions and how many logins have each.";
+                role_create(RoleCreateArgs) -> RoleInfo [UsersManage], "Make a role of the centre's own from the permission list (starting from a built-in template).";
+                role_update(RoleUpdateArgs) -> RoleInfo [UsersManage], "Rename a role or change its permissions (optimistic: pass the version you read); the owner's stay all.";
                 audit_search(AuditSearchArgs) -> AuditPage [AuditRead], "The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields.";
                 audit_mark_reviewed(AuditMarkReviewedArgs) -> AuditReview [AuditRead], "Record that the log was reviewed up to a row (the last one by default); the next view can start there.";
                 audit_verify(NoArgs) -> AuditVerifyResult [AuditRead], "Check the audit log's hash chain from the first row; reports the first row changed or removed.";

@@ -7,12 +7,12 @@ use crate::support::each_engine;
 async fn login_logout_and_expiry() {
     each_engine(|t| async move {
         t.demo().await;
-        let wrong = t.core.login(LoginArgs { login: "owner".into(), password: "hallpass-dem0".into() }).await;
+        let wrong = t.core.login(LoginArgs { login: "owner".into(), password: "hallpass-dem0".into(), device: None }).await;
         assert!(matches!(wrong, Err(ApiError::Unauthenticated { .. })), "{wrong:?}");
-        let unknown = t.core.login(LoginArgs { login: "nobody".into(), password: "hallpass-demo".into() }).await;
+        let unknown = t.core.login(LoginArgs { login: "nobody".into(), password: "hallpass-demo".into(), device: None }).await;
         assert!(matches!(unknown, Err(ApiError::Unauthenticated { .. })));
 
-        let ok = t.core.login(LoginArgs { login: " Owner ".into(), password: "hallpass-demo".into() }).await.unwrap();
+        let ok = t.core.login(LoginArgs { login: " Owner ".into(), password: "hallpass-demo".into(), device: None }).await.unwrap();
         assert_eq!(ok.user.role, Role::Owner);
         assert!(ok.user.permissions.contains(&Permission::UsersManage));
         let me = t.core.session_get(Some(&ok.token), NoArgs {}).await.unwrap();
@@ -48,6 +48,7 @@ async fn repeated_wrong_passwords_pause_that_login() {
         let wrong = || LoginArgs {
             login: "owner".into(),
             password: "guess".into(),
+            device: None,
         };
         for _ in 0..hallpass_core::throttle::FREE_ATTEMPTS {
             assert!(matches!(
@@ -59,6 +60,7 @@ async fn repeated_wrong_passwords_pause_that_login() {
         let right = LoginArgs {
             login: "owner".into(),
             password: "hallpass-demo".into(),
+            device: None,
         };
         let paused = t.core.login(right.clone()).await;
         assert!(

@@ -40,6 +40,7 @@ impl TestCore {
             .login(hallpass_core::api::LoginArgs {
                 login: login.into(),
                 password: hallpass_core::demo::DEMO_PASSWORD.into(),
+                device: None,
             })
             .await
             .unwrap()

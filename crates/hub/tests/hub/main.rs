@@ -22,7 +22,12 @@ pub async fn serve(t: &TestCore, ui: Option<std::path::PathBuf>) -> Running {
     let addr = listener.local_addr().unwrap();
     let app = hallpass_hub::router(t.core.clone(), ui);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     Running {
         base: format!("http://{addr}"),

@@ -293,7 +293,7 @@ fn may_change(session: &Session, e: &TimelineEntry) -> Result<(), ApiError> {
         .created_by
         .as_ref()
         .is_some_and(|u| u.id == session.user_id);
-    if own || session.role.allows(Permission::ClientsConfigure) {
+    if own || session.can(Permission::ClientsConfigure) {
         Ok(())
     } else {
         Err(ApiError::Forbidden {

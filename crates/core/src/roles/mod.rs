@@ -1,9 +1,16 @@
-//! Roles and the permission matrix. Every operation names the permission it needs in the
-//! operation registry (`ops.rs`); the check happens in core before the operation runs.
+//! Roles and permissions. Every operation names the permission it needs in the operation
+//! registry (`ops.rs`); the check happens in core before the operation runs.
+//!
+//! The six built-in roles are templates ([`Role::allows`] is their starting matrix); each is a
+//! row of `roles` that a centre may change, and a centre makes roles of its own from the
+//! permission list ([`store`]). A session carries its role's [`Permissions`].
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+
+pub mod store;
+pub use store::{RoleCreateArgs, RoleInfo, RoleUpdateArgs};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -41,7 +48,19 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// The permission matrix.
+    /// The built-in role's name as first stored (screens translate built-in roles by key).
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Administrator",
+            Role::Manager => "Manager",
+            Role::Reception => "Reception",
+            Role::Instructor => "Instructor",
+            Role::Accountant => "Accountant",
+        }
+    }
+
+    /// The template's permission matrix (what the built-in role starts with).
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
@@ -135,6 +154,14 @@ impl Permission {
         Permission::BackupsManage,
     ];
 
+    pub fn parse(s: &str) -> Option<Permission> {
+        Permission::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    fn bit(self) -> u32 {
+        1 << (Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) as u32)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Permission::SignedIn => "signed_in",
@@ -154,6 +181,42 @@ impl Permission {
             Permission::AuditRead => "audit_read",
             Permission::BackupsManage => "backups_manage",
         }
+    }
+}
+
+/// A set of permissions (what a session may do).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Permissions(u32);
+
+impl Permissions {
+    pub fn all() -> Permissions {
+        Permissions::from_list(Permission::ALL)
+    }
+
+    pub fn from_list(list: impl IntoIterator<Item = Permission>) -> Permissions {
+        Permissions(list.into_iter().fold(0, |acc, p| acc | p.bit()))
+    }
+
+    pub fn has(self, p: Permission) -> bool {
+        self.0 & p.bit() != 0
+    }
+
+    pub fn list(self) -> Vec<Permission> {
+        Permission::ALL
+            .into_iter()
+            .filter(|p| self.has(*p))
+            .collect()
+    }
+
+    /// From the stored JSON list (names this version does not know are left out).
+    pub fn from_stored(json: &str) -> Permissions {
+        let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+        Permissions::from_list(names.iter().filter_map(|n| Permission::parse(n)))
+    }
+
+    pub fn to_stored(self) -> String {
+        let names: Vec<&str> = self.list().into_iter().map(Permission::as_str).collect();
+        serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
     }
 }
 
@@ -179,5 +242,13 @@ mod tests {
             assert!(Role::Owner.allows(p) && Role::Admin.allows(p));
         }
         assert_eq!(Role::parse("root"), None);
+        let set = Permissions::from_list(Role::Reception.permissions());
+        assert!(set.has(Permission::ClientsWrite) && !set.has(Permission::UsersManage));
+        assert_eq!(Permissions::from_stored(&set.to_stored()), set);
+        assert_eq!(
+            Permissions::from_stored(r#"["clients_read","nonsense"]"#).list(),
+            [Permission::ClientsRead]
+        );
+        assert_eq!(Permissions::all().list().len(), Permission::ALL.len());
     }
 }

@@ -1,0 +1,44 @@
+-- Roles a centre edits: the six built-in roles (one row each, made at start from the code's
+-- templates) and the centre's own. A user's role is `users.role_id`; `users.role` keeps the
+-- built-in role the user's role is based on (its template), as before.
+CREATE TABLE roles (
+    id          BLOB PRIMARY KEY,
+    key         TEXT UNIQUE,
+    base        TEXT NOT NULL CHECK (base IN ('owner','admin','manager','reception','instructor','accountant')),
+    name        TEXT NOT NULL,
+    permissions TEXT NOT NULL,
+    version     BIGINT NOT NULL DEFAULT 1,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX roles_name ON roles(lower(name));
+
+ALTER TABLE users ADD COLUMN role_id BLOB REFERENCES roles(id);
+-- A one-time password was set: the next session may only change it.
+ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN updated_at TEXT;
+
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+ALTER TABLE sessions ADD COLUMN device TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+
+-- Every employee, with or without a login. Instructors are staff.
+CREATE TABLE staff (
+    id          BLOB PRIMARY KEY,
+    name        TEXT NOT NULL,
+    search_name TEXT NOT NULL,
+    position    TEXT NOT NULL DEFAULT '',
+    phones      TEXT NOT NULL DEFAULT '[]',
+    email       TEXT,
+    hire_date   TEXT,
+    leave_date  TEXT,
+    services    TEXT NOT NULL DEFAULT '[]',
+    notes       TEXT NOT NULL DEFAULT '',
+    user_id     BLOB UNIQUE REFERENCES users(id),
+    created_at  TEXT NOT NULL,
+    created_by  BLOB REFERENCES users(id),
+    updated_at  TEXT NOT NULL,
+    updated_by  BLOB REFERENCES users(id),
+    version     BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX staff_search_name ON staff(search_name, id);
