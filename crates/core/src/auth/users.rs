@@ -283,7 +283,11 @@ pub(crate) async fn user_update(
             "the centre's last active owner stays an active owner; make another owner first",
         );
     } else if !active && before.id == session.user_id {
-        p.add("active", "own_login", "you cannot deactivate your own login");
+        p.add(
+            "active",
+            "own_login",
+            "you cannot deactivate your own login",
+        );
     }
     p.finish()?;
     let n = exec_tx!(&mut tx, c => sqlx::query(

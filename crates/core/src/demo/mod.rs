@@ -2,6 +2,7 @@
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
 mod records;
+mod staff;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -164,6 +165,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         };
         staff.insert(*login, auth::insert_user(&mut tx, &user, now).await?);
     }
+    self::staff::seed(&mut tx, &staff, now).await?;
     for (name, capacity) in ROOMS {
         exec_tx!(&mut tx, c => sqlx::query("INSERT INTO rooms (id, name, capacity) VALUES ($1, $2, $3)")
             .bind(crate::new_id()).bind(*name).bind(*capacity).execute(c).await)?;

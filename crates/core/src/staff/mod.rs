@@ -13,7 +13,7 @@ use crate::phone::PhoneKind;
 
 mod records;
 mod validate;
-pub(crate) use records::{staff_create, staff_get, staff_list, staff_update};
+pub(crate) use records::{insert_input, staff_create, staff_get, staff_list, staff_update};
 
 pub const MAX_PHONES: usize = 5;
 pub const MAX_SERVICES: usize = 50;

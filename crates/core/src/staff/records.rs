@@ -169,6 +169,21 @@ pub(crate) async fn insert(
     Ok(id)
 }
 
+/// A staff record from a form's input, linked to a login, with no audit row (the demo centre).
+pub(crate) async fn insert_input(
+    tx: &mut Tx,
+    input: &super::StaffInput,
+    country: &str,
+    user_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let v = validate(input, country)?;
+    let id = insert(tx, &v, None, now).await?;
+    exec_tx!(tx, c => sqlx::query("UPDATE staff SET user_id = $1 WHERE id = $2")
+        .bind(user_id).bind(id).execute(c).await)?;
+    Ok(id)
+}
+
 pub(crate) async fn staff_create(
     core: &Core,
     session: &Session,

@@ -8,6 +8,10 @@ async fn demo_centre_is_seeded_once() {
         assert!(hallpass_core::demo::seed(&t.core).await.unwrap());
         let before = t.state().await;
         // The generated clients, and a parent for each child.
+        // Staff: everyone with a login, and two instructors without (one has left).
+        assert_eq!(t.count("staff").await, 8);
+        assert_eq!(t.count("staff WHERE user_id IS NOT NULL").await, 6);
+        assert_eq!(t.count("staff WHERE leave_date IS NOT NULL").await, 1);
         let families = t.count("client_guardians").await;
         assert!(families > 30, "children come with guardians: {families}");
         assert_eq!(
