@@ -73,3 +73,31 @@ test('the owner creates a receptionist login; she must change the one-time passw
   await ownerCtx.close();
   await herCtx.close();
 });
+
+test('an admin makes a role of the centre’s own and narrows it', async () => {
+  const page = await env.browser.newPage(DESK);
+  const errors = pageErrors(page);
+  await signIn(page, env.base, 'admin');
+  await page.getByRole('button', { name: 'Staff' }).click();
+  const roles = page.getByRole('region', { name: 'Roles' });
+  await roles.getByLabel('New role').fill('Front desk (view)');
+  await roles.getByLabel('Starting from').selectOption({ label: 'Reception' });
+  await roles.getByRole('button', { name: 'Add the role' }).click();
+  await roles.getByRole('status').filter({ hasText: 'Role created' }).waitFor();
+  const role = roles.locator('details').filter({ hasText: 'Front desk (view)' });
+  await role.locator('summary').click();
+  const write = role.getByLabel('Register and change clients');
+  assert.equal(await write.isChecked(), true, 'the template’s permissions come along');
+  await write.uncheck();
+  await role.getByRole('button', { name: 'Save the role' }).click();
+  await roles.getByRole('status').filter({ hasText: 'Role saved' }).waitFor();
+  assert.equal(await roles.locator('details').filter({ hasText: 'Front desk (view)' }).getByLabel('Register and change clients').isChecked(), false);
+  // A role with nothing left is refused, at its permissions.
+  const r2 = roles.locator('details').filter({ hasText: 'Front desk (view)' });
+  const checked = r2.locator('input[type=checkbox]:checked');
+  while ((await checked.count()) > 0) await checked.first().uncheck();
+  await r2.getByRole('button', { name: 'Save the role' }).click();
+  await r2.getByRole('alert').filter({ hasText: 'Choose at least one permission' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -4,6 +4,7 @@ export type Tab =
   | { id: string; kind: 'clients' }
   | { id: string; kind: 'settings' }
   | { id: string; kind: 'staff' }
+  | { id: string; kind: 'audit' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
 let counter = 0;

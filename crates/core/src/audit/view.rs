@@ -61,7 +61,8 @@ pub struct AuditRow {
     pub entity: String,
     pub entity_id: Option<Uuid>,
     pub source: Source,
-    /// `created`, `changed`, `removed` or `other` (a sign-in, an import's summary).
+    /// `created`, `changed`, `removed` or `other` (a sign-in, an import's summary: its
+    /// details are the `after` of `changes`).
     pub kind: String,
     /// Fields that changed (for `changed`) or were set (`created`) or held (`removed`),
     /// leaving out what the reader's role may not see.
@@ -224,6 +225,8 @@ fn row(r: Row, session: &Session) -> AuditRow {
     };
     let (before, after) = (parse(&r.before), parse(&r.after));
     let kind = match (&before, &after) {
+        // A sign-in, an import's summary, a review: not a record made.
+        (None, Some(_)) if !r.operation.ends_with("_create") => "other",
         (None, Some(_)) => "created",
         (Some(_), Some(_)) => "changed",
         (Some(_), None) => "removed",
@@ -242,7 +245,9 @@ fn row(r: Row, session: &Session) -> AuditRow {
     let changes = fields
         .into_iter()
         .filter(|f| b.get(*f) != a.get(*f) || kind != "changed")
-        .filter(|f| !matches!(f.as_str(), "version" | "updated_at"))
+        // A record made or removed lists what it held, not its empty fields.
+        .filter(|f| kind == "changed" || !is_empty(a.get(*f).or(b.get(*f))))
+        .filter(|f| !matches!(f.as_str(), "version" | "updated_at" | "id" | "created_at"))
         .filter(|f| field_visible(session, &r.entity, f))
         .map(|f| FieldChange {
             field: f.clone(),
@@ -263,6 +268,16 @@ fn row(r: Row, session: &Session) -> AuditRow {
         source: Source::parse(&r.source),
         kind: kind.into(),
         changes,
+    }
+}
+
+fn is_empty(v: Option<&serde_json::Value>) -> bool {
+    match v {
+        None | Some(serde_json::Value::Null) => true,
+        Some(serde_json::Value::String(s)) => s.is_empty(),
+        Some(serde_json::Value::Array(a)) => a.is_empty(),
+        Some(serde_json::Value::Object(o)) => o.is_empty(),
+        Some(_) => false,
     }
 }
 
