@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::roles::Permission;
 
 mod openapi;
-use openapi::{openapi_document, openapi_path};
+use openapi::{events_path, openapi_document, openapi_path};
 
 /// Everything the API speaks, for adapters: `use hallpass_core::api::*`.
 pub mod api {
@@ -334,6 +334,7 @@ macro_rules! core_operations {
             let mut paths = serde_json::Map::new();
             $( paths.insert(format!("/api/{}", stringify!($pn)), openapi_path(stringify!($pn), $pdoc, None, gen.subschema_for::<$pa>(), gen.subschema_for::<$pr>(), &error)); )*
             $( paths.insert(format!("/api/{}", stringify!($sn)), openapi_path(stringify!($sn), $sdoc, Some(Permission::$perm), gen.subschema_for::<$sa>(), gen.subschema_for::<$sr>(), &error)); )*
+            paths.insert("/api/events".into(), events_path(gen.subschema_for::<ChangeEvent>(), &error));
             let schemas: serde_json::Map<String, serde_json::Value> = gen.take_definitions(true).into_iter().collect();
             openapi_document(version, paths, schemas)
         }
@@ -416,5 +417,7 @@ mod tests {
         }
         assert!(doc["components"]["schemas"]["ApiError"].is_object());
         assert!(doc["components"]["schemas"]["Client"].is_object());
+        assert_eq!(doc["paths"]["/api/events"]["get"]["operationId"], "events");
+        assert!(doc["components"]["schemas"]["ChangeEvent"].is_object());
     }
 }

@@ -47,6 +47,26 @@ pub(super) fn openapi_path(
     serde_json::json!({ "post": op })
 }
 
+/// `GET /api/events`: the live change feed (Server-Sent Events); `change` carries a
+/// `ChangeEvent`, whose schema `event` names.
+pub(super) fn events_path(event: schemars::Schema, error: &schemars::Schema) -> serde_json::Value {
+    serde_json::json!({
+        "get": {
+            "operationId": "events",
+            "summary": "The live change feed as Server-Sent Events: `ready` (data and id: the sequence number a reconnect resumes from), `change` (id: the sequence number; data: a ChangeEvent the caller's role may see), `reset` (too much was missed: reload), `signed_out` (data: the ApiError; the stream ends). Resume with the `Last-Event-ID` header or `last_event_id`. The token comes as a bearer header or, for EventSource, the `token` query parameter.",
+            "parameters": [
+                { "name": "token", "in": "query", "required": false, "schema": { "type": "string" }, "description": "The session token, for clients that cannot send headers." },
+                { "name": "last_event_id", "in": "query", "required": false, "schema": { "type": "integer" }, "description": "Resume after this sequence number." },
+                { "name": "Last-Event-ID", "in": "header", "required": false, "schema": { "type": "string" }, "description": "Sent by EventSource when it reconnects." }
+            ],
+            "responses": {
+                "200": { "description": "An event stream", "content": { "text/event-stream": { "schema": { "type": "string" }, "x-event-data": event } } },
+                "401": { "description": "Missing, unknown or expired token", "content": { "application/json": { "schema": error } } }
+            }
+        }
+    })
+}
+
 pub(super) fn openapi_document(
     version: &str,
     mut paths: serde_json::Map<String, serde_json::Value>,
