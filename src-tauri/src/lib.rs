@@ -93,6 +93,11 @@ pub fn run() {
                         Err(e) => tracing::error!("demo seed failed: {e}"),
                     }
                 }
+                // A backup a day into the app's data folder, kept for two weeks.
+                hallpass_core::backup::schedule(
+                    core.clone(),
+                    std::time::Duration::from_secs(24 * 3600),
+                );
                 Ok::<_, String>(core)
             })?;
             tracing::info!("database {}", path.display());

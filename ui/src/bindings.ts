@@ -114,6 +114,12 @@ export const commands = {
 	roleCreate: (token: string | null, args: RoleCreateArgs) => typedError<RoleInfo, ApiError>(__TAURI_INVOKE("role_create", { token, args })),
 	/** Rename a role or change its permissions (optimistic: pass the version you read); the owner's stay all. */
 	roleUpdate: (token: string | null, args: RoleUpdateArgs) => typedError<RoleInfo, ApiError>(__TAURI_INVOKE("role_update", { token, args })),
+	/** Back up the database now (SQLite; online, checked, optionally encrypted); older backups past the number kept are removed. */
+	backupNow: (token: string | null, args: BackupNowArgs) => typedError<BackupResult, ApiError>(__TAURI_INVOKE("backup_now", { token, args })),
+	/** The backups in the backup folder, newest first. */
+	backupsList: (token: string | null, args: NoArgs) => typedError<BackupInfo[], ApiError>(__TAURI_INVOKE("backups_list", { token, args })),
+	/** Owner only: replace all data with a backup, after checking it and backing up the current state first. */
+	backupRestore: (token: string | null, args: BackupRestoreArgs) => typedError<BackupRestoreResult, ApiError>(__TAURI_INVOKE("backup_restore", { token, args })),
 	/** The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields. */
 	auditSearch: (token: string | null, args: AuditSearchArgs) => typedError<AuditPage, ApiError>(__TAURI_INVOKE("audit_search", { token, args })),
 	/** Record that the log was reviewed up to a row (the last one by default); the next view can start there. */
@@ -220,7 +226,10 @@ export type AuditRow = {
 	entity: string,
 	entity_id: string | null,
 	source: Source,
-	/**  `created`, `changed`, `removed` or `other` (a sign-in, an import's summary). */
+	/**
+	 *  `created`, `changed`, `removed` or `other` (a sign-in, an import's summary: its
+	 *  details are the `after` of `changes`).
+	 */
 	kind: string,
 	/**
 	 *  Fields that changed (for `changed`) or were set (`created`) or held (`removed`),
@@ -255,6 +264,43 @@ export type AuditVerifyResult = {
 	head_seq: number,
 	head_hash: string,
 	first_broken: BrokenLink | null,
+};
+
+export type BackupInfo = {
+	/**  The file's name in the backup folder (what `backup_restore` takes). */
+	file_name: string,
+	created_at: string,
+	size_bytes: number,
+	encrypted: boolean,
+};
+
+export type BackupNowArgs = {
+	/**  Encrypt the backup with this passphrase (needed again to restore it). */
+	passphrase?: string | null,
+};
+
+export type BackupRestoreArgs = {
+	/**  A backup in the backup folder (`backups_list`). */
+	file_name: string,
+	/**  The passphrase it was encrypted with. */
+	passphrase?: string | null,
+	/**  The person confirmed replacing all current data (the screen asks first). */
+	confirm: boolean,
+};
+
+export type BackupRestoreResult = {
+	restored: BackupInfo,
+	/**  The backup of the state just replaced, made first. */
+	safety_backup: BackupInfo,
+};
+
+export type BackupResult = {
+	backup: BackupInfo,
+	/**  `integrity_check` of the copy said "ok". */
+	verified: boolean,
+	took_ms: number,
+	/**  Older backups removed to keep the newest ones. */
+	removed: string[],
 };
 
 /**  The first row whose link does not hold. */
@@ -1377,6 +1423,9 @@ export type Operations = {
 	roles_list: { args: NoArgs; result: RoleInfo[]; public: false };
 	role_create: { args: RoleCreateArgs; result: RoleInfo; public: false };
 	role_update: { args: RoleUpdateArgs; result: RoleInfo; public: false };
+	backup_now: { args: BackupNowArgs; result: BackupResult; public: false };
+	backups_list: { args: NoArgs; result: BackupInfo[]; public: false };
+	backup_restore: { args: BackupRestoreArgs; result: BackupRestoreResult; public: false };
 	audit_search: { args: AuditSearchArgs; result: AuditPage; public: false };
 	audit_mark_reviewed: { args: AuditMarkReviewedArgs; result: AuditReview; public: false };
 	audit_verify: { args: NoArgs; result: AuditVerifyResult; public: false };

@@ -269,6 +269,11 @@ impl Db {
 }
 
 impl Tx {
+    /// A transaction begun elsewhere (on a connection of its own).
+    pub(crate) fn from_conn(conn: Conn) -> Tx {
+        Tx::new(conn)
+    }
+
     fn new(conn: Conn) -> Tx {
         Tx {
             conn,

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod centre;
 pub mod changes;
 pub mod clients;
@@ -45,6 +46,7 @@ pub struct Core {
     pub(crate) addresses: Arc<throttle::LoginThrottle>,
     pub(crate) jobs: Arc<progress::Jobs>,
     pub(crate) feed: Arc<changes::Feed>,
+    pub backups: Arc<backup::Backups>,
 }
 
 impl Core {
@@ -62,6 +64,7 @@ impl Core {
             )),
             jobs: Arc::default(),
             feed: Arc::default(),
+            backups: Arc::default(),
         }
     }
 
@@ -78,6 +81,7 @@ impl Core {
     /// Opens the database at `url`, applying migrations.
     pub async fn open(url: &DbUrl) -> Result<Core, sqlx::Error> {
         let core = Core::new(Db::open(url).await?);
+        backup::check_at_start(&core).await;
         // Audit rows written before the hash chain existed are chained once.
         match audit::chain::seal(&core.db).await {
             Ok(0) => {}

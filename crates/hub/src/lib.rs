@@ -232,7 +232,8 @@ async fn health(State(hub): State<Hub>) -> Response {
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    (code, Json(serde_json::json!({ "status": status, "engine": hub.core.db.engine(), "version": env!("CARGO_PKG_VERSION") }))).into_response()
+    let check = hub.core.backups.startup_problem();
+    (code, Json(serde_json::json!({ "status": status, "engine": hub.core.db.engine(), "version": env!("CARGO_PKG_VERSION"), "database_check": check.unwrap_or_else(|| "ok".into()) }))).into_response()
 }
 
 async fn openapi() -> Json<serde_json::Value> {

@@ -20,6 +20,15 @@ struct Args {
     /// The built web UI (ui/dist) to serve at /.
     #[arg(long, env = "HALLPASS_UI")]
     ui: Option<PathBuf>,
+    /// Where backups of a SQLite database go (default: `backups` beside it).
+    #[arg(long, env = "HALLPASS_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// Hours between scheduled backups (0: none). PostgreSQL is backed up with pg_dump.
+    #[arg(long, env = "HALLPASS_BACKUP_EVERY_HOURS", default_value_t = 24)]
+    backup_every_hours: u64,
+    /// How many backups to keep.
+    #[arg(long, env = "HALLPASS_BACKUP_KEEP", default_value_t = hallpass_core::backup::DEFAULT_KEEP)]
+    backup_keep: usize,
 }
 
 #[tokio::main]
@@ -50,6 +59,20 @@ async fn run(args: Args) -> Result<(), String> {
             Err(e) => return Err(format!("demo seed failed: {e}")),
         }
     }
+    if let Some(dir) = args.backup_dir.clone() {
+        core.backups.configure(hallpass_core::backup::BackupConfig {
+            dir,
+            keep: args.backup_keep,
+            // Scheduled backups are encrypted when a passphrase is given (never on the command line).
+            passphrase: std::env::var("HALLPASS_BACKUP_PASSPHRASE")
+                .ok()
+                .filter(|p| !p.is_empty()),
+        });
+    }
+    hallpass_core::backup::schedule(
+        core.clone(),
+        std::time::Duration::from_secs(args.backup_every_hours * 3600),
+    );
     let ui = args
         .ui
         .or_else(default_ui)

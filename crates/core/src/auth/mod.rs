@@ -17,20 +17,20 @@ use crate::roles::{Permission, Permissions, Role};
 use crate::{on_tx, Core};
 
 mod login;
+mod password;
 mod secrets;
 mod sessions;
 mod setup;
 mod users;
 pub(crate) use login::{login, logout, session_get};
+pub(crate) use password::password_change;
 use secrets::token_hash;
 pub use secrets::{check_new_password, check_password_with, hash_password, MIN_PASSWORD_SCORE};
 pub(crate) use sessions::{sessions_list, sessions_revoke};
 pub use sessions::{SessionInfo, SessionsRevokeArgs, SessionsRevoked};
 pub use setup::parse_login;
 pub(crate) use setup::*;
-pub(crate) use users::{
-    password_change, user_create, user_password_reset, user_update, users_list,
-};
+pub(crate) use users::{user_create, user_password_reset, user_update, users_list};
 pub use users::{
     PasswordChangeArgs, User, UserCreateArgs, UserCreated, UserPasswordResetArgs, UserUpdateArgs,
 };

@@ -47,6 +47,22 @@ impl Default for Feed {
 }
 
 impl Feed {
+    /// The database was replaced by a backup whose log ends at `head`: every stream starts
+    /// over (`reset`), and the tail goes on from there.
+    pub(crate) fn restored(&self, head: i64) {
+        self.published.store(head, Ordering::SeqCst);
+        let _ = self.sender.send(Arc::new(ChangeEvent {
+            seq: head,
+            at: chrono::Utc::now(),
+            entity: "backup".into(),
+            entity_id: None,
+            operation: "backup_restore".into(),
+            author: None,
+            source: Source::Window,
+            fields: Vec::new(),
+        }));
+    }
+
     /// Something may have been written: the tail looks now instead of at its next poll.
     pub fn poke(&self) {
         if self.running.load(Ordering::Relaxed) {
@@ -118,6 +134,17 @@ fn ensure_tail(core: &Core) -> Result<(), ApiError> {
     }
     let db = core.db.clone();
     tokio::spawn(async move {
+        // The first start goes on from the log's end (streams read older rows themselves).
+        if feed.published.load(Ordering::SeqCst) < 0 {
+            match head(&db).await {
+                Ok(h) => {
+                    let _ =
+                        feed.published
+                            .compare_exchange(-1, h, Ordering::SeqCst, Ordering::SeqCst);
+                }
+                Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+            }
+        }
         loop {
             let after = feed.published.load(Ordering::SeqCst);
             match read_after(&db, after, BATCH).await {
@@ -244,6 +271,12 @@ impl ChangeStream {
                         }
                         Err(e) => StreamItem::SignedOut(e),
                     };
+                }
+                // The database was replaced by a backup: start over from its end.
+                Ok(Ok(e)) if e.operation == "backup_restore" && e.entity == "backup" => {
+                    self.cursor = e.seq;
+                    self.backlog.clear();
+                    return StreamItem::Reset(e.seq);
                 }
                 Ok(Ok(e)) if e.seq <= self.cursor => {}
                 Ok(Ok(e)) if e.seq == self.cursor + 1 => self.backlog.push_back((*e).clone()),

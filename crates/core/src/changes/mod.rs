@@ -17,7 +17,7 @@ use crate::auth::{Session, UserRef};
 use crate::roles::Permission;
 
 mod feed;
-pub use feed::{ChangeStream, Feed, StreamItem};
+pub use feed::{head as feed_head, ChangeStream, Feed, StreamItem};
 
 /// Where a write came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]

@@ -28,11 +28,14 @@ pub mod api {
         PasswordChangeArgs, SessionInfo, SessionsRevokeArgs, SessionsRevoked, User, UserCreateArgs,
         UserCreated, UserPasswordResetArgs, UserUpdateArgs,
     };
+    pub use crate::backup::restore_types::BackupRestoreResult;
+    pub use crate::backup::{BackupInfo, BackupNowArgs, BackupRestoreArgs, BackupResult};
     pub use crate::roles::{Permissions, RoleCreateArgs, RoleInfo, RoleUpdateArgs};
     pub use crate::staff::{
         Staff, StaffCreateArgs, StaffGetArgs, StaffInput, StaffListArgs, StaffPhone,
         StaffPhoneInput, StaffUpdateArgs,
     };
+    pub type Backups = Vec<BackupInfo>;
     pub type StaffMembers = Vec<Staff>;
     pub type Users = Vec<User>;
     pub type Roles = Vec<RoleInfo>;
@@ -78,6 +81,7 @@ pub mod api {
         ("Users", "User[]"),
         ("Roles", "RoleInfo[]"),
         ("Sessions", "SessionInfo[]"),
+        ("Backups", "BackupInfo[]"),
     ];
     pub use crate::error::{ApiError, FieldError, Similar};
     pub use crate::phone::PhoneKind;
@@ -94,6 +98,7 @@ mod impls {
         centre_setup, login, logout, password_change, session_get, sessions_list, sessions_revoke,
         setup_status, user_create, user_password_reset, user_update, users_list,
     };
+    pub(crate) use crate::backup::{backup_now, backup_restore, backups_list};
     pub(crate) use crate::centre::{centre_get, centre_update};
     pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
     pub(crate) use crate::clients::by_phone::clients_by_phone;
@@ -184,6 +189,9 @@ macro_rules! for_each_operation {
                 roles_list(NoArgs) -> Roles [UsersManage], "The built-in roles and the centre's own, with their permissions and how many logins have each.";
                 role_create(RoleCreateArgs) -> RoleInfo [UsersManage], "Make a role of the centre's own from the permission list (starting from a built-in template).";
                 role_update(RoleUpdateArgs) -> RoleInfo [UsersManage], "Rename a role or change its permissions (optimistic: pass the version you read); the owner's stay all.";
+                backup_now(BackupNowArgs) -> BackupResult [BackupsManage], "Back up the database now (SQLite; online, checked, optionally encrypted); older backups past the number kept are removed.";
+                backups_list(NoArgs) -> Backups [BackupsManage], "The backups in the backup folder, newest first.";
+                backup_restore(BackupRestoreArgs) -> BackupRestoreResult [BackupsManage], "Owner only: replace all data with a backup, after checking it and backing up the current state first.";
                 audit_search(AuditSearchArgs) -> AuditPage [AuditRead], "The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields.";
                 audit_mark_reviewed(AuditMarkReviewedArgs) -> AuditReview [AuditRead], "Record that the log was reviewed up to a row (the last one by default); the next view can start there.";
                 audit_verify(NoArgs) -> AuditVerifyResult [AuditRead], "Check the audit log's hash chain from the first row; reports the first row changed or removed.";

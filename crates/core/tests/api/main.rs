@@ -4,6 +4,7 @@ mod support;
 
 mod audit;
 mod auth;
+mod backups;
 mod bad_input;
 mod changes;
 mod clients;
