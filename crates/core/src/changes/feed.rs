@@ -214,8 +214,14 @@ impl Core {
         let session = self.check_token(token, false).await?;
         // Subscribe before reading the head, so nothing falls between the two.
         let rx = self.feed.sender.subscribe();
-        ensure_tail(self)?;
         let head = head(&self.db).await?;
+        // The tail's first start goes on from here (streams read older rows themselves);
+        // anything committed after this read is above it and will be handed out.
+        let _ = self
+            .feed
+            .published
+            .compare_exchange(-1, head, Ordering::SeqCst, Ordering::SeqCst);
+        ensure_tail(self)?;
         let (cursor, reset) = match last_event_id {
             Some(id) if id >= 0 && id <= head && head - id <= MAX_REPLAY => (id, None),
             // Ahead of the log (a restored backup) or too far behind: start over.
