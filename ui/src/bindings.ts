@@ -301,6 +301,8 @@ export type BackupResult = {
 	took_ms: number,
 	/**  Older backups removed to keep the newest ones. */
 	removed: string[],
+	/**  The audit log's last row in the backup: what it holds, to the row. */
+	head_seq: number,
 };
 
 /**  The first row whose link does not hold. */

@@ -303,6 +303,18 @@ impl Tx {
     }
 }
 
+/// The advisory lock that orders changes to logins.
+pub const USERS_LOCK: i64 = 0x4841_4c4c_0002;
+
+/// Makes transactions that take the same `key` run one after another: a transaction-scoped
+/// advisory lock on PostgreSQL; on SQLite the write transaction already holds the database.
+pub async fn serialize(tx: &mut Tx, key: i64) -> Result<(), ApiError> {
+    if tx.is_postgres() {
+        crate::exec_tx!(tx, c => sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(key).execute(c).await)?;
+    }
+    Ok(())
+}
+
 /// Maps a unique-constraint violation to a conflict the caller can show.
 pub fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())

@@ -18,6 +18,8 @@ class LiveState {
   #token: string | null = null;
   /** Called when the feed says the session ended. */
   onSignedOut: (() => void) | null = null;
+  /** Called when the browser gave up on the stream: the session may have ended meanwhile. */
+  onLost: (() => void) | null = null;
 
   /** Listens for changes; returns the function that stops listening. */
   on(fn: Listener): () => void {
@@ -110,6 +112,7 @@ class LiveState {
       this.state = 'lost';
       if (source.readyState !== EventSource.CLOSED || this.#source !== source) return;
       this.#source = null;
+      this.onLost?.();
       clearTimeout(this.#retry);
       this.#retry = setTimeout(() => this.#open(token), this.#backoff);
       this.#backoff = Math.min(this.#backoff * 2, 30_000);

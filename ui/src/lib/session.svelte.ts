@@ -40,6 +40,11 @@ class SessionState {
     live.onSignedOut = () => {
       if (this.token) this.expire();
     };
+    // A refused reconnect: asking the hub tells whether the session is over (the transport
+    // then asks for the password again) or the hub was only away.
+    live.onLost = () => {
+      if (this.token) this.api.session_get({}).catch(() => {});
+    };
   }
 
   can(p: Permission): boolean {

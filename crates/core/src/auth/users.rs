@@ -14,7 +14,7 @@ use super::{parse_login, NoArgs, Session};
 use crate::audit::{self, Change};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
-use crate::roles::{store as roles, Role, RoleInfo};
+use crate::roles::{store as roles, Permissions, Role, RoleInfo};
 use crate::{exec_tx, on_tx, Core};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
@@ -138,8 +138,13 @@ pub(crate) async fn users_list(core: &Core, _: &Session, _: NoArgs) -> Result<Ve
     Ok(rows.into_iter().map(User::from).collect())
 }
 
-/// Only an owner gives the owner role or changes an owner's login.
+/// Only an owner gives the owner role or changes an owner's login; and nobody gives a role, or
+/// touches a login whose role, with permissions beyond their own.
 fn owner_only(session: &Session, role: &RoleInfo, target: Option<&User>) -> Result<(), ApiError> {
+    roles::within_own(
+        session,
+        Permissions::from_list(role.permissions.iter().copied()),
+    )?;
     let touches_owner =
         role.key == Some(Role::Owner) || target.is_some_and(|u| u.role == Role::Owner);
     if touches_owner && session.role != Role::Owner {
@@ -267,9 +272,21 @@ pub(crate) async fn user_update(
         Some(n) => p.take(crate::text::parse_name("display_name", n, 200)),
         None => Some(before.display_name.clone()),
     };
+    // Concurrent changes to logins wait for each other (two owners demoting each other at once
+    // would otherwise both pass the last-owner check on PostgreSQL).
+    crate::db::serialize(&mut tx, crate::db::USERS_LOCK).await?;
+    let current = role(&mut tx, before.role_id, "id").await?;
     let role = role(&mut tx, args.role_id.unwrap_or(before.role_id), "role_id").await?;
     let active = args.active.unwrap_or(before.active);
+    owner_only(session, &current, Some(&before))?;
     owner_only(session, &role, Some(&before))?;
+    if before.id == session.user_id && role.id != before.role_id && session.role != Role::Owner {
+        return Err(ApiError::field(
+            "role_id",
+            "own_role",
+            "you cannot change your own role",
+        ));
+    }
     let stays_owner = active && role.key == Some(Role::Owner);
     if before.active
         && before.role == Role::Owner

@@ -32,6 +32,19 @@ pub(super) async fn integrity(path: &Path) -> Result<Option<String>, ApiError> {
     })
 }
 
+/// The audit log's last row number in a database file.
+pub(super) async fn head_seq(path: &Path) -> Result<i64, ApiError> {
+    let opts = SqliteConnectOptions::from_str(&format!("sqlite:{}", path.display()))
+        .map_err(|e| ApiError::bad_request(e.to_string()))?
+        .read_only(true);
+    let mut c = opts.connect().await?;
+    let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(&mut c)
+        .await?;
+    let _ = c.close().await;
+    Ok(seq.unwrap_or(0))
+}
+
 pub(super) fn encrypt(src: &Path, dst: &Path, passphrase: &str) -> Result<(), ApiError> {
     let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
     let input = std::fs::File::open(src).map_err(|e| io_error("reading the copy", e))?;

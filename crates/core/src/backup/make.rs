@@ -17,6 +17,16 @@ pub async fn make_backup(
     who: Option<&Session>,
     passphrase: Option<String>,
 ) -> Result<BackupResult, ApiError> {
+    make(core, who, passphrase, None).await
+}
+
+/// [`make_backup`], never removing the backup named `protect` (the one being restored).
+pub(super) async fn make(
+    core: &Core,
+    who: Option<&Session>,
+    passphrase: Option<String>,
+    protect: Option<&str>,
+) -> Result<BackupResult, ApiError> {
     let _one = core.backups.running.lock().await;
     let config = core.backups.config(&core.db)?;
     let passphrase = passphrase.or(config.passphrase.clone());
@@ -41,6 +51,7 @@ pub async fn make_backup(
             message: format!("the copy failed its check ({problem}); no backup was made"),
         });
     }
+    let head_seq = file::head_seq(&partial).await.unwrap_or(0);
     let target = config.dir.join(&name);
     match &passphrase {
         Some(p) => {
@@ -57,7 +68,10 @@ pub async fn make_backup(
     }
     let size_bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
     let mut removed = Vec::new();
-    for old in list(&config.dir)?.into_iter().skip(config.keep.max(1)) {
+    let old = list(&config.dir)?
+        .into_iter()
+        .filter(|b| Some(b.file_name.as_str()) != protect);
+    for old in old.skip(config.keep.max(1)) {
         if std::fs::remove_file(config.dir.join(&old.file_name)).is_ok() {
             removed.push(old.file_name);
         }
@@ -93,5 +107,6 @@ pub async fn make_backup(
         verified: true,
         took_ms: started.elapsed().as_millis() as u64,
         removed,
+        head_seq,
     })
 }

@@ -112,6 +112,8 @@ pub struct BackupResult {
     pub took_ms: u64,
     /// Older backups removed to keep the newest ones.
     pub removed: Vec<String>,
+    /// The audit log's last row in the backup: what it holds, to the row.
+    pub head_seq: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]

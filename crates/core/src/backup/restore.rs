@@ -11,7 +11,7 @@ use specta::Type;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Connection};
 
-use super::{file, io_error, make_backup, parse_name, BackupInfo};
+use super::{file, io_error, make::make, parse_name, BackupInfo};
 use crate::audit::{self, Entry};
 use crate::auth::Session;
 use crate::db::{Conn, Db, DbUrl, Tx};
@@ -141,9 +141,9 @@ pub(crate) async fn backup_restore(
         let _ = std::fs::remove_file(&work);
         return Err(e);
     }
-    let safety = make_backup(core, Some(session), None).await;
+    let safety = make(core, Some(session), None, Some(name)).await;
     let result = match safety {
-        Ok(safety) => copy_in(core, session, &live, &work, name)
+        Ok(safety) => copy_in(core, session, &live, &work, name, safety.head_seq)
             .await
             .map(|_| safety),
         Err(e) => Err(e),
@@ -172,6 +172,7 @@ async fn copy_in(
     live: &std::path::Path,
     work: &std::path::Path,
     name: &str,
+    safety_head: i64,
 ) -> Result<(), ApiError> {
     let _one = core.backups.running.lock().await;
     // Foreign keys are checked once, over the whole result, before the commit (SQLite's
@@ -190,6 +191,16 @@ async fn copy_in(
         .await?;
     let result = async {
         let mut tx = Tx::from_conn(Conn::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?));
+        // Anything saved after the safety backup's snapshot would be lost with the rest: then
+        // nothing is restored, and the person tries again.
+        let since: i64 = crate::on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE seq > $1 AND operation <> 'backup_now'")
+            .bind(safety_head).fetch_one(c).await)?;
+        if since > 0 {
+            return Err(ApiError::conflict(
+                "someone saved while the current state was being backed up; nothing was restored, try again",
+            ));
+        }
         let tables: Vec<String> = crate::on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name")
             .fetch_all(c).await)?;

@@ -134,26 +134,37 @@ fn ensure_tail(core: &Core) -> Result<(), ApiError> {
     }
     let db = core.db.clone();
     tokio::spawn(async move {
-        // The first start goes on from the log's end (streams read older rows themselves).
-        if feed.published.load(Ordering::SeqCst) < 0 {
-            match head(&db).await {
-                Ok(h) => {
-                    let _ =
-                        feed.published
-                            .compare_exchange(-1, h, Ordering::SeqCst, Ordering::SeqCst);
-                }
-                Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
-            }
-        }
         loop {
+            // A (re)start goes on from the log's end: streams read older rows themselves.
+            if feed.published.load(Ordering::SeqCst) < 0 {
+                match head(&db).await {
+                    Ok(h) => {
+                        let _ = feed.published.compare_exchange(
+                            -1,
+                            h,
+                            Ordering::SeqCst,
+                            Ordering::SeqCst,
+                        );
+                    }
+                    Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
+                }
+            }
             let after = feed.published.load(Ordering::SeqCst);
             match read_after(&db, after, BATCH).await {
                 Ok(events) if !events.is_empty() => {
                     let full = events.len() as i64 == BATCH;
+                    let mut last = after;
                     for e in events {
-                        let seq = e.seq;
+                        // A restore moved the log meanwhile: what was read is stale.
+                        if feed
+                            .published
+                            .compare_exchange(last, e.seq, Ordering::SeqCst, Ordering::SeqCst)
+                            .is_err()
+                        {
+                            break;
+                        }
+                        last = e.seq;
                         let _ = feed.sender.send(Arc::new(e));
-                        feed.published.store(seq, Ordering::SeqCst);
                     }
                     if full {
                         continue;
@@ -163,6 +174,8 @@ fn ensure_tail(core: &Core) -> Result<(), ApiError> {
                 Err(e) => tracing::warn!(error = %e, "reading the change log failed"),
             }
             if feed.sender.receiver_count() == 0 {
+                // Stopped, it forgets its place: the next start begins at the log's end.
+                feed.published.store(-1, Ordering::SeqCst);
                 feed.running.store(false, Ordering::SeqCst);
                 // A stream that subscribed just now would find the tail stopped: look again.
                 if feed.sender.receiver_count() == 0 || feed.running.swap(true, Ordering::SeqCst) {
@@ -201,6 +214,8 @@ pub struct ChangeStream {
     reset: Option<i64>,
     /// The log has rows after the cursor that no live event will bring (a resume).
     behind: bool,
+    /// When the session was last checked: a busy feed still notices it ended.
+    checked: std::time::Instant,
 }
 
 impl Core {
@@ -237,6 +252,7 @@ impl Core {
             cursor,
             reset,
             behind: cursor < head,
+            checked: std::time::Instant::now(),
         })
     }
 }
@@ -256,12 +272,23 @@ impl ChangeStream {
         if let Some(seq) = self.reset.take() {
             return StreamItem::Reset(seq);
         }
-        if std::mem::take(&mut self.behind) {
-            if let Err(item) = self.catch_up().await {
-                return item;
-            }
-        }
         loop {
+            // Expired, idle past the limit or revoked: checked at least every heartbeat, however
+            // busy the feed.
+            if self.checked.elapsed() >= HEARTBEAT {
+                match self.core.check_token(Some(&self.token), false).await {
+                    Ok(s) => {
+                        self.session = s;
+                        self.checked = std::time::Instant::now();
+                    }
+                    Err(e) => return StreamItem::SignedOut(e),
+                }
+            }
+            if self.backlog.is_empty() && std::mem::take(&mut self.behind) {
+                if let Err(item) = self.catch_up().await {
+                    return item;
+                }
+            }
             while let Some(e) = self.backlog.pop_front() {
                 if let Some(item) = self.admit(e).await {
                     return item;
@@ -273,6 +300,7 @@ impl ChangeStream {
                     return match self.core.check_token(Some(&self.token), false).await {
                         Ok(s) => {
                             self.session = s;
+                            self.checked = std::time::Instant::now();
                             StreamItem::Heartbeat
                         }
                         Err(e) => StreamItem::SignedOut(e),
@@ -307,6 +335,8 @@ impl ChangeStream {
         }
         match read_after(&self.core.db, self.cursor, BATCH).await {
             Ok(events) => {
+                // A full batch: more follow once these are handed out.
+                self.behind = events.len() as i64 == BATCH;
                 self.backlog.extend(events);
                 Ok(())
             }

@@ -201,6 +201,11 @@ impl Permissions {
         self.0 & p.bit() != 0
     }
 
+    /// Every permission of `other` is here too.
+    pub fn covers(self, other: Permissions) -> bool {
+        other.0 & !self.0 == 0
+    }
+
     pub fn list(self) -> Vec<Permission> {
         Permission::ALL
             .into_iter()

@@ -156,6 +156,19 @@ fn check(name: &str, permissions: &[Permission], p: &mut Problems) -> (String, P
     (name.unwrap_or_default(), set)
 }
 
+/// Nobody hands out more than they have: a role is made or changed only within the editor's
+/// own permissions.
+pub(crate) fn within_own(session: &Session, granted: Permissions) -> Result<(), ApiError> {
+    if session.permissions.covers(granted) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden {
+            permission: "users_manage".into(),
+            message: "you cannot give a role permissions you do not have yourself".into(),
+        })
+    }
+}
+
 fn name_taken(e: sqlx::Error) -> ApiError {
     crate::db::taken(e, "name", "another role has this name")
 }
@@ -176,6 +189,7 @@ pub(crate) async fn role_create(
         );
     }
     p.finish()?;
+    within_own(session, set)?;
     let now = core.now();
     let id = crate::new_id();
     let mut tx = core.db.write().await?;
@@ -223,6 +237,12 @@ pub(crate) async fn role_update(
     let before = get(&mut tx, args.id)
         .await?
         .ok_or_else(|| ApiError::not_found("role"))?;
+    // Neither what it gives nor what it had may exceed the editor's own permissions.
+    within_own(session, set)?;
+    within_own(
+        session,
+        Permissions::from_list(before.permissions.iter().copied()),
+    )?;
     if before.key == Some(Role::Owner) && set != Permissions::all() {
         return Err(ApiError::field(
             "permissions",

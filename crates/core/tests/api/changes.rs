@@ -153,6 +153,53 @@ async fn a_reader_resuming_from_its_last_id_gets_what_it_missed() {
             .unwrap();
         assert_eq!(event(&mut back).await.entity_id, Some(after.id));
 
+        // More than one batch missed: all of it comes, in order, without a new write.
+        drop(back);
+        let from = t
+            .core
+            .saved_filters_save(
+                Some(&mgr),
+                SavedFilterSaveArgs {
+                    id: None,
+                    name: "Mark".into(),
+                    search: ClientsSearchArgs::default(),
+                },
+            )
+            .await
+            .unwrap();
+        let mut resumed = t.core.changes_subscribe(Some(&mgr), None).await.unwrap();
+        let start = t
+            .core
+            .changes_subscribe(Some(&mgr), None)
+            .await
+            .unwrap()
+            .cursor();
+        drop(resumed);
+        for n in 0..520 {
+            t.core
+                .saved_filters_save(
+                    Some(&mgr),
+                    SavedFilterSaveArgs {
+                        id: Some(from.id),
+                        name: format!("Mark {n}"),
+                        search: ClientsSearchArgs::default(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        resumed = t
+            .core
+            .changes_subscribe(Some(&mgr), Some(start))
+            .await
+            .unwrap();
+        let mut last = start;
+        for _ in 0..520 {
+            let e = event(&mut resumed).await;
+            assert!(e.seq > last);
+            last = e.seq;
+        }
+
         // An id from the future (a restored database) or far behind starts over.
         let mut odd = t
             .core

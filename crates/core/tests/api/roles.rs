@@ -174,3 +174,148 @@ async fn a_centre_makes_its_own_role_and_edits_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn nobody_hands_out_more_than_they_have() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let adm = t.login("admin").await;
+        let adm = Some(adm.as_str());
+        let hr_perms = vec![
+            Permission::UsersManage,
+            Permission::StaffRead,
+            Permission::StaffWrite,
+        ];
+        let hr = t
+            .core
+            .role_create(
+                adm,
+                RoleCreateArgs {
+                    name: "HR".into(),
+                    permissions: hr_perms.clone(),
+                    template: Some(Role::Manager),
+                },
+            )
+            .await
+            .unwrap();
+        let made = t
+            .core
+            .user_create(
+                adm,
+                UserCreateArgs {
+                    login: "hr".into(),
+                    display_name: Some("Hana HR".into()),
+                    role_id: hr.id,
+                    staff_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let first = t
+            .core
+            .login(LoginArgs {
+                login: "hr".into(),
+                password: made.one_time_password.clone(),
+                device: None,
+            })
+            .await
+            .unwrap();
+        let me = t
+            .core
+            .password_change(
+                Some(&first.token),
+                PasswordChangeArgs {
+                    old_password: made.one_time_password,
+                    new_password: "copper lighthouse meadow 5".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let tok = Some(first.token.as_str());
+        let forbidden = |r: Result<RoleInfo, ApiError>| {
+            assert!(matches!(r, Err(ApiError::Forbidden { .. })), "{r:?}")
+        };
+        // Their own role cannot grow, nor can a new one be made bigger than theirs.
+        let mut more = hr_perms.clone();
+        more.push(Permission::ClientsMedical);
+        forbidden(
+            t.core
+                .role_update(
+                    tok,
+                    RoleUpdateArgs {
+                        id: hr.id,
+                        version: hr.version,
+                        name: "HR".into(),
+                        permissions: more.clone(),
+                    },
+                )
+                .await,
+        );
+        forbidden(
+            t.core
+                .role_create(
+                    tok,
+                    RoleCreateArgs {
+                        name: "Bigger".into(),
+                        permissions: more,
+                        template: None,
+                    },
+                )
+                .await,
+        );
+        // Nor a bigger built-in role edited, or given to themselves or anyone.
+        let roles = t.core.roles_list(tok, NoArgs {}).await.unwrap();
+        let admin_role = roles.iter().find(|r| r.key == Some(Role::Admin)).unwrap();
+        forbidden(
+            t.core
+                .role_update(
+                    tok,
+                    RoleUpdateArgs {
+                        id: admin_role.id,
+                        version: admin_role.version,
+                        name: admin_role.name.clone(),
+                        permissions: hr_perms.clone(),
+                    },
+                )
+                .await,
+        );
+        let users = t.core.users_list(tok, NoArgs {}).await.unwrap();
+        let mine = users.iter().find(|u| u.id == me.id).unwrap();
+        let e = t
+            .core
+            .user_update(
+                tok,
+                UserUpdateArgs {
+                    id: mine.id,
+                    version: mine.version,
+                    display_name: None,
+                    role_id: Some(admin_role.id),
+                    active: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+        // Nor an admin's password reset and their login taken over.
+        let admin_user = users.iter().find(|u| u.login == "admin").unwrap();
+        let e = t
+            .core
+            .user_password_reset(tok, UserPasswordResetArgs { id: admin_user.id })
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+        // Within their own permissions they work: a staff-only role, and its own name.
+        t.core
+            .role_create(
+                tok,
+                RoleCreateArgs {
+                    name: "Staff clerk".into(),
+                    permissions: vec![Permission::StaffRead],
+                    template: None,
+                },
+            )
+            .await
+            .unwrap();
+    })
+    .await;
+}
