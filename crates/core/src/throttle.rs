@@ -72,6 +72,17 @@ impl LoginThrottle {
         }
     }
 
+    /// Takes back one counted attempt (it turned out right), leaving earlier failures.
+    pub fn forgive_one(&self, key: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = map.get_mut(key) {
+            f.count = f.count.saturating_sub(1);
+            if f.count < self.free {
+                f.blocked_until = None;
+            }
+        }
+    }
+
     pub fn succeeded(&self, login: &str) {
         self.failures
             .lock()

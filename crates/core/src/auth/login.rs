@@ -105,6 +105,12 @@ async fn login_from(
             return Err(paused(wait, "from this device"));
         }
     }
+    // The attempt counts before the password is checked, so many sent at once cannot all
+    // slip past the pause; a right password takes it back.
+    core.logins.failed(&login, now);
+    if let Some(address) = &meta.address {
+        core.addresses.failed(address, now);
+    }
     let user = {
         let mut tx = core.db.read().await?;
         let user = user_by_login(&mut tx, &login).await?;
@@ -139,13 +145,12 @@ async fn login_from(
         )
         .await?;
         tx.commit().await?;
-        core.logins.failed(&login, now);
-        if let Some(address) = &meta.address {
-            core.addresses.failed(address, now);
-        }
         return Err(ApiError::unauthenticated("wrong login or password"));
     };
     core.logins.succeeded(&login);
+    if let Some(address) = &meta.address {
+        core.addresses.forgive_one(address);
+    }
     // Expired sessions of this user are cleared at each login.
     exec_tx!(&mut tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at < $2")
         .bind(user.id).bind(now).execute(c).await)?;

@@ -19,12 +19,21 @@ pub(crate) async fn password_change(
         .await?
         .ok_or_else(|| ApiError::unauthenticated("the user no longer exists"))?;
     tx.commit().await?;
+    // Guessing the current password from a left-open session is paused like signing in.
+    let now = core.now();
+    if let Some(wait) = core.logins.wait(&user.login, now) {
+        return Err(ApiError::RateLimited {
+            retry_after_secs: u32::try_from(wait).unwrap_or(u32::MAX),
+            message: format!("too many wrong passwords; try again in {wait} s"),
+        });
+    }
     let (old, hash) = (args.old_password.clone(), user.password_hash.clone());
     let verified = tokio::task::spawn_blocking(move || verify_password(&old, &hash))
         .await
         .unwrap_or(false);
     let mut p = Problems::default();
     if !verified {
+        core.logins.failed(&user.login, now);
         p.add("old_password", "wrong", "this is not your current password");
     }
     let words: Vec<&str> = user
@@ -47,7 +56,7 @@ pub(crate) async fn password_change(
         .map_err(|_| ApiError::Internal {
             message: "could not store the password".into(),
         })??;
-    let now = core.now();
+    core.logins.succeeded(&user.login);
     let mut tx = core.db.write().await?;
     exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = FALSE, updated_at = $2, version = version + 1 WHERE id = $3")

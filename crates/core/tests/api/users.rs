@@ -395,3 +395,73 @@ async fn own_sessions_idle_timeout_and_the_address_throttle() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn guessing_the_current_password_is_paused_and_many_tries_at_once_do_not_slip_through() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let mgr = t.login("manager").await;
+        let guess = || PasswordChangeArgs {
+            old_password: "a wrong guess".into(),
+            new_password: "orbit pebble canyon 77".into(),
+        };
+        for _ in 0..hallpass_core::throttle::FREE_ATTEMPTS {
+            let e = t
+                .core
+                .password_change(Some(&mgr), guess())
+                .await
+                .unwrap_err();
+            assert_eq!(fields(e), [("old_password".into(), "wrong".into())]);
+        }
+        let e = t
+            .core
+            .password_change(Some(&mgr), guess())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, ApiError::RateLimited { .. }), "{e:?}");
+
+        // Ten wrong sign-ins sent at once: only the free ones are even checked.
+        let tries = (0..10).map(|_| t.core.login(login("reception", "not the password")));
+        let results = futures_join_all(tries).await;
+        let limited = results
+            .iter()
+            .filter(|r| matches!(r, Err(ApiError::RateLimited { .. })))
+            .count();
+        assert!(
+            limited >= 10 - hallpass_core::throttle::FREE_ATTEMPTS as usize,
+            "{limited} paused of 10"
+        );
+    })
+    .await;
+}
+
+/// Runs the futures concurrently in this task and collects their results as they finish.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.map(Box::pin).collect();
+    let mut out = Vec::new();
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    // Poll all of them together by awaiting a combined future.
+    let combined = std::future::poll_fn(|cx| {
+        let mut all = true;
+        for slot in pending.iter_mut() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        out.push(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    });
+    combined.await;
+    out
+}
