@@ -85,13 +85,26 @@ pub async fn head(tx: &mut Tx) -> Result<(i64, String), ApiError> {
             .execute(c)
             .await)?;
     }
-    let row: Option<(i64, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+    match last_row(tx).await? {
+        None => Ok((0, String::new())),
+        Some((seq, Some(hash))) => Ok((seq, hash)),
+        // Rows written before the chain that were not sealed at start: sealed now, in this
+        // transaction, so the new row never chains to nothing.
+        Some((_, None)) => {
+            seal_in(tx).await?;
+            let row = last_row(tx).await?;
+            Ok(row.map_or((0, String::new()), |(seq, hash)| {
+                (seq, hash.unwrap_or_default())
+            }))
+        }
+    }
+}
+
+async fn last_row(tx: &mut Tx) -> Result<Option<(i64, Option<String>)>, ApiError> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
         "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .fetch_optional(c)
-        .await)?;
-    Ok(row.map_or((0, String::new()), |(seq, hash)| {
-        (seq, hash.unwrap_or_default())
-    }))
+        .await)?)
 }
 
 pub(crate) async fn insert(tx: &mut Tx, l: &Link, hash: &str) -> Result<(), ApiError> {
@@ -148,24 +161,30 @@ async fn hash_of(tx: &mut Tx, seq: i64) -> Result<String, ApiError> {
 /// Hashes the rows written before the chain existed (once, when the database is opened).
 pub async fn seal(db: &Db) -> Result<u64, ApiError> {
     let mut tx = db.write().await?;
-    let first: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar(
+    let sealed = seal_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(sealed)
+}
+
+/// [`seal`] inside a transaction that holds the writers' lock.
+async fn seal_in(tx: &mut Tx) -> Result<u64, ApiError> {
+    let first: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT MIN(seq) FROM audit_log WHERE hash IS NULL")
         .fetch_one(c)
         .await)?;
     let Some(first) = first else {
-        tx.commit().await?;
         return Ok(0);
     };
-    let mut prev = hash_of(&mut tx, first - 1).await?;
+    let mut prev = hash_of(tx, first - 1).await?;
     let mut after = first - 1;
     let mut sealed = 0;
     loop {
-        let rows = rows_after(&mut tx, after, 2000).await?;
+        let rows = rows_after(tx, after, 2000).await?;
         let Some(last) = rows.last() else { break };
         after = last.0.seq;
         for (link, _) in rows {
             let hash = link.hash(&prev);
-            exec_tx!(&mut tx, c => sqlx::query("UPDATE audit_log SET hash = $1 WHERE seq = $2")
+            exec_tx!(&mut *tx, c => sqlx::query("UPDATE audit_log SET hash = $1 WHERE seq = $2")
                 .bind(&hash)
                 .bind(link.seq)
                 .execute(c)
@@ -174,7 +193,6 @@ pub async fn seal(db: &Db) -> Result<u64, ApiError> {
             sealed += 1;
         }
     }
-    tx.commit().await?;
     Ok(sealed)
 }
 

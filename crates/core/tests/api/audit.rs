@@ -122,6 +122,15 @@ async fn rows_written_before_the_chain_are_sealed_at_open() {
         let sealed = hallpass_core::audit::chain::seal(&t.core.db).await.unwrap();
         assert!(sealed >= n, "{sealed} < {n}");
         assert!(verify(&t, Some(&owner)).await.intact);
+        // Left unsealed (a failed start), the next write seals them first in its own
+        // transaction rather than chain to nothing.
+        t.exec("UPDATE audit_log SET hash = NULL WHERE seq > 5")
+            .await;
+        t.core
+            .client_create(Some(&owner), adult("After Unsealed").into())
+            .await
+            .unwrap();
+        assert!(verify(&t, Some(&owner)).await.intact);
     })
     .await;
 }
