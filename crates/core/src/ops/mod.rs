@@ -18,77 +18,7 @@ use crate::roles::Permission;
 mod openapi;
 use openapi::{events_path, openapi_document, openapi_path};
 
-/// Everything the API speaks, for adapters: `use hallpass_core::api::*`.
-pub mod api {
-    pub use crate::audit::chain::{AuditVerifyResult, BrokenLink};
-    pub use crate::audit::{
-        AuditMarkReviewedArgs, AuditPage, AuditReview, AuditRow, AuditSearchArgs, FieldChange,
-    };
-    pub use crate::auth::{
-        PasswordChangeArgs, SessionInfo, SessionsRevokeArgs, SessionsRevoked, User, UserCreateArgs,
-        UserCreated, UserPasswordResetArgs, UserUpdateArgs,
-    };
-    pub use crate::backup::restore_types::BackupRestoreResult;
-    pub use crate::backup::{BackupInfo, BackupNowArgs, BackupRestoreArgs, BackupResult};
-    pub use crate::roles::{Permissions, RoleCreateArgs, RoleInfo, RoleUpdateArgs};
-    pub use crate::staff::{
-        Staff, StaffCreateArgs, StaffGetArgs, StaffInput, StaffListArgs, StaffPhone,
-        StaffPhoneInput, StaffUpdateArgs,
-    };
-    pub type Backups = Vec<BackupInfo>;
-    pub type StaffMembers = Vec<Staff>;
-    pub type Users = Vec<User>;
-    pub type Roles = Vec<RoleInfo>;
-    pub type Sessions = Vec<SessionInfo>;
-    pub use crate::auth::{CentreSetupArgs, LoginArgs, LoginResult, NoArgs, SetupStatus, UserInfo};
-    pub use crate::centre::{Centre, CentreInput, CentreUpdateArgs};
-    pub use crate::changes::{ChangeEvent, LiveEvent, Source};
-    pub use crate::clients::{
-        AgeBand, AgeBandInput, AgeBandsSaveArgs, AppliesTo, AttachedFile, CardLayout,
-        CardLayoutSaveArgs, CardRef, Client, ClientCategory, ClientCategoryCreateArgs,
-        ClientCategoryInput, ClientCategoryUpdateArgs, ClientCreateArgs, ClientDocument,
-        ClientFilters, ClientGetArgs, ClientInput, ClientKind, ClientPhone, ClientSort,
-        ClientStatus, ClientSummary, ClientUpdateArgs, ClientsByPhone, ClientsByPhoneArgs,
-        ClientsCount, ClientsMergeArgs, ClientsPage, ClientsSearchArgs, ContactChannel,
-        ContactLink, ContactPersonInput, CustomField, CustomFieldCreateArgs, CustomFieldInput,
-        CustomFieldKind, CustomFieldUpdateArgs, CustomFilter, CustomValue, Discount, DiscountRule,
-        GroupPreset, GuardianInput, GuardianLink, GuardianRelation, IdOrderArgs, LabelledValue,
-        LayoutGroup, Messenger, MessengerApp, NewPersonInput, PhoneInput, PhoneMatch, PurchaseStep,
-        Reliability, SavedFilter, SavedFilterDeleteArgs, SavedFilterSaveArgs, TimelineAddArgs,
-        TimelineDeleteArgs, TimelineEntry, TimelineEntryInput, TimelineEvent, TimelineFile,
-        TimelineKind, TimelineListArgs, TimelinePage, TimelineUpdateArgs, UserRef,
-    };
-    pub use crate::clients::{ClientsExportArgs, ExportFile, ExportFormat};
-    pub use crate::clients::{
-        ClientsImportArgs, ClientsImportResult, ColumnTarget, ImportColumn, ImportDuplicate,
-        ImportError, ImportPreviewLine,
-    };
-    pub use crate::files::{FileContent, FileGetArgs, FileInfo, FilePurpose, FileUploadArgs};
-    pub use crate::progress::{JobProgress, JobProgressArgs};
-    pub type SavedFilters = Vec<SavedFilter>;
-    pub type ClientCategories = Vec<ClientCategory>;
-    pub type CustomFields = Vec<CustomField>;
-    pub type AgeBands = Vec<AgeBand>;
-    pub type Managers = Vec<UserRef>;
-    /// The list results above as TypeScript spells them.
-    pub const LIST_ALIASES: &[(&str, &str)] = &[
-        ("ClientCategories", "ClientCategory[]"),
-        ("CustomFields", "CustomField[]"),
-        ("AgeBands", "AgeBand[]"),
-        ("SavedFilters", "SavedFilter[]"),
-        ("Managers", "UserRef[]"),
-        ("StaffMembers", "Staff[]"),
-        ("Users", "User[]"),
-        ("Roles", "RoleInfo[]"),
-        ("Sessions", "SessionInfo[]"),
-        ("Backups", "BackupInfo[]"),
-    ];
-    pub use crate::error::{ApiError, FieldError, Similar};
-    pub use crate::phone::PhoneKind;
-    pub use crate::roles::{Permission, Role};
-    /// The result of an operation that returns nothing (`null`).
-    pub type Empty = ();
-}
+pub mod api;
 
 /// The use cases behind the operations; only the generated, permission-checked methods on
 /// [`crate::Core`] call them.

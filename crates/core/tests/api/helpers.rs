@@ -89,3 +89,46 @@ pub async fn found(
         .unwrap();
     page.items.iter().map(|c| c.id).collect()
 }
+
+/// A new login with role `role_id`, made by `by` and signed in past its one-time password (a
+/// strong password of its own chosen): its token and who it is.
+pub async fn new_login(
+    core: &hallpass_core::Core,
+    by: Option<&str>,
+    login: &str,
+    name: &str,
+    role_id: uuid::Uuid,
+) -> (String, UserInfo) {
+    let made = core
+        .user_create(
+            by,
+            UserCreateArgs {
+                login: login.into(),
+                display_name: Some(name.into()),
+                role_id,
+                staff_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let first = core
+        .login(LoginArgs {
+            login: login.into(),
+            password: made.one_time_password.clone(),
+            device: None,
+        })
+        .await
+        .unwrap();
+    assert!(first.must_change_password);
+    let me = core
+        .password_change(
+            Some(&first.token),
+            PasswordChangeArgs {
+                old_password: made.one_time_password,
+                new_password: "quiet meadow bicycle 7 lantern".into(),
+            },
+        )
+        .await
+        .unwrap();
+    (first.token, me)
+}

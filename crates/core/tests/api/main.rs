@@ -21,6 +21,7 @@ mod merged_numbers;
 mod permissions;
 mod roles;
 mod saved_filters;
+mod sessions;
 mod settings;
 mod staff;
 mod storage;

@@ -4,6 +4,7 @@
 use hallpass_core::api::*;
 use hallpass_core::ops::OPERATIONS;
 
+use crate::helpers::new_login;
 use crate::support::each_engine;
 
 #[tokio::test]
@@ -139,40 +140,9 @@ async fn medical_notes_never_reach_a_role_without_the_permission() {
             )
             .await
             .unwrap();
-        let made = t
-            .core
-            .user_create(
-                Some(&adm),
-                UserCreateArgs {
-                    login: "nohealth".into(),
-                    display_name: Some("No Health".into()),
-                    role_id: role.id,
-                    staff_id: None,
-                },
-            )
-            .await
-            .unwrap();
-        let first = t
-            .core
-            .login(LoginArgs {
-                login: "nohealth".into(),
-                password: made.one_time_password.clone(),
-                device: None,
-            })
-            .await
-            .unwrap();
-        t.core
-            .password_change(
-                Some(&first.token),
-                PasswordChangeArgs {
-                    old_password: made.one_time_password,
-                    new_password: "amber kettle horizon 93".into(),
-                },
-            )
-            .await
-            .unwrap();
+        let (token, _) = new_login(&t.core, Some(&adm), "nohealth", "No Health", role.id).await;
         let mut tokens = vec![
-            first.token.clone(),
+            token.clone(),
             t.login("reception").await,
             t.login("accountant").await,
         ];

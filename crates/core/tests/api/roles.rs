@@ -3,7 +3,7 @@
 
 use hallpass_core::api::*;
 
-use crate::helpers::{adult, fields};
+use crate::helpers::{adult, fields, new_login};
 use crate::support::each_engine;
 
 #[tokio::test]
@@ -74,41 +74,9 @@ async fn a_centre_makes_its_own_role_and_edits_it() {
             .unwrap();
         assert_eq!(lite.base, Role::Reception);
         assert!(lite.permissions.contains(&Permission::SignedIn));
-        let made = t
-            .core
-            .user_create(
-                adm,
-                UserCreateArgs {
-                    login: "desk2".into(),
-                    display_name: Some("Desk Two".into()),
-                    role_id: lite.id,
-                    staff_id: None,
-                },
-            )
-            .await
-            .unwrap();
-        let first = t
-            .core
-            .login(LoginArgs {
-                login: "desk2".into(),
-                password: made.one_time_password.clone(),
-                device: None,
-            })
-            .await
-            .unwrap();
-        let me = t
-            .core
-            .password_change(
-                Some(&first.token),
-                PasswordChangeArgs {
-                    old_password: made.one_time_password,
-                    new_password: "quiet meadow bicycle 7".into(),
-                },
-            )
-            .await
-            .unwrap();
+        let (token, me) = new_login(&t.core, adm, "desk2", "Desk Two", lite.id).await;
         assert_eq!(me.role_name, "Front desk (view)");
-        let tok = Some(first.token.as_str());
+        let tok = Some(token.as_str());
         t.core
             .clients_search(tok, ClientsSearchArgs::default())
             .await
@@ -198,40 +166,8 @@ async fn nobody_hands_out_more_than_they_have() {
             )
             .await
             .unwrap();
-        let made = t
-            .core
-            .user_create(
-                adm,
-                UserCreateArgs {
-                    login: "hr".into(),
-                    display_name: Some("Hana HR".into()),
-                    role_id: hr.id,
-                    staff_id: None,
-                },
-            )
-            .await
-            .unwrap();
-        let first = t
-            .core
-            .login(LoginArgs {
-                login: "hr".into(),
-                password: made.one_time_password.clone(),
-                device: None,
-            })
-            .await
-            .unwrap();
-        let me = t
-            .core
-            .password_change(
-                Some(&first.token),
-                PasswordChangeArgs {
-                    old_password: made.one_time_password,
-                    new_password: "copper lighthouse meadow 5".into(),
-                },
-            )
-            .await
-            .unwrap();
-        let tok = Some(first.token.as_str());
+        let (token, me) = new_login(&t.core, adm, "hr", "Hana HR", hr.id).await;
+        let tok = Some(token.as_str());
         let forbidden = |r: Result<RoleInfo, ApiError>| {
             assert!(matches!(r, Err(ApiError::Forbidden { .. })), "{r:?}")
         };
