@@ -14,6 +14,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod events;
+pub mod tls;
 
 #[derive(Clone)]
 struct Hub {

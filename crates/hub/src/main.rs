@@ -20,6 +20,20 @@ struct Args {
     /// The built web UI (ui/dist) to serve at /.
     #[arg(long, env = "HALLPASS_UI")]
     ui: Option<PathBuf>,
+    /// Serve HTTPS with a self-signed certificate made at first start (kept in --tls-dir);
+    /// devices pin its fingerprint, which the hub prints.
+    #[arg(long, env = "HALLPASS_TLS")]
+    tls: bool,
+    /// Serve HTTPS with the centre's own certificate (PEM), with --tls-key.
+    #[arg(long, env = "HALLPASS_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "HALLPASS_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Where the self-signed certificate is kept (default: `tls` beside a SQLite database, or
+    /// `hallpass-tls` here).
+    #[arg(long, env = "HALLPASS_TLS_DIR")]
+    tls_dir: Option<PathBuf>,
     /// Where backups of a SQLite database go (default: `backups` beside it).
     #[arg(long, env = "HALLPASS_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
@@ -75,18 +89,24 @@ async fn run(args: Args) -> Result<(), String> {
     );
     let ui = args
         .ui
+        .clone()
         .or_else(default_ui)
         .filter(|d| d.join("index.html").exists());
     if ui.is_none() {
         tracing::warn!("no built UI found (build it with `npm --prefix ui run build` or pass --ui); serving the API only");
+    }
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let app = hallpass_hub::router_with(core.clone(), ui, stopping);
+    if let Some(tls) = tls(&args)? {
+        serve_tls(args.listen, tls, app, &args.db, stop).await?;
+        core.db.close().await;
+        return Ok(());
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Hallpass hub on http://{addr}/ ({})", args.db);
-    let (stop, stopping) = tokio::sync::watch::channel(false);
-    let app = hallpass_hub::router_with(core.clone(), ui, stopping);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -99,6 +119,62 @@ async fn run(args: Args) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     core.db.close().await;
     Ok(())
+}
+
+/// The certificate to serve, if HTTPS was asked for.
+fn tls(args: &Args) -> Result<Option<hallpass_hub::tls::Tls>, String> {
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        return hallpass_hub::tls::load(cert, key).map(Some);
+    }
+    if !args.tls {
+        return Ok(None);
+    }
+    let dir = args.tls_dir.clone().unwrap_or_else(|| match &args.db {
+        DbUrl::Sqlite(path) => std::path::Path::new(path)
+            .parent()
+            .map_or_else(|| PathBuf::from("tls"), |d| d.join("tls")),
+        DbUrl::Postgres(_) => PathBuf::from("hallpass-tls"),
+    });
+    let mut names = vec!["localhost".to_string()];
+    if !args.listen.ip().is_unspecified() {
+        names.push(args.listen.ip().to_string());
+    }
+    if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
+        names.push(host.trim().to_string());
+    }
+    names.retain(|n| !n.is_empty());
+    hallpass_hub::tls::self_signed(&dir, names).map(Some)
+}
+
+async fn serve_tls(
+    listen: SocketAddr,
+    tls: hallpass_hub::tls::Tls,
+    app: axum::Router,
+    db: &DbUrl,
+    stop: tokio::sync::watch::Sender<bool>,
+) -> Result<(), String> {
+    let handle = axum_server::Handle::new();
+    let server = axum_server::bind_rustls(listen, tls.config)
+        .handle(handle.clone())
+        .serve(app.into_make_service_with_connect_info::<SocketAddr>());
+    let task = tokio::spawn(server);
+    let addr = handle
+        .listening()
+        .await
+        .ok_or_else(|| format!("cannot listen on {listen}"))?;
+    println!(
+        "Hallpass hub on https://{addr}/ ({db}); certificate {}",
+        tls.fingerprint
+    );
+    let ending = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+        ending.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    task.await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
 }
 
 /// Ctrl-C, or SIGTERM from a service manager.

@@ -6,6 +6,7 @@ mod support;
 
 mod events;
 mod http;
+mod tls;
 
 use reqwest::StatusCode;
 use serde_json::Value;
