@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::secrets::{dummy_hash, new_token, token_hash, verify_password, MAX_PASSWORD_CHARS};
+use super::secrets::{dummy_hash, new_token, token_hash, verify_off_thread, MAX_PASSWORD_CHARS};
 use super::{
     user_by_id, user_by_login, ClientMeta, LoginArgs, LoginResult, NoArgs, Session, UserInfo,
     UserRow, SESSION_TTL_HOURS,
@@ -125,9 +125,7 @@ async fn login_from(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_string());
     let password = args.password;
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let verified = verify_off_thread(password, hash).await;
     let mut tx = core.db.write().await?;
     let Some(user) = user.filter(|u| verified && u.active) else {
         let attempt = serde_json::json!({ "login": login, "address": meta.address });

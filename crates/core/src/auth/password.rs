@@ -2,7 +2,7 @@
 //! sessions end (whoever knew the old password is signed out).
 
 use super::login::end_sessions;
-use super::secrets::{hash_password, verify_password};
+use super::secrets::{hash_off_thread, verify_off_thread};
 use super::users::PasswordChangeArgs;
 use super::{check_password_with, user_by_id, Session, UserInfo};
 use crate::audit;
@@ -28,9 +28,7 @@ pub(crate) async fn password_change(
         });
     }
     let (old, hash) = (args.old_password.clone(), user.password_hash.clone());
-    let verified = tokio::task::spawn_blocking(move || verify_password(&old, &hash))
-        .await
-        .unwrap_or(false);
+    let verified = verify_off_thread(old, hash).await;
     let mut p = Problems::default();
     if !verified {
         core.logins.failed(&user.login, now);
@@ -51,11 +49,7 @@ pub(crate) async fn password_change(
     }
     p.finish()?;
     let new = args.new_password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&new))
-        .await
-        .map_err(|_| ApiError::Internal {
-            message: "could not store the password".into(),
-        })??;
+    let hash = hash_off_thread(new).await?;
     core.logins.succeeded(&user.login);
     let mut tx = core.db.write().await?;
     exec_tx!(&mut tx, c => sqlx::query(

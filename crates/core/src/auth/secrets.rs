@@ -26,6 +26,30 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
         })
 }
 
+/// [`hash_password`] off the async workers (argon2 takes ~19 MiB and tens of milliseconds);
+/// call it before opening a write transaction, so SQLite's write lock never waits on it.
+pub(super) async fn hash_off_thread(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Internal {
+            message: "could not store the password".into(),
+        })?
+}
+
+/// [`verify_password`] off the async workers.
+pub(super) async fn verify_off_thread(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// A new one-time password and its hash.
+pub(super) async fn issue_one_time() -> Result<(String, String), ApiError> {
+    let otp = one_time_password();
+    let hash = hash_off_thread(otp.clone()).await?;
+    Ok((otp, hash))
+}
+
 pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => Argon2::default()

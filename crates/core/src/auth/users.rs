@@ -9,7 +9,7 @@ use specta::Type;
 use uuid::Uuid;
 
 use super::login::end_sessions;
-use super::secrets::{hash_password, one_time_password};
+use super::secrets::issue_one_time;
 use super::{parse_login, NoArgs, Session};
 use crate::audit::{self, Change};
 use crate::db::Tx;
@@ -170,6 +170,8 @@ pub(crate) async fn user_create(
     let mut p = Problems::default();
     let login = p.take(parse_login("login", &args.login));
     let now = core.now();
+    // Hashed before the write transaction opens, so the write lock never waits on argon2.
+    let (otp, hash) = issue_one_time().await?;
     let mut tx = core.db.write().await?;
     let staff_name: Option<String> = match args.staff_id {
         Some(id) => {
@@ -203,15 +205,6 @@ pub(crate) async fn user_create(
         return Err(ApiError::bad_request("invalid user"));
     };
     owner_only(session, &role, None)?;
-    let otp = one_time_password();
-    let hash = tokio::task::spawn_blocking({
-        let otp = otp.clone();
-        move || hash_password(&otp)
-    })
-    .await
-    .map_err(|_| ApiError::Internal {
-        message: "could not store the password".into(),
-    })??;
     let id = crate::new_id();
     exec_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO users (id, login, display_name, role, role_id, password_hash, active, must_change_password, created_at, updated_at, version) \
@@ -351,15 +344,7 @@ pub(crate) async fn user_password_reset(
     args: UserPasswordResetArgs,
 ) -> Result<UserCreated, ApiError> {
     let now = core.now();
-    let otp = one_time_password();
-    let hash = tokio::task::spawn_blocking({
-        let otp = otp.clone();
-        move || hash_password(&otp)
-    })
-    .await
-    .map_err(|_| ApiError::Internal {
-        message: "could not store the password".into(),
-    })??;
+    let (otp, hash) = issue_one_time().await?;
     let mut tx = core.db.write().await?;
     let before = get(&mut tx, args.id).await?;
     let role = role(&mut tx, before.role_id, "id").await?;
