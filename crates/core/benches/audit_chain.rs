@@ -5,12 +5,14 @@
 //! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench audit_chain`;
 //! `HALLPASS_TEST_PG_URL` adds PostgreSQL).
 
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use hallpass_core::api::*;
 use hallpass_core::audit::chain::{self, Link};
 use hallpass_core::{Core, Db, DbUrl};
+
+#[path = "common/pg.rs"]
+mod pg;
 
 const ROUNDS: usize = 300;
 
@@ -93,22 +95,9 @@ async fn main() {
         .unwrap();
     run("sqlite", core).await;
     if let Ok(url) = std::env::var("HALLPASS_TEST_PG_URL") {
-        let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-        let admin = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        let opts = sqlx::postgres::PgConnectOptions::from_str(&url)
-            .unwrap()
-            .options([("search_path", format!("{schema},public"))]);
-        let db = Db::open_postgres(opts).await.unwrap();
-        db.migrate().await.unwrap();
-        run("postgres", Core::new(db)).await;
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin)
-            .await
-            .unwrap();
+        let schema = pg::schema(&url).await;
+        run("postgres", Core::new(schema.db.clone())).await;
+        schema.drop().await;
     } else {
         println!("postgres: HALLPASS_TEST_PG_URL not set, skipped");
     }

@@ -4,12 +4,14 @@
 //! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench clients_transfer`;
 //! `HALLPASS_TEST_PG_URL` adds PostgreSQL).
 
-use std::str::FromStr;
 use std::time::Instant;
 
 use base64::Engine;
 use hallpass_core::api::*;
 use hallpass_core::{Core, Db, DbUrl};
+
+#[path = "common/pg.rs"]
+mod pg;
 
 const ROWS: usize = 50_000;
 const GIVEN: [&str; 10] = [
@@ -235,22 +237,9 @@ fn main() {
             .unwrap();
         run("SQLite", db).await;
         if let Ok(url) = std::env::var("HALLPASS_TEST_PG_URL") {
-            let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-            let admin = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .unwrap();
-            let opts = sqlx::postgres::PgConnectOptions::from_str(&url)
-                .unwrap()
-                .options([("search_path", schema.as_str())]);
-            let db = Db::open_postgres(opts).await.unwrap();
-            db.migrate().await.unwrap();
-            run("PostgreSQL", db).await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+            let schema = pg::schema(&url).await;
+            run("PostgreSQL", schema.db.clone()).await;
+            schema.drop().await;
         }
     });
 }

@@ -6,12 +6,14 @@
 //! Run: `./dev bench` (or `cargo bench -p hallpass-hub --bench events`; `HALLPASS_TEST_PG_URL`
 //! adds PostgreSQL).
 
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use hallpass_core::{Core, Db, DbUrl};
+use hallpass_core::{Core, DbUrl};
+
+#[path = "../../core/benches/common/pg.rs"]
+mod pg;
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
@@ -181,26 +183,9 @@ async fn main() {
         .unwrap();
     run("sqlite", core).await;
     if let Ok(url) = std::env::var("HALLPASS_TEST_PG_URL") {
-        let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-        let admin = sqlx::PgPool::connect(&url).await.unwrap();
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin)
-            .await
-            .unwrap();
-        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
-            .execute(&admin)
-            .await
-            .ok();
-        let opts = sqlx::postgres::PgConnectOptions::from_str(&url)
-            .unwrap()
-            .options([("search_path", format!("{schema},public"))]);
-        let db = Db::open_postgres(opts).await.unwrap();
-        db.migrate().await.unwrap();
-        run("postgres", Core::new(db)).await;
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin)
-            .await
-            .unwrap();
+        let schema = pg::schema(&url).await;
+        run("postgres", Core::new(schema.db.clone())).await;
+        schema.drop().await;
     } else {
         println!("postgres: HALLPASS_TEST_PG_URL not set, skipped");
     }
