@@ -1,5 +1,6 @@
 //! Tauri commands, one per operation of the core registry (generated), plus the shell's own.
 //! Every command takes the session token the UI holds; the core checks it and the permission.
+//! In hub mode each command is forwarded to the hub instead ([`crate::mode::Backend`]).
 
 use tauri::{AppHandle, State};
 
@@ -12,23 +13,29 @@ macro_rules! tauri_operations {
     ) => {
         mod generated {
             use hallpass_core::api::*;
-            use hallpass_core::Core;
             use tauri::State;
+            use crate::mode::{Backend, Shell};
             $(
                 #[doc = $pdoc]
                 #[tauri::command]
                 #[specta::specta]
-                pub async fn $pn(core: State<'_, Core>, token: Option<String>, args: $pa) -> Result<$pr, ApiError> {
+                pub async fn $pn(shell: State<'_, Shell>, token: Option<String>, args: $pa) -> Result<$pr, ApiError> {
                     let _ = token;
-                    core.$pn(args).await
+                    match shell.backend()? {
+                        Backend::Core(core) => core.$pn(args).await,
+                        Backend::Remote(hub) => hub.call(stringify!($pn), None, &args).await,
+                    }
                 }
             )*
             $(
                 #[doc = $sdoc]
                 #[tauri::command]
                 #[specta::specta]
-                pub async fn $sn(core: State<'_, Core>, token: Option<String>, args: $sa) -> Result<$sr, ApiError> {
-                    core.$sn(token.as_deref(), args).await
+                pub async fn $sn(shell: State<'_, Shell>, token: Option<String>, args: $sa) -> Result<$sr, ApiError> {
+                    match shell.backend()? {
+                        Backend::Core(core) => core.$sn(token.as_deref(), args).await,
+                        Backend::Remote(hub) => hub.call(stringify!($sn), token.as_deref(), &args).await,
+                    }
                 }
             )*
         }
@@ -42,6 +49,9 @@ macro_rules! tauri_operations {
                     app_ready,
                     crate::live::events_listen,
                     crate::live::events_stop,
+                    crate::mode::commands::device_mode_get,
+                    crate::mode::commands::device_mode_set,
+                    crate::mode::commands::hub_probe,
                 ])
                 .typ::<hallpass_core::api::LiveEvent>()
                 .dangerously_cast_bigints_to_number()

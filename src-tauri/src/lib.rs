@@ -3,13 +3,18 @@
 
 mod camera;
 mod commands;
+pub mod host;
 mod live;
+pub mod mode;
+pub mod remote;
 mod smoke;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use hallpass_core::{Core, DbUrl};
 use tauri::Manager;
+
+use mode::{Backend, SettingsFile, Shell};
 
 pub use commands::specta_builder;
 
@@ -39,6 +44,14 @@ fn database_path(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>
         return Ok(PathBuf::from(p));
     }
     Ok(app.path().app_data_dir()?.join("hallpass.db"))
+}
+
+/// The device's mode settings (`HALLPASS_APP_SETTINGS` in tests).
+fn settings_path(app: &tauri::App) -> Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Ok(p) = std::env::var("HALLPASS_APP_SETTINGS") {
+        return Ok(PathBuf::from(p));
+    }
+    Ok(app.path().app_config_dir()?.join("device.json"))
 }
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
@@ -82,26 +95,29 @@ pub fn run() {
             app.handle()
                 .plugin(tauri_plugin_updater::Builder::new().build())?;
             let path = database_path(app)?;
-            let core = tauri::async_runtime::block_on(async {
-                let core = Core::open(&DbUrl::Sqlite(path.to_string_lossy().into_owned()))
-                    .await
-                    .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-                if demo {
+            let handle = app.handle().clone();
+            // A hosted hub serves browsers the same UI the window shows.
+            let assets: host::Assets = Arc::new(move |file: &str| {
+                handle
+                    .asset_resolver()
+                    .get(file.to_string())
+                    .map(|a| (a.bytes, a.mime_type))
+            });
+            let shell = Shell::new(SettingsFile::new(settings_path(app)?), path.clone(), assets);
+            let (mode, problem) = shell.saved_mode(demo);
+            tauri::async_runtime::block_on(async {
+                shell.start(mode, problem).await?;
+                if let (true, Ok(Backend::Core(core))) = (demo, shell.backend()) {
                     match hallpass_core::demo::seed(&core).await {
                         Ok(true) => tracing::info!("seeded the demo centre"),
                         Ok(false) => {}
                         Err(e) => tracing::error!("demo seed failed: {e}"),
                     }
                 }
-                // A backup a day into the app's data folder, kept for two weeks.
-                hallpass_core::backup::schedule(
-                    core.clone(),
-                    std::time::Duration::from_secs(24 * 3600),
-                );
-                Ok::<_, String>(core)
+                smoke.sign_in(&shell).await
             })?;
             tracing::info!("database {}", path.display());
-            app.manage(core);
+            app.manage(shell);
             app.manage(live::Listeners::default());
             smoke.arm(app.handle().clone());
             app.manage(smoke);

@@ -133,11 +133,27 @@ export const commands = {
 	appReady: (screen: string) => __TAURI_INVOKE<void>("app_ready", { screen }),
 	/**
 	 *  Start sending this window the change events its session may see, after `last_event_id`
-	 *  (what it saw last) or from now.
+	 *  (what it saw last) or from now — from the embedded core, or from the hub's stream.
 	 */
 	eventsListen: (token: string | null, lastEventId: number | null) => typedError<null, ApiError>(__TAURI_INVOKE("events_listen", { token, lastEventId })),
 	/**  Stop this window's events (signing out). */
 	eventsStop: () => __TAURI_INVOKE<void>("events_stop"),
+	/**
+	 *  How this device works now: its mode, whether a hub session is kept, where the hub it
+	 *  hosts can be reached.
+	 */
+	deviceModeGet: () => typedError<DeviceModeInfo, ApiError>(__TAURI_INVOKE("device_mode_get")),
+	/**
+	 *  Switch this device to another mode (the centre's settings permission once it has users).
+	 *  Nothing changes unless the new mode works: the hub answers with the pinned certificate,
+	 *  the port is free.
+	 */
+	deviceModeSet: (token: string | null, mode: DeviceMode) => typedError<DeviceModeInfo, ApiError>(__TAURI_INVOKE("device_mode_set", { token, mode })),
+	/**
+	 *  Ask a hub who it is before trusting it: its certificate's fingerprint (to compare with
+	 *  the hub's screen, or with the one a QR code's link carries), version and centre.
+	 */
+	hubProbe: (address: string) => typedError<HubProbe, ApiError>(__TAURI_INVOKE("hub_probe", { address })),
 };
 
 /* Types */
@@ -185,6 +201,12 @@ export type ApiError =
 { code: "too_large"; max_bytes: number; message: string } | 
 /**  The write conflicts with the current state (stale version, duplicate login…). */
 { code: "conflict"; message: string } | 
+/**
+ *  The app could not reach its hub, or the hub is not the one this device trusts (its
+ *  certificate changed); `reason` is `unreachable`, `timeout`, `certificate_changed`,
+ *  `not_a_hub` or `no_mode`. Nothing was sent, or no answer came back.
+ */
+{ code: "unavailable"; reason: string; message: string } | 
 /**  Something failed on our side; details are in the server log, not here. */
 { code: "internal"; message: string };
 
@@ -774,6 +796,32 @@ export type CustomValue = {
 	value: string,
 };
 
+/**  The app's three modes. */
+export type DeviceMode = 
+/**  The embedded database on this device. */
+{ mode: "local" } | 
+/**
+ *  A hub elsewhere on the LAN: every command goes to it. `fingerprint` is its HTTPS
+ *  certificate's, pinned when the device connected.
+ */
+{ mode: "hub"; url: string; fingerprint: string | null } | 
+/**  The embedded database, also served on the LAN at `listen` (`0.0.0.0:8443`). */
+{ mode: "host"; listen: string; https: boolean };
+
+/**  How the device works now, for the settings screen. */
+export type DeviceModeInfo = {
+	/**  None until chosen at first start. */
+	mode: DeviceMode | null,
+	/**  Hub mode: a session is kept in the keyring for this hub. */
+	signed_in: boolean,
+	/**  Host mode: where the hub can be reached. */
+	hosting: HostInfo | null,
+	/**  Why the chosen mode is not fully working (the hosted hub could not start…). */
+	problem: string | null,
+	/**  The address a hosted hub listens on by default. */
+	default_listen: string,
+};
+
 /**  How a category's discount is worked out. */
 export type DiscountRule = 
 /**  No discount (a category for grouping only). */
@@ -876,6 +924,34 @@ export type GuardianLink = {
 
 export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
 
+/**  Where the hub hosted here can be reached. */
+export type HostInfo = {
+	/**  The address it listens on (`0.0.0.0:8443`). */
+	listen: string,
+	/**  Its URLs on this machine's networks, the likeliest first. */
+	urls: string[],
+	/**  The HTTPS certificate's fingerprint (`SHA256:AB:…`), to compare on the other device. */
+	fingerprint: string | null,
+	/**  The first URL with the fingerprint attached: what the QR code holds. */
+	link: string,
+	/**  The QR code of `link`, as an SVG document. */
+	qr_svg: string,
+};
+
+/**  What the device learned about a hub before trusting it. */
+export type HubProbe = {
+	/**  The address, normalised (`https://192.168.1.10:8443/`). */
+	url: string,
+	https: boolean,
+	/**  The fingerprint of the certificate the hub presented (to compare with the hub's screen). */
+	fingerprint: string | null,
+	/**  True when the link carried a fingerprint and the hub presented exactly that one. */
+	pinned_by_link: boolean,
+	version: string,
+	centre_name: string | null,
+	needs_setup: boolean,
+};
+
 /**  A new order of records: every id once, in the wanted order. */
 export type IdOrderArgs = {
 	ids: string[],
@@ -948,6 +1024,8 @@ export type LiveEvent =
 { kind: "ready"; seq: number } | { kind: "change"; event: ChangeEvent } | 
 /**  Too much was missed to replay: reload what is shown. */
 { kind: "reset"; seq: number } | 
+/**  The app lost its hub's stream; it reconnects by itself and says `ready` again. */
+{ kind: "lost"; message: string } | 
 /**  The session ended; the stream is over. */
 { kind: "signed_out"; error: ApiError };
 

@@ -1,6 +1,9 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { dropPinFromAddress } from './device/device';
+
+dropPinFromAddress();
 
 const app = mount(App, { target: document.getElementById('app')! });
 

@@ -67,6 +67,11 @@ pub enum ApiError {
     /// The write conflicts with the current state (stale version, duplicate login…).
     #[error("conflict: {message}")]
     Conflict { message: String },
+    /// The app could not reach its hub, or the hub is not the one this device trusts (its
+    /// certificate changed); `reason` is `unreachable`, `timeout`, `certificate_changed`,
+    /// `not_a_hub` or `no_mode`. Nothing was sent, or no answer came back.
+    #[error("hub unavailable: {message}")]
+    Unavailable { reason: String, message: String },
     /// Something failed on our side; details are in the server log, not here.
     #[error("internal error")]
     Internal { message: String },
@@ -120,6 +125,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => 429,
             ApiError::TooLarge { .. } => 413,
             ApiError::Internal { .. } => 500,
+            ApiError::Unavailable { .. } => 503,
         }
     }
 }

@@ -14,6 +14,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod events;
+pub mod pin;
+pub mod server;
 pub mod tls;
 
 #[derive(Clone)]
@@ -22,6 +24,16 @@ struct Hub {
     /// Becomes true when the hub stops: open event streams end, so the graceful shutdown
     /// does not wait on them forever.
     stopping: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Where the web UI for browsers comes from.
+pub enum Ui {
+    /// None: the API only.
+    None,
+    /// A built UI folder (`ui/dist`).
+    Dir(PathBuf),
+    /// Any other source, such as the files bundled in the app.
+    Router(Router),
 }
 
 /// The whole hub: API, OpenAPI, health and (when `ui` is given) the web UI.
@@ -38,6 +50,11 @@ pub fn router_with(
     ui: Option<PathBuf>,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
+    router_for(core, ui.map_or(Ui::None, Ui::Dir), stopping)
+}
+
+/// [`router_with`], with the web UI from any source.
+pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<bool>) -> Router {
     let api = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
@@ -47,11 +64,12 @@ pub fn router_with(
         .layer(DefaultBodyLimit::disable())
         .with_state(Hub { core, stopping });
     let app = match ui {
-        Some(dir) => {
+        Ui::Dir(dir) => {
             let index = dir.join("index.html");
             api.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(index)))
         }
-        None => api,
+        Ui::Router(router) => api.fallback_service(router),
+        Ui::None => api,
     };
     app.layer(SetResponseHeaderLayer::if_not_present(
         header::CONTENT_SECURITY_POLICY,

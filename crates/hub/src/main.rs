@@ -97,26 +97,21 @@ async fn run(args: Args) -> Result<(), String> {
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let app = hallpass_hub::router_with(core.clone(), ui, stopping);
-    if let Some(tls) = tls(&args)? {
-        serve_tls(args.listen, tls, app, &args.db, stop).await?;
-        core.db.close().await;
-        return Ok(());
+    let running = hallpass_hub::server::start(app, args.listen, tls(&args)?, stop).await?;
+    match &running.fingerprint {
+        Some(fp) => println!(
+            "Hallpass hub on {} ({}); certificate {fp}",
+            running.url(),
+            args.db
+        ),
+        None => println!("Hallpass hub on {} ({})", running.url(), args.db),
     }
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("Hallpass hub on http://{addr}/ ({})", args.db);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let stopper = running.stopper();
+    tokio::spawn(async move {
         shutdown_signal().await;
-        let _ = stop.send(true);
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+        stopper();
+    });
+    running.wait().await?;
     core.db.close().await;
     Ok(())
 }
@@ -144,37 +139,6 @@ fn tls(args: &Args) -> Result<Option<hallpass_hub::tls::Tls>, String> {
     }
     names.retain(|n| !n.is_empty());
     hallpass_hub::tls::self_signed(&dir, names).map(Some)
-}
-
-async fn serve_tls(
-    listen: SocketAddr,
-    tls: hallpass_hub::tls::Tls,
-    app: axum::Router,
-    db: &DbUrl,
-    stop: tokio::sync::watch::Sender<bool>,
-) -> Result<(), String> {
-    let handle = axum_server::Handle::new();
-    let server = axum_server::bind_rustls(listen, tls.config)
-        .handle(handle.clone())
-        .serve(app.into_make_service_with_connect_info::<SocketAddr>());
-    let task = tokio::spawn(server);
-    let addr = handle
-        .listening()
-        .await
-        .ok_or_else(|| format!("cannot listen on {listen}"))?;
-    println!(
-        "Hallpass hub on https://{addr}/ ({db}); certificate {}",
-        tls.fingerprint
-    );
-    let ending = handle.clone();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        let _ = stop.send(true);
-        ending.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-    });
-    task.await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
 }
 
 /// Ctrl-C, or SIGTERM from a service manager.

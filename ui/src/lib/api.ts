@@ -63,6 +63,16 @@ export function tauriTransport(): Transport {
   };
 }
 
+/** One of the app shell's own commands (not an operation), with its errors typed. */
+export async function invokeCommand<T>(command: string, params: Record<string, unknown>): Promise<T> {
+  const { invoke } = await import('@tauri-apps/api/core');
+  try {
+    return await invoke<T>(command, params);
+  } catch (e) {
+    throw new ApiFailure(isApiError(e) ? e : unreachable(String(e)));
+  }
+}
+
 export function inTauri(): boolean {
   return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
 }

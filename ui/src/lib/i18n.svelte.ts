@@ -104,5 +104,7 @@ export function errorText(err: { code: string; message: string } | undefined): s
 
 /** A failed call as the user reads it: the error's code in the app's language. */
 export function failureText(e: unknown): string {
+  // The app's hub is away or not the one it trusts: say which.
+  if (e instanceof ApiFailure && e.error.code === 'unavailable') return t(`errors.hub.${e.error.reason}`);
   return t(`errors.${e instanceof ApiFailure ? e.error.code : 'internal'}`);
 }

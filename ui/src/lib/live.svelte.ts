@@ -61,6 +61,10 @@ class LiveState {
         this.#saw(e.seq);
         this.#emit('reset');
         break;
+      case 'lost':
+        // The app's link to its hub dropped; its shell reconnects and says `ready` again.
+        this.state = 'lost';
+        break;
       case 'signed_out':
         this.disconnect();
         this.onSignedOut?.();

@@ -58,6 +58,12 @@ class SessionState {
     void live.connect(result.token);
   }
 
+  /** A session the app's shell keeps (hub mode: the keyring's), under the token it answers to. */
+  adopt(token: string) {
+    this.token = token;
+    sessionStorage.setItem(TOKEN_KEY, token);
+  }
+
   async restore(): Promise<boolean> {
     if (!this.token) return false;
     try {

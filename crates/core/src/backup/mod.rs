@@ -227,12 +227,12 @@ pub async fn check_at_start(core: &Core) {
 }
 
 /// Backs up every `every` (the first when the newest backup is older than that), in the
-/// background, for as long as the process runs. SQLite only.
-pub fn schedule(core: Core, every: std::time::Duration) {
+/// background, until the returned task is aborted. SQLite only.
+pub fn schedule(core: Core, every: std::time::Duration) -> Option<tokio::task::JoinHandle<()>> {
     if matches!(core.db, Db::Postgres(_)) || every.is_zero() {
-        return;
+        return None;
     }
-    tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         loop {
             let newest = core
                 .backups
@@ -256,7 +256,7 @@ pub fn schedule(core: Core, every: std::time::Duration) {
                 }
             }
         }
-    });
+    }))
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ pub enum LiveEvent {
     Reset {
         seq: i64,
     },
+    /// The app lost its hub's stream; it reconnects by itself and says `ready` again.
+    Lost {
+        message: String,
+    },
     /// The session ended; the stream is over.
     SignedOut {
         error: crate::error::ApiError,
