@@ -26,7 +26,7 @@ export const commands = {
 	clientsSearch: (token: string | null, args: ClientsSearchArgs) => typedError<ClientsPage, ApiError>(__TAURI_INVOKE("clients_search", { token, args })),
 	/** How many clients a search of the list matches (paging fields are ignored). */
 	clientsCount: (token: string | null, args: ClientsSearchArgs) => typedError<ClientsCount, ApiError>(__TAURI_INVOKE("clients_count", { token, args })),
-	/** Every card carrying a phone number, and the children it is guardian of. */
+	/** Every card carrying a phone number, and the children it is guardian of (for roles that see phones). */
 	clientsByPhone: (token: string | null, args: ClientsByPhoneArgs) => typedError<ClientsByPhone, ApiError>(__TAURI_INVOKE("clients_by_phone", { token, args })),
 	/** One client's card (medical notes only for roles allowed to see them). */
 	clientGet: (token: string | null, args: ClientGetArgs) => typedError<Client, ApiError>(__TAURI_INVOKE("client_get", { token, args })),
@@ -1075,6 +1075,11 @@ export type Permission =
 "signed_in" | "centre_read" | "centre_write" | "clients_read" | "clients_write" | 
 /**  Read and write medical and physical notes (the API leaves them out otherwise). */
 "clients_medical" | 
+/**
+ *  See and change clients' phone numbers and find cards by them (the API leaves them
+ *  out otherwise).
+ */
+"clients_phones" | 
 /**  Write to a card's timeline (observations, achievements, contacts). */
 "clients_timeline" | 
 /**  Categories, custom fields, the card layout, age bands. */

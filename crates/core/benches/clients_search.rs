@@ -166,6 +166,7 @@ async fn resolved(shape: &Shape) -> Resolved {
         now,
         birth_range: None,
         custom: vec![],
+        phones_hidden: false,
     }
 }
 

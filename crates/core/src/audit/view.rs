@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::chain::{self, AuditVerifyResult};
 use crate::auth::{NoArgs, Session, UserRef};
-use crate::changes::{field_visible, Source};
+use crate::changes::{redact, Source};
 use crate::error::ApiError;
 use crate::{on_tx, Core};
 
@@ -223,7 +223,7 @@ fn row(r: Row, session: &Session) -> AuditRow {
                 _ => None,
             })
     };
-    let (before, after) = (parse(&r.before), parse(&r.after));
+    let (mut before, mut after) = (parse(&r.before), parse(&r.after));
     let kind = match (&before, &after) {
         // A sign-in, an import's summary, a review: not a record made.
         (None, Some(_)) if !r.operation.ends_with("_create") => "other",
@@ -232,6 +232,9 @@ fn row(r: Row, session: &Session) -> AuditRow {
         (Some(_), None) => "removed",
         (None, None) => "other",
     };
+    for record in [before.as_mut(), after.as_mut()].into_iter().flatten() {
+        redact(session, &r.entity, record);
+    }
     let empty = serde_json::Map::new();
     let (b, a) = (
         before.as_ref().unwrap_or(&empty),
@@ -248,7 +251,6 @@ fn row(r: Row, session: &Session) -> AuditRow {
         // A record made or removed lists what it held, not its empty fields.
         .filter(|f| kind == "changed" || !is_empty(a.get(*f).or(b.get(*f))))
         .filter(|f| !matches!(f.as_str(), "version" | "updated_at" | "id" | "created_at"))
-        .filter(|f| field_visible(session, &r.entity, f))
         .map(|f| FieldChange {
             field: f.clone(),
             before: b.get(f).and_then(shown),

@@ -137,8 +137,36 @@ pub fn guarded_fields(entity: &str) -> &'static [(&'static str, Permission)] {
         "client" => &[
             ("medical_notes", Permission::ClientsMedical),
             ("physical_condition", Permission::ClientsMedical),
+            ("phones", Permission::ClientsPhones),
         ],
         _ => &[],
+    }
+}
+
+/// A stored record (an audit row's before or after) as `session` may read it: without its
+/// guarded fields and, for a reader who may not see phones, without the phone of any card
+/// it links to (a child's guardians, a company's contacts).
+pub fn redact(
+    session: &Session,
+    entity: &str,
+    record: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    record.retain(|k, _| field_visible(session, entity, k));
+    if entity == "client" && !session.can(Permission::ClientsPhones) {
+        for v in record.values_mut() {
+            strip_key(v, "phone");
+        }
+    }
+}
+
+fn strip_key(v: &mut serde_json::Value, key: &str) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove(key);
+            m.values_mut().for_each(|x| strip_key(x, key));
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| strip_key(x, key)),
+        _ => {}
     }
 }
 

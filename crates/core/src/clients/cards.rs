@@ -14,6 +14,7 @@ use crate::audit::{self, Entry};
 use crate::auth::Session;
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
+use crate::phone::Phone;
 use crate::roles::Permission;
 use crate::{on_tx, Core};
 
@@ -45,7 +46,38 @@ pub(crate) async fn read(
         client.physical_condition = None;
         client.medical_notes = None;
     }
+    if !session.can(Permission::ClientsPhones) {
+        hide_phones(&mut client);
+    }
     Ok(client)
+}
+
+/// Leaves out the card's phones and those of the cards it links to.
+pub(crate) fn hide_phones(client: &mut Client) {
+    client.phones.clear();
+    for link in client.guardians.iter_mut().chain(client.wards.iter_mut()) {
+        link.card.phone = None;
+    }
+    for link in client
+        .contacts
+        .iter_mut()
+        .chain(client.companies.iter_mut())
+    {
+        link.card.phone = None;
+    }
+}
+
+/// A role that may not see phones saves a card without them: the stored ones stay.
+fn keep_phones(v: &mut ValidClient, current: &Client, country: &str) {
+    v.phones = current
+        .phones
+        .iter()
+        .filter_map(|p| {
+            let phone = Phone::parse("phones", &p.raw, country)
+                .or_else(|_| Phone::parse("phones", &p.number, country));
+            phone.ok().map(|phone| (p.kind, phone))
+        })
+        .collect();
 }
 
 /// The full card for the audit log (medical notes included).
@@ -179,6 +211,7 @@ fn card_form<'a>(local: &'a crate::centre::Local, session: &Session, today: Naiv
         phone_country: &local.phone_country,
         today,
         medical_allowed: session.can(Permission::ClientsMedical),
+        phones_allowed: session.can(Permission::ClientsPhones),
     }
 }
 
@@ -250,10 +283,13 @@ pub(crate) async fn client_update(
     let local = crate::centre::local(&mut tx).await?;
     let today = local.today(now);
     let form = card_form(&local, session, today);
-    let v = read_form(&mut tx, &form, &args.client, Some(args.id)).await?;
+    let mut v = read_form(&mut tx, &form, &args.client, Some(args.id)).await?;
     let current = whole(&mut tx, args.id)
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
+    if !form.phones_allowed {
+        keep_phones(&mut v, &current, &local.phone_country);
+    }
     let before = audit::snapshot(&current);
     check_refs(&mut tx, &v, "client.", Some(&current)).await?;
     if !store::update(

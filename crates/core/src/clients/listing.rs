@@ -14,6 +14,7 @@ use crate::auth::Session;
 use crate::centre::Local;
 use crate::db::Tx;
 use crate::error::ApiError;
+use crate::roles::Permission;
 use crate::Core;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, Type, JsonSchema)]
@@ -31,6 +32,7 @@ pub(crate) async fn resolve(
     sort: ClientSort,
     local: &Local,
     now: DateTime<Utc>,
+    phones_hidden: bool,
 ) -> Result<Resolved, ApiError> {
     let today = local.today(now);
     let birth_range = match filters.age_band_id {
@@ -56,6 +58,7 @@ pub(crate) async fn resolve(
         today,
         now,
         birth_range,
+        phones_hidden,
     })
 }
 
@@ -74,6 +77,7 @@ async fn resolve_args(
         args.sort,
         &session.local,
         now,
+        !session.can(Permission::ClientsPhones),
     )
     .await
 }
@@ -87,8 +91,11 @@ pub(crate) async fn clients_search(
     let offset = args.offset;
     let mut tx = core.db.read().await?;
     let mut r = resolve_args(core, &mut tx, session, args).await?;
-    let page = search::page(&mut tx, &mut r, limit, offset).await?;
+    let mut page = search::page(&mut tx, &mut r, limit, offset).await?;
     tx.commit().await?;
+    if r.phones_hidden {
+        page.items.iter_mut().for_each(|c| c.phone = None);
+    }
     Ok(page)
 }
 

@@ -89,6 +89,7 @@ pub(crate) async fn insert_unaudited(
         phone_country,
         today: now.date_naive(),
         medical_allowed: true,
+        phones_allowed: true,
     };
     let v = form.validate(input)?;
     let id = crate::new_id();

@@ -159,6 +159,9 @@ pub struct Resolved {
     /// Birth dates of the age band filter: (after, on or before).
     pub birth_range: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     pub custom: Vec<FieldFilter>,
+    /// The reader may not see phones: digits in the text must match a card or tax number,
+    /// never only a phone (no finding out whose number it is by searching).
+    pub phones_hidden: bool,
 }
 
 pub fn check_page(args: &ClientsSearchArgs) -> Result<u32, ApiError> {

@@ -88,6 +88,17 @@ fn id_list(b: &mut Built, ids: &[Uuid]) -> String {
 
 /// Filters shared by every plan.
 fn filters(b: &mut Built, r: &Resolved, tag_done: bool) {
+    if r.phones_hidden {
+        // Digits must be found in a card or tax number, not only in a phone.
+        for g in &r.text.groups {
+            for t in g.iter().filter(|t| t.bytes().all(|c| c.is_ascii_digit())) {
+                let p = b.arg(Arg::Text(format!("%{t}%")));
+                b.filter(format!(
+                    "(COALESCE(c.card_number, '') LIKE {p} OR COALESCE(c.tax_id, '') LIKE {p})"
+                ));
+            }
+        }
+    }
     let f = &r.filters;
     if !f.status.is_empty() {
         let list: Vec<String> = f

@@ -31,6 +31,8 @@ pub struct Form<'a> {
     pub today: NaiveDate,
     /// The caller may read and write medical and physical notes.
     pub medical_allowed: bool,
+    /// The caller may read and write phone numbers.
+    pub phones_allowed: bool,
 }
 
 impl Form<'_> {
@@ -206,6 +208,14 @@ impl Form<'_> {
         input: &[PhoneInput],
     ) -> Vec<(PhoneKind, Phone)> {
         let mut phones: Vec<(PhoneKind, Phone)> = Vec::new();
+        if !self.phones_allowed && !input.is_empty() {
+            p.add(
+                self.f(name),
+                "not_permitted",
+                "your role may not see or change phone numbers",
+            );
+            return phones;
+        }
         if input.len() > MAX_PHONES {
             p.add(
                 self.f(name),

@@ -8,6 +8,7 @@ fn form() -> Form<'static> {
         phone_country: "LA",
         today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
         medical_allowed: false,
+        phones_allowed: true,
     }
 }
 

@@ -75,7 +75,7 @@ macro_rules! for_each_operation {
                 centre_update(CentreUpdateArgs) -> Centre [CentreWrite], "Change the centre's settings.";
                 clients_search(ClientsSearchArgs) -> ClientsPage [ClientsRead], "Page through clients: text (name in any order and with a typo, phone fragment, e-mail, card number), filters, sorting.";
                 clients_count(ClientsSearchArgs) -> ClientsCount [ClientsRead], "How many clients a search of the list matches (paging fields are ignored).";
-                clients_by_phone(ClientsByPhoneArgs) -> ClientsByPhone [ClientsRead], "Every card carrying a phone number, and the children it is guardian of.";
+                clients_by_phone(ClientsByPhoneArgs) -> ClientsByPhone [ClientsPhones], "Every card carrying a phone number, and the children it is guardian of (for roles that see phones).";
                 client_get(ClientGetArgs) -> Client [ClientsRead], "One client's card (medical notes only for roles allowed to see them).";
                 client_create(ClientCreateArgs) -> Client [ClientsWrite], "Register a person or company; refused with `duplicate` when similar cards exist unless `allow_duplicate`.";
                 client_update(ClientUpdateArgs) -> Client [ClientsWrite], "Change a client's card (optimistic: pass the version you read).";

@@ -72,6 +72,7 @@ impl Role {
                     | ClientsRead
                     | ClientsWrite
                     | ClientsMedical
+                    | ClientsPhones
                     | ClientsTimeline
                     | ClientsConfigure
                     | ClientsMerge
@@ -83,9 +84,16 @@ impl Role {
             ),
             Role::Reception => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsWrite | ClientsTimeline | StaffRead
+                SignedIn
+                    | CentreRead
+                    | ClientsRead
+                    | ClientsWrite
+                    | ClientsPhones
+                    | ClientsTimeline
+                    | StaffRead
             ),
-            // Instructors write observations and must see allergies and health notes.
+            // Instructors write observations and must see allergies and health notes, but not
+            // the families' phone numbers.
             Role::Instructor => matches!(
                 p,
                 SignedIn | CentreRead | ClientsRead | ClientsMedical | ClientsTimeline
@@ -116,6 +124,9 @@ pub enum Permission {
     ClientsWrite,
     /// Read and write medical and physical notes (the API leaves them out otherwise).
     ClientsMedical,
+    /// See and change clients' phone numbers and find cards by them (the API leaves them
+    /// out otherwise).
+    ClientsPhones,
     /// Write to a card's timeline (observations, achievements, contacts).
     ClientsTimeline,
     /// Categories, custom fields, the card layout, age bands.
@@ -135,13 +146,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
         Permission::ClientsRead,
         Permission::ClientsWrite,
         Permission::ClientsMedical,
+        Permission::ClientsPhones,
         Permission::ClientsTimeline,
         Permission::ClientsConfigure,
         Permission::ClientsMerge,
@@ -170,6 +182,7 @@ impl Permission {
             Permission::ClientsRead => "clients_read",
             Permission::ClientsWrite => "clients_write",
             Permission::ClientsMedical => "clients_medical",
+            Permission::ClientsPhones => "clients_phones",
             Permission::ClientsTimeline => "clients_timeline",
             Permission::ClientsConfigure => "clients_configure",
             Permission::ClientsMerge => "clients_merge",
@@ -243,6 +256,8 @@ mod tests {
         assert!(Role::Accountant.allows(Permission::AuditRead));
         assert!(!Role::Reception.allows(Permission::ClientsMedical));
         assert!(Role::Instructor.allows(Permission::ClientsMedical));
+        assert!(Role::Reception.allows(Permission::ClientsPhones));
+        assert!(!Role::Instructor.allows(Permission::ClientsPhones));
         for p in Permission::ALL {
             assert!(Role::Owner.allows(p) && Role::Admin.allows(p));
         }

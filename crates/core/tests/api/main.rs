@@ -19,6 +19,7 @@ mod layout;
 mod merge;
 mod merged_numbers;
 mod permissions;
+mod phones;
 mod roles;
 mod saved_filters;
 mod sessions;

@@ -104,6 +104,7 @@ pub async fn sheet(
     tx: &mut Tx,
     ids: &[Uuid],
     labels: &BTreeMap<String, String>,
+    show_phones: bool,
 ) -> Result<Sheet, ApiError> {
     let fields: Vec<CustomField> = custom::all(tx)
         .await?
@@ -161,7 +162,7 @@ pub async fn sheet(
                 .get(id)
                 .map(|gs| {
                     gs.iter()
-                        .map(|g| guardian_cell(g))
+                        .map(|g| guardian_cell(g, show_phones))
                         .collect::<Vec<_>>()
                         .join("; ")
                 })
@@ -194,15 +195,23 @@ pub async fn sheet(
             rows.push(row);
         }
     }
+    // A reader who may not see phones gets no phone column at all.
+    if !show_phones {
+        let at = COLUMNS.iter().position(|(k, _)| *k == "phone").unwrap_or(3);
+        headers.remove(at);
+        rows.iter_mut().for_each(|r| {
+            r.remove(at);
+        });
+    }
     Ok(Sheet { headers, rows })
 }
 
 /// "Name (mother), +8562055512345" — the relation is left out for a plain guardian.
-fn guardian_cell(g: &str) -> String {
+fn guardian_cell(g: &str, phones: bool) -> String {
     let mut parts = g.splitn(3, '|');
     let relation = GuardianRelation::parse(parts.next().unwrap_or(""));
     let name = parts.next().unwrap_or("");
-    let phone = parts.next().unwrap_or("");
+    let phone = parts.next().filter(|_| phones).unwrap_or("");
     let who = match relation {
         GuardianRelation::Guardian => name.to_string(),
         r => format!("{name} ({})", r.as_str()),

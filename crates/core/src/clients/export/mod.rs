@@ -70,6 +70,7 @@ pub(crate) async fn clients_export(
         ));
     }
     let now = core.now();
+    let phones = session.can(crate::roles::Permission::ClientsPhones);
     let mut tx = core.db.read().await?;
     let local = &session.local;
     let r = listing::resolve(
@@ -79,10 +80,11 @@ pub(crate) async fn clients_export(
         args.sort,
         local,
         now,
+        !phones,
     )
     .await?;
     let ids = sql::all_ids(&mut tx, &r).await?;
-    let sheet = load::sheet(&mut tx, &ids, &args.labels).await?;
+    let sheet = load::sheet(&mut tx, &ids, &args.labels, phones).await?;
     let centre = crate::centre::load(&mut tx)
         .await?
         .map(|c| c.name)

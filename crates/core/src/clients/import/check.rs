@@ -130,6 +130,7 @@ pub(crate) async fn check(
         phone_country: &local.phone_country,
         today,
         medical_allowed: false,
+        phones_allowed: session.can(crate::roles::Permission::ClientsPhones),
     };
     let mut result = ClientsImportResult {
         format: grid.format.into(),
