@@ -132,9 +132,31 @@ pub fn qr_svg(text: &str) -> String {
     }
 }
 
-/// This machine's addresses other devices can reach: IPv4 first, loopback and link-local
-/// left out.
+/// This machine's addresses other devices can reach: the one its default route leaves from
+/// first (not a container's or a VPN's), then other IPv4, then IPv6; loopback and link-local
+/// left out. With no network at all, loopback.
 pub fn lan_addresses() -> Vec<IpAddr> {
+    let primary = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| {
+            // Connecting a UDP socket sends nothing; it only picks the outgoing address.
+            s.connect("192.0.2.1:9")?;
+            s.local_addr()
+        })
+        .ok()
+        .map(|a| a.ip())
+        .filter(|ip| !ip.is_unspecified() && !ip.is_loopback());
+    let mut ips = other_addresses();
+    if let Some(p) = primary {
+        ips.retain(|ip| *ip != p);
+        ips.insert(0, p);
+    }
+    if ips.is_empty() {
+        ips.push(IpAddr::from([127, 0, 0, 1]));
+    }
+    ips
+}
+
+fn other_addresses() -> Vec<IpAddr> {
     let mut ips: Vec<IpAddr> = if_addrs::get_if_addrs()
         .unwrap_or_default()
         .into_iter()

@@ -123,8 +123,19 @@ pub fn run() {
             app.manage(smoke);
             Ok(())
         });
-    if let Err(e) = app.run(tauri::generate_context!()) {
-        eprintln!("Hallpass could not start: {e}");
-        std::process::exit(1);
-    }
+    let app = match app.build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("Hallpass could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // Quitting: the hosted hub lets requests in flight finish, the database closes.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(shell) = handle.try_state::<Shell>() {
+                tauri::async_runtime::block_on(shell.shutdown());
+            }
+        }
+    });
 }

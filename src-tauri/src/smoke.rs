@@ -3,7 +3,7 @@
 //! reach core or has not painted within a minute.
 //!
 //! `--smoke=SCREEN` also fails unless the first screen is SCREEN (`app`, `login`, `setup`,
-//! `mode`). In hub mode, `HALLPASS_SMOKE_SIGN_IN=login:password` signs the device in to the
+//! `device`). In hub mode, `HALLPASS_SMOKE_SIGN_IN=login:password` signs the device in to the
 //! hub before the window loads (the token goes to the keyring like any sign-in), so the
 //! window starts signed in.
 

@@ -948,6 +948,8 @@ export type HubProbe = {
 	/**  True when the link carried a fingerprint and the hub presented exactly that one. */
 	pinned_by_link: boolean,
 	version: string,
+	/**  The hub runs this app's version (otherwise the older one should be updated). */
+	same_version: boolean,
 	centre_name: string | null,
 	needs_setup: boolean,
 };

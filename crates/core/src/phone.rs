@@ -118,6 +118,15 @@ impl Phone {
     }
 
     /// The digits alone, which fragment search matches against.
+    /// A number as it was stored (kept unchanged when a reader who may not see it saves the
+    /// card).
+    pub(crate) fn stored(e164: &str, raw: &str) -> Phone {
+        Phone {
+            e164: e164.into(),
+            raw: raw.into(),
+        }
+    }
+
     pub fn digits(&self) -> String {
         digits_of(&self.e164)
     }

@@ -27,10 +27,13 @@ pub async fn device_mode_set(
     token: Option<String>,
     mode: DeviceMode,
 ) -> Result<DeviceModeInfo, ApiError> {
-    let info = shell.switch(token.as_deref(), mode).await?;
-    // The windows' event streams belonged to the old mode.
-    listeners.stop_all();
-    Ok(info)
+    let switched = shell.switch(token.as_deref(), mode).await?;
+    // The windows' event streams belonged to the old database (between this device and
+    // hosting the hub, the database and its streams stay).
+    if switched.replaced {
+        listeners.stop_all();
+    }
+    Ok(switched.info)
 }
 
 /// Ask a hub who it is before trusting it: its certificate's fingerprint (to compare with

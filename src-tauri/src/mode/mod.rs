@@ -4,13 +4,14 @@
 
 pub mod commands;
 pub mod settings;
+mod switch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use hallpass_core::api::ApiError;
-use hallpass_core::{Core, DbUrl, Permission};
+use hallpass_core::{Core, DbUrl};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -62,12 +63,25 @@ pub struct Shell {
     running: tokio::sync::Mutex<Running>,
 }
 
-fn field(name: &str, message: &str) -> ApiError {
+pub(crate) fn field(name: &str, message: &str) -> ApiError {
     ApiError::field(name, "invalid", message)
 }
 
 fn internal(message: String) -> ApiError {
     ApiError::Internal { message }
+}
+
+/// An error as a person reads it (an internal error's own message, not "internal error").
+pub(crate) fn text(e: &ApiError) -> String {
+    match e {
+        ApiError::Internal { message } => message.clone(),
+        ApiError::Validation { errors } => errors
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
 }
 
 impl Shell {
@@ -139,23 +153,27 @@ impl Shell {
         };
         match &mode {
             DeviceMode::Local => {
-                let core = self.open_core().await.map_err(|e| e.to_string())?;
+                let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
                 self.set_backend(Some(Backend::Core(core)));
             }
             DeviceMode::Host { listen, https } => {
-                let core = self.open_core().await.map_err(|e| e.to_string())?;
+                let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
                 self.set_backend(Some(Backend::Core(core.clone())));
                 match self.host(&core, listen, *https).await {
                     Ok(h) => running.hosted = Some(h),
-                    Err(e) => running.problem = Some(e.to_string()),
+                    Err(e) => running.problem = Some(text(&e)),
                 }
             }
-            DeviceMode::Hub { url, fingerprint } => {
-                let remote = Remote::new(url, fingerprint.clone()).map_err(|e| e.to_string())?;
-                self.set_backend(Some(Backend::Remote(Arc::new(remote))));
-            }
+            // A hub without its pinned certificate (an edited file) is not trusted: the
+            // device asks again.
+            DeviceMode::Hub { url, fingerprint } => match Remote::new(url, fingerprint.clone()) {
+                Ok(remote) => {
+                    self.set_backend(Some(Backend::Remote(Arc::new(remote))));
+                }
+                Err(e) => running.problem = Some(text(&e)),
+            },
         }
         running.mode = Some(mode);
         Ok(())
@@ -199,95 +217,5 @@ impl Shell {
             problem: running.problem.clone(),
             default_listen: DEFAULT_LISTEN.into(),
         }
-    }
-
-    /// Switches to `mode`: the new one is made to work first (the hub answers with the pinned
-    /// certificate, the port is free), then saved, then used; on any failure the device stays
-    /// as it was. Leaving a device with users needs the centre's settings permission.
-    pub async fn switch(
-        &self,
-        token: Option<&str>,
-        mode: DeviceMode,
-    ) -> Result<DeviceModeInfo, ApiError> {
-        let mut running = self.running.lock().await;
-        if let Ok(Backend::Core(core)) = self.backend() {
-            let status = core.setup_status(Default::default()).await?;
-            if !status.needs_setup {
-                core.authorize(token, Permission::CentreWrite).await?;
-            }
-        }
-        let (backend, hosted) = match &mode {
-            DeviceMode::Local => (Backend::Core(self.open_core().await?), None),
-            DeviceMode::Host { listen, https } => {
-                let core = self.open_core().await?;
-                // The old server lets go of its port first; if the new one cannot start,
-                // the old one starts again.
-                let old = running.hosted.take();
-                if let Some(h) = old {
-                    h.stop().await;
-                }
-                match self.host(&core, listen, *https).await {
-                    Ok(h) => (Backend::Core(core), Some(h)),
-                    Err(e) => {
-                        if let Some(DeviceMode::Host { listen, https }) = running.mode.clone() {
-                            running.hosted = self.host(&core, &listen, https).await.ok();
-                        }
-                        return Err(e);
-                    }
-                }
-            }
-            DeviceMode::Hub { url, fingerprint } => {
-                let (url, link_pin) = crate::remote::parse_address(url)?;
-                let pin = fingerprint.clone().or(link_pin);
-                if url.starts_with("https:") && pin.is_none() {
-                    return Err(field(
-                        "fingerprint",
-                        "confirm the hub's certificate fingerprint first",
-                    ));
-                }
-                let remote = Remote::new(&url, pin)?;
-                remote.health().await?;
-                (Backend::Remote(Arc::new(remote)), None)
-            }
-        };
-        let saved = match &backend {
-            Backend::Remote(r) => DeviceMode::Hub {
-                url: r.url.clone(),
-                fingerprint: r.fingerprint.clone(),
-            },
-            Backend::Core(_) => mode,
-        };
-        if let Err(e) = self.settings.save(&saved) {
-            if let Some(h) = hosted {
-                h.stop().await;
-            }
-            return Err(internal(e));
-        }
-        let old = self.set_backend(Some(backend.clone()));
-        if let Some(h) = running.hosted.take() {
-            h.stop().await;
-        }
-        running.hosted = hosted;
-        running.problem = None;
-        running.mode = Some(saved);
-        match (&backend, old) {
-            (_, Some(Backend::Remote(left))) => {
-                tokio::spawn(async move { left.sign_out().await });
-                if let Backend::Core(core) = &backend {
-                    running.backups = self.backups(core);
-                }
-            }
-            (Backend::Remote(_), Some(Backend::Core(core))) => {
-                if let Some(b) = running.backups.take() {
-                    b.abort();
-                }
-                core.db.close().await;
-            }
-            (Backend::Core(core), None) => {
-                running.backups = self.backups(core);
-            }
-            _ => {}
-        }
-        Ok(self.describe(&running).await)
     }
 }

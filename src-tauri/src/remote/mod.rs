@@ -50,6 +50,8 @@ pub struct HubProbe {
     /// True when the link carried a fingerprint and the hub presented exactly that one.
     pub pinned_by_link: bool,
     pub version: String,
+    /// The hub runs this app's version (otherwise the older one should be updated).
+    pub same_version: bool,
     pub centre_name: Option<String>,
     pub needs_setup: bool,
 }
@@ -133,7 +135,19 @@ fn unavailable(reason: &str, message: String) -> ApiError {
 }
 
 impl Remote {
+    /// A connection that trusts only the certificate with `fingerprint` (required for HTTPS).
     pub fn new(url: &str, fingerprint: Option<String>) -> Result<Remote, ApiError> {
+        if url.trim().starts_with("https:") && fingerprint.is_none() {
+            return Err(ApiError::field(
+                "fingerprint",
+                "required",
+                "confirm the hub's certificate fingerprint first",
+            ));
+        }
+        Remote::build(url, fingerprint)
+    }
+
+    fn build(url: &str, fingerprint: Option<String>) -> Result<Remote, ApiError> {
         let (url, _) = parse_address(url)?;
         let fingerprint = fingerprint.map(|f| normalize(&f));
         let pin = Pin::new(fingerprint.clone());
@@ -153,7 +167,8 @@ impl Remote {
     pub async fn probe(text: &str) -> Result<HubProbe, ApiError> {
         let (url, link_pin) = parse_address(text)?;
         let https = url.starts_with("https:");
-        let probe = Remote::new(&url, None)?;
+        // Trusts any certificate, only to show it: nothing secret goes over it.
+        let probe = Remote::build(&url, None)?;
         let health: Value = probe.get("api/health").await?;
         let version = health
             .get("version")
@@ -176,6 +191,7 @@ impl Remote {
             https,
             pinned_by_link: link_pin.is_some() && https,
             fingerprint: seen,
+            same_version: version == env!("CARGO_PKG_VERSION"),
             version,
             centre_name: status
                 .get("centre_name")
@@ -190,9 +206,12 @@ impl Remote {
     }
 
     async fn get(&self, path: &str) -> Result<Value, ApiError> {
+        // A hub that does not answer is reported in seconds, not after the long timeout an
+        // import's upload needs.
         let res = self
             .http
             .get(format!("{}{path}", self.url))
+            .timeout(Duration::from_secs(10))
             .send()
             .await
             .map_err(|e| self.transport_error(&e))?;

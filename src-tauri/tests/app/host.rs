@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use hallpass_app_lib::host::Assets;
 use hallpass_app_lib::mode::{Backend, DeviceMode, SettingsFile, Shell};
-use hallpass_core::api::{ApiError, SetupStatus};
+use hallpass_core::api::{ApiError, LoginResult, SetupStatus};
 use serde_json::json;
 
 const PAGE: &str = "<!doctype html><title>Hallpass</title>";
@@ -54,7 +54,7 @@ async fn host_here_and_connect_a_tablet_by_its_link() {
     assert_eq!(reason, "no_mode");
 
     // Host the hub here (an empty database: no sign-in needed yet).
-    let info = desk.switch(None, host_mode()).await.unwrap();
+    let info = desk.switch(None, host_mode()).await.unwrap().info;
     let hosting = info.hosting.expect("hosting");
     let fingerprint = hosting.fingerprint.clone().expect("https");
     assert!(
@@ -93,7 +93,8 @@ async fn host_here_and_connect_a_tablet_by_its_link() {
             },
         )
         .await
-        .unwrap();
+        .unwrap()
+        .info;
     assert_eq!(
         joined.mode,
         Some(DeviceMode::Hub {
@@ -182,12 +183,63 @@ async fn host_here_and_connect_a_tablet_by_its_link() {
     );
     assert_eq!(tablet.info().await.mode, joined.mode);
 
+    // The tablet follows the hub to its new port (it holds no session: anyone may).
+    let moved = tablet
+        .switch(
+            None,
+            DeviceMode::Hub {
+                url: again.link.clone(),
+                fingerprint: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(moved.replaced);
+    let sign_in =
+        |login: &str| json!({"login": login, "password": hallpass_core::demo::DEMO_PASSWORD});
+    let remote = |s: &Shell| match s.backend() {
+        Ok(Backend::Remote(r)) => r,
+        _ => panic!("a tablet in hub mode"),
+    };
+    // Signed in as an instructor, the tablet cannot be pointed elsewhere.
+    let _: LoginResult = remote(&tablet)
+        .call("login", None, &sign_in("instructor"))
+        .await
+        .unwrap();
+    let e = tablet.switch(None, DeviceMode::Local).await.unwrap_err();
+    assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+    // The owner may. Reconnecting to the same hub signs the old connection out first, so the
+    // next sign-in is kept and not wiped afterwards.
+    let _: LoginResult = remote(&tablet)
+        .call("login", None, &sign_in("owner"))
+        .await
+        .unwrap();
+    let same = DeviceMode::Hub {
+        url: again.link.clone(),
+        fingerprint: None,
+    };
+    assert!(tablet.switch(None, same).await.unwrap().replaced);
+    assert!(
+        !tablet.info().await.signed_in,
+        "the old session ended with the old connection"
+    );
+    let _: LoginResult = remote(&tablet)
+        .call("login", None, &sign_in("owner"))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(tablet.info().await.signed_in);
+
     // Back to this device only: the hub stops serving.
     let local = desk
         .switch(Some(&owner.token), DeviceMode::Local)
         .await
         .unwrap();
-    assert!(local.hosting.is_none());
+    assert!(
+        !local.replaced,
+        "the same database: the windows' streams go on"
+    );
+    assert!(local.info.hosting.is_none());
     assert!(
         browser.get(&again.urls[0]).send().await.is_err(),
         "no longer served"

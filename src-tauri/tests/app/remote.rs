@@ -52,7 +52,7 @@ async fn forwards_operations_and_events_over_pinned_https() {
         // Typed by hand: the probe shows the fingerprint for a person to compare.
         let probe = Remote::probe(&format!("127.0.0.1:{}", addr.port())).await.unwrap();
         assert_eq!(probe.url, url);
-        assert!(probe.https && !probe.pinned_by_link);
+        assert!(probe.https && !probe.pinned_by_link && probe.same_version);
         assert_eq!(probe.fingerprint.as_deref(), Some(fingerprint.as_str()));
         assert!(!probe.needs_setup);
         assert!(probe.centre_name.is_some());
@@ -64,6 +64,9 @@ async fn forwards_operations_and_events_over_pinned_https() {
         let e = Remote::probe("not an address at all").await.unwrap_err();
         assert!(matches!(&e, ApiError::Validation { errors } if errors[0].field == "url"), "{e:?}");
 
+        // HTTPS without a pinned fingerprint is never trusted.
+        let e = Remote::new(&url, None).err().expect("refused");
+        assert!(matches!(&e, ApiError::Validation { errors } if errors[0].field == "fingerprint"), "{e:?}");
         let remote = std::sync::Arc::new(Remote::new(&url, Some(fingerprint.clone())).unwrap());
         remote.forget().await;
         // Signed out: a session call is refused here, before anything is sent.

@@ -138,6 +138,7 @@ pub fn guarded_fields(entity: &str) -> &'static [(&'static str, Permission)] {
             ("medical_notes", Permission::ClientsMedical),
             ("physical_condition", Permission::ClientsMedical),
             ("phones", Permission::ClientsPhones),
+            ("messengers", Permission::ClientsPhones),
         ],
         _ => &[],
     }

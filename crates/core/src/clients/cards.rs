@@ -52,9 +52,11 @@ pub(crate) async fn read(
     Ok(client)
 }
 
-/// Leaves out the card's phones and those of the cards it links to.
+/// Leaves out the card's phones (and messenger handles, mostly phone numbers too) and the
+/// phones of the cards it links to.
 pub(crate) fn hide_phones(client: &mut Client) {
     client.phones.clear();
+    client.messengers.clear();
     for link in client.guardians.iter_mut().chain(client.wards.iter_mut()) {
         link.card.phone = None;
     }
@@ -67,17 +69,15 @@ pub(crate) fn hide_phones(client: &mut Client) {
     }
 }
 
-/// A role that may not see phones saves a card without them: the stored ones stay.
-fn keep_phones(v: &mut ValidClient, current: &Client, country: &str) {
+/// A role that may not see phones saves a card without them: the stored numbers and
+/// messenger handles stay exactly as they are.
+fn keep_phones(v: &mut ValidClient, current: &Client) {
     v.phones = current
         .phones
         .iter()
-        .filter_map(|p| {
-            let phone = Phone::parse("phones", &p.raw, country)
-                .or_else(|_| Phone::parse("phones", &p.number, country));
-            phone.ok().map(|phone| (p.kind, phone))
-        })
+        .map(|p| (p.kind, Phone::stored(&p.number, &p.raw)))
         .collect();
+    v.messengers = current.messengers.clone();
 }
 
 /// The full card for the audit log (medical notes included).
@@ -288,7 +288,7 @@ pub(crate) async fn client_update(
         .await?
         .ok_or_else(|| ApiError::not_found("client"))?;
     if !form.phones_allowed {
-        keep_phones(&mut v, &current, &local.phone_country);
+        keep_phones(&mut v, &current);
     }
     let before = audit::snapshot(&current);
     check_refs(&mut tx, &v, "client.", Some(&current)).await?;

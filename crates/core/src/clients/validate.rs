@@ -56,6 +56,13 @@ impl Form<'_> {
         }
         let phones = self.phones(&mut p, "phones", &input.phones);
         let emails = self.emails(&mut p, "emails", &input.emails);
+        if !self.phones_allowed && !input.messengers.is_empty() {
+            p.add(
+                self.f("messengers"),
+                "not_permitted",
+                "your role may not see or change phone numbers or messenger handles",
+            );
+        }
         let messengers = list(
             &mut p,
             &self.f("messengers"),

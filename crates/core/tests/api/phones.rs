@@ -54,7 +54,7 @@ async fn phones_never_reach_a_role_without_the_permission() {
         let parent = t
             .core
             .client_create(Some(&mgr), create(json!({"client": {"name": "Phone Secret", "birth_date": "1985-02-02", "card_number": "77123",
-                "phones": [{"number": "020 5999 1357"}]}})))
+                "phones": [{"number": "020 5999 1357"}], "messengers": [{"app": "whatsapp", "handle": "+856 20 5999-1357"}]}})))
             .await
             .unwrap();
         let child = t
@@ -69,13 +69,20 @@ async fn phones_never_reach_a_role_without_the_permission() {
         for tok in &tokens {
             streams.push(t.core.changes_subscribe(Some(tok), None).await.unwrap());
         }
+        // A control: reception, who sees phones, hears that they changed.
+        let reception = t.login("reception").await;
+        let mut seeing = t.core.changes_subscribe(Some(&reception), None).await.unwrap();
         let changed = t
             .core
             .client_update(Some(&mgr), serde_json::from_value(json!({"id": parent.id, "version": parent.version,
                 "client": {"name": "Phone Secret", "birth_date": "1985-02-02", "card_number": "77123",
-                "phones": [{"number": "020 5999 1357"}, {"number": "030 5999 1357"}]}})).unwrap())
+                "phones": [{"number": "020 5999 1357"}, {"number": "030 5999 1357"}],
+                "messengers": [{"app": "whatsapp", "handle": "+856 20 5999-1357"}]}})).unwrap())
             .await
             .unwrap();
+        let item = tokio::time::timeout(std::time::Duration::from_secs(10), seeing.next()).await.unwrap();
+        let hallpass_core::changes::StreamItem::Event(e) = item else { panic!("{item:?}") };
+        assert!(e.fields.iter().any(|f| f == "phones"), "{e:?}");
         for s in &mut streams {
             let item = tokio::time::timeout(std::time::Duration::from_secs(10), s.next()).await.unwrap();
             let hallpass_core::changes::StreamItem::Event(e) = item else { panic!("{item:?}") };
@@ -95,7 +102,7 @@ async fn phones_never_reach_a_role_without_the_permission() {
             json!({"format": "csv", "query": "Phone Secret"}),
             json!({"format": "html", "query": "Phone Secret"}),
         ];
-        tokens.push(t.login("reception").await); // allowed: a control that the probe works
+        tokens.push(reception); // allowed: a control that the probe works
         let mut control = false;
         for (n, tok) in tokens.iter().enumerate() {
             for op in OPERATIONS {
@@ -137,10 +144,11 @@ async fn phones_never_reach_a_role_without_the_permission() {
                 "client": {"name": "Phone Secret Renamed", "birth_date": "1985-02-02", "card_number": "77123"}})).unwrap())
             .await
             .unwrap();
-        assert!(saved.phones.is_empty());
+        assert!(saved.phones.is_empty() && saved.messengers.is_empty());
         let full = t.core.client_get(Some(&mgr), ClientGetArgs { id: parent.id }).await.unwrap();
         assert_eq!(full.name, "Phone Secret Renamed");
-        assert_eq!(full.phones, changed.phones, "the stored numbers stay");
+        assert_eq!(full.phones, changed.phones, "the stored numbers stay, exactly");
+        assert_eq!(full.messengers, changed.messengers);
         let e = t
             .core
             .client_create(Some(&nophones), create(json!({"client": {"name": "Numbered", "phones": [{"number": "020 5111 2222"}]}})))
