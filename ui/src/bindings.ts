@@ -126,6 +126,42 @@ export const commands = {
 	auditMarkReviewed: (token: string | null, args: AuditMarkReviewedArgs) => typedError<AuditReview, ApiError>(__TAURI_INVOKE("audit_mark_reviewed", { token, args })),
 	/** Check the audit log's hash chain from the first row; reports the first row changed or removed. */
 	auditVerify: (token: string | null, args: NoArgs) => typedError<AuditVerifyResult, ApiError>(__TAURI_INVOKE("audit_verify", { token, args })),
+	/** Catalogue categories in the price list's order, archived ones included. */
+	catalogCategoriesList: (token: string | null, args: NoArgs) => typedError<CatalogCategory[], ApiError>(__TAURI_INVOKE("catalog_categories_list", { token, args })),
+	/** Add a category of the catalogue (classes, drinks, rentals…). */
+	catalogCategoryCreate: (token: string | null, args: CatalogCategoryCreateArgs) => typedError<CatalogCategory, ApiError>(__TAURI_INVOKE("catalog_category_create", { token, args })),
+	/** Rename or archive a catalogue category (optimistic: pass the version you read). */
+	catalogCategoryUpdate: (token: string | null, args: CatalogCategoryUpdateArgs) => typedError<CatalogCategory, ApiError>(__TAURI_INVOKE("catalog_category_update", { token, args })),
+	/** Services and goods by category and name: price, tax, unit; inactive ones on request. */
+	catalogItemsList: (token: string | null, args: CatalogItemsListArgs) => typedError<CatalogItem[], ApiError>(__TAURI_INVOKE("catalog_items_list", { token, args })),
+	/** Add a service or a good: category, price (minor units), tax rate included or added, unit. */
+	catalogItemCreate: (token: string | null, args: CatalogItemCreateArgs) => typedError<CatalogItem, ApiError>(__TAURI_INVOKE("catalog_item_create", { token, args })),
+	/** Change a catalogue item or stop selling it (optimistic: pass the version you read). */
+	catalogItemUpdate: (token: string | null, args: CatalogItemUpdateArgs) => typedError<CatalogItem, ApiError>(__TAURI_INVOKE("catalog_item_update", { token, args })),
+	/** Membership plans by name: visits, validity, services covered, cap, price, freeze allowance, family sharing. */
+	membershipPlansList: (token: string | null, args: MembershipPlansListArgs) => typedError<MembershipPlan[], ApiError>(__TAURI_INVOKE("membership_plans_list", { token, args })),
+	/** Add a membership plan. */
+	membershipPlanCreate: (token: string | null, args: MembershipPlanCreateArgs) => typedError<MembershipPlan, ApiError>(__TAURI_INVOKE("membership_plan_create", { token, args })),
+	/** Change a plan or stop selling it; passes already sold keep their terms. */
+	membershipPlanUpdate: (token: string | null, args: MembershipPlanUpdateArgs) => typedError<MembershipPlan, ApiError>(__TAURI_INVOKE("membership_plan_update", { token, args })),
+	/** Sell a pass: the invoice (with the client category's discount, or the one given) and the membership, in one step. */
+	membershipSell: (token: string | null, args: MembershipSellArgs) => typedError<MembershipSale, ApiError>(__TAURI_INVOKE("membership_sell", { token, args })),
+	/** A client's passes (held or paid for) with state, visits left, dates, freezes and how their invoice stands. */
+	membershipsList: (token: string | null, args: MembershipsListArgs) => typedError<Membership[], ApiError>(__TAURI_INVOKE("memberships_list", { token, args })),
+	/** Invoice a client (or the guardian or company who pays) for catalogue items and memberships; numbered without gaps. */
+	invoiceCreate: (token: string | null, args: InvoiceCreateArgs) => typedError<Invoice, ApiError>(__TAURI_INVOKE("invoice_create", { token, args })),
+	/** One invoice with its lines, payments, paid and due sums. */
+	invoiceGet: (token: string | null, args: InvoiceGetArgs) => typedError<Invoice, ApiError>(__TAURI_INVOKE("invoice_get", { token, args })),
+	/** Invoices newest first: a client's (for them or paid by them), unpaid ones, by dates. */
+	invoicesList: (token: string | null, args: InvoicesListArgs) => typedError<InvoicesPage, ApiError>(__TAURI_INVOKE("invoices_list", { token, args })),
+	/** Cancel an invoice with nothing paid on it (refund first) and its unused memberships, with a reason. */
+	invoiceCancel: (token: string | null, args: InvoiceCancelArgs) => typedError<Invoice, ApiError>(__TAURI_INVOKE("invoice_cancel", { token, args })),
+	/** Take a payment on an invoice (cash, card, transfer, or the payer's credit); more than is due becomes credit. */
+	paymentAdd: (token: string | null, args: PaymentAddArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("payment_add", { token, args })),
+	/** Give back part or all of a payment, with a reason, in money or as the payer's credit. */
+	paymentRefund: (token: string | null, args: PaymentRefundArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("payment_refund", { token, args })),
+	/** What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments. */
+	clientBalance: (token: string | null, args: ClientBalanceArgs) => typedError<Balance, ApiError>(__TAURI_INVOKE("client_balance", { token, args })),
 	/**
 	 *  The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
 	 *  call to core failed).
@@ -327,6 +363,19 @@ export type BackupResult = {
 	head_seq: number,
 };
 
+export type Balance = {
+	client_id: string,
+	currency: string,
+	/**  Still to pay on the invoices this client pays, minor units. */
+	debt: number,
+	/**  How many of those invoices are not fully paid. */
+	unpaid_invoices: number,
+	/**  Overpaid and not yet spent, minor units. */
+	credit: number,
+	/**  Still to pay on invoices for this client that someone else pays (a guardian, a company). */
+	due_by_others: number,
+};
+
 /**  The first row whose link does not hold. */
 export type BrokenLink = {
 	/**  The row's number (for a missing row: the number that should be there). */
@@ -340,6 +389,8 @@ export type BrokenLink = {
 	problem: string,
 	message: string,
 };
+
+export type CapPeriod = "week" | "month";
 
 export type CardLayout = {
 	groups: LayoutGroup[],
@@ -361,6 +412,79 @@ export type CardRef = {
 	birth_date: string | null,
 	/**  The first phone, E.164. */
 	phone: string | null,
+};
+
+export type CatalogCategory = {
+	id: string,
+	name: string,
+	position: number,
+	/**  Archived categories keep their items but are not offered for new ones. */
+	archived: boolean,
+	version: number,
+};
+
+export type CatalogCategoryCreateArgs = {
+	category: CatalogCategoryInput,
+};
+
+export type CatalogCategoryInput = {
+	name: string,
+	archived?: boolean,
+};
+
+export type CatalogCategoryUpdateArgs = {
+	id: string,
+	version: number,
+	category: CatalogCategoryInput,
+};
+
+export type CatalogItem = {
+	id: string,
+	kind: ItemKind,
+	name: string,
+	category_id: string | null,
+	category_name: string | null,
+	/**  Minor units of the centre's currency. */
+	price: number,
+	tax: Tax,
+	/**  "hour", "bottle", "lesson"… (free text). */
+	unit: string,
+	/**  Inactive items stay on old invoices but are not sold any more. */
+	active: boolean,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type CatalogItemCreateArgs = {
+	item: CatalogItemInput,
+};
+
+export type CatalogItemInput = {
+	kind: ItemKind,
+	name: string,
+	category_id?: string | null,
+	price: number,
+	tax?: Tax,
+	unit?: string,
+	active?: boolean,
+};
+
+export type CatalogItemUpdateArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	item: CatalogItemInput,
+};
+
+export type CatalogItemsListArgs = {
+	/**  Words of the name. */
+	query?: string,
+	kind?: ItemKind | null,
+	/**  Also items no longer sold. */
+	include_inactive?: boolean,
 };
 
 export type Centre = {
@@ -461,6 +585,10 @@ export type Client = {
 	updated_at: string,
 	updated_by: UserRef | null,
 	version: number,
+};
+
+export type ClientBalanceArgs = {
+	client_id: string,
 };
 
 export type ClientCategory = {
@@ -900,6 +1028,13 @@ export type FileUploadArgs = {
 	purpose: FilePurpose,
 };
 
+export type Freeze = {
+	id: string,
+	from: string,
+	until: string,
+	reason: string,
+};
+
 /**  The groups of the default layout; their titles are translated by the app. */
 export type GroupPreset = "main" | "contact" | "family" | "health" | "more" | "custom";
 
@@ -992,6 +1127,115 @@ export type ImportPreviewLine = {
 	cells: string[],
 };
 
+export type Invoice = {
+	id: string,
+	/**  Sequential per centre, no gaps. */
+	number: number,
+	/**  Whom it is for. */
+	client: Party,
+	/**  Who pays: the client, a guardian or a company. */
+	payer: Party,
+	contract_id: string | null,
+	issued_on: string,
+	currency: string,
+	/**  Before discounts (with tax when prices include it). */
+	subtotal: number,
+	discount: number,
+	tax: number,
+	total: number,
+	/**  Paid on it, refunds taken off. */
+	paid: number,
+	/**  Still to pay (never below zero). */
+	due: number,
+	status: InvoiceStatus,
+	cancel_reason: string | null,
+	note: string,
+	lines: InvoiceLine[],
+	payments: Payment[],
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type InvoiceCancelArgs = {
+	id: string,
+	version: number,
+	reason: string,
+};
+
+export type InvoiceCreateArgs = {
+	client_id: string,
+	/**  Who pays (a guardian, a company); by default the client. */
+	payer_id?: string | null,
+	lines: LineInput[],
+	/**  A discount in basis points for this sale instead of the client category's. */
+	discount?: number | null,
+	note?: string,
+};
+
+export type InvoiceGetArgs = {
+	id: string,
+};
+
+export type InvoiceLine = {
+	id: string,
+	kind: LineKind,
+	description: string,
+	item_id: string | null,
+	plan_id: string | null,
+	membership_id: string | null,
+	price: LinePrice,
+};
+
+export type InvoiceStatus = 
+/**  Nothing paid yet. */
+"unpaid" | 
+/**  Some paid, some still due. */
+"partly_paid" | "paid" | "cancelled";
+
+/**  An invoice as lists show it (no lines, no payments). */
+export type InvoiceSummary = {
+	id: string,
+	number: number,
+	client: Party,
+	payer: Party,
+	issued_on: string,
+	total: number,
+	paid: number,
+	due: number,
+	status: InvoiceStatus,
+	/**  The first line's description, and how many more. */
+	description: string,
+};
+
+export type InvoicesListArgs = {
+	/**  Invoices for this client or paid by them. */
+	client_id?: string | null,
+	/**  Only those with something still to pay. */
+	unpaid_only?: boolean,
+	/**  Issued on or after (`YYYY-MM-DD`). */
+	from?: string | null,
+	/**  Issued on or before (`YYYY-MM-DD`). */
+	until?: string | null,
+	/**  Newest first; at most this many (default 100, at most 500). */
+	limit?: number | null,
+	offset?: number,
+};
+
+export type InvoicesPage = {
+	invoices: InvoiceSummary[],
+	/**  How many match in all. */
+	total: number,
+};
+
+export type ItemKind = 
+/**  A class, a lesson, a rental of time: what memberships cover. */
+"service" | 
+/**  Something handed over: a drink, a T-shirt, a locker key. */
+"good";
+
 export type JobProgress = {
 	/**  `reading`, `checking`, `writing`, `done`, `failed`. */
 	phase: string,
@@ -1015,6 +1259,32 @@ export type LayoutGroup = {
 	preset?: GroupPreset | null,
 	/**  Field keys in order: a built-in name (`phones`, `medical_notes`…) or `custom:<id>`. */
 	fields: string[],
+};
+
+/**  One line of a sale: a catalogue item, or a membership of a plan for the invoice's client. */
+export type LineInput = { kind: "item"; item_id: string; quantity?: number } | { kind: "membership"; plan_id: string; 
+/**
+ *  `YYYY-MM-DD`; by default the day of the sale (or, for a plan counted from the
+ *  first visit, that visit).
+ */
+start_date?: string | null };
+
+export type LineKind = "membership" | "item";
+
+/**  One line of an invoice, priced. */
+export type LinePrice = {
+	quantity: number,
+	unit_price: number,
+	/**  `unit_price × quantity`. */
+	gross: number,
+	/**  Basis points of discount that applied. */
+	discount_points: number,
+	discount: number,
+	tax: Tax,
+	/**  The tax in `total` (included) or added to it. */
+	tax_amount: number,
+	/**  What the line costs the payer. */
+	total: number,
 };
 
 /**
@@ -1048,6 +1318,126 @@ export type LoginResult = {
 	user: UserInfo,
 };
 
+export type Membership = {
+	id: string,
+	client: Party,
+	payer: Party,
+	plan_id: string,
+	/**  The plan's name when it was sold. */
+	name: string,
+	state: MembershipState,
+	/**  None: unlimited. */
+	visits_total: number | null,
+	visits_left: number | null,
+	/**  None until the first visit, for a pass counted from it. */
+	starts_on: string | null,
+	ends_on: string | null,
+	validity: Validity,
+	/**  Catalogue service ids it may be used for; empty: every service. */
+	covers: string[],
+	cap: VisitCap | null,
+	family: boolean,
+	/**  Freeze days the plan allows, and how many are taken. */
+	freeze_days: number,
+	freeze_days_used: number,
+	freezes: Freeze[],
+	invoice_id: string | null,
+	invoice_number: number | null,
+	/**  How its invoice stands (none without one). */
+	payment: InvoiceStatus | null,
+	cancel_reason: string | null,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type MembershipPlan = {
+	id: string,
+	name: string,
+	/**  Visits a pass gives; none: unlimited within its validity. */
+	visits: number | null,
+	validity: Validity,
+	starts: PlanStart,
+	/**  The catalogue services it may be used for; empty: every service. */
+	covers: ServiceRef[],
+	cap: VisitCap | null,
+	/**  Minor units of the centre's currency. */
+	price: number,
+	tax: Tax,
+	/**  Days a pass may be frozen in all. */
+	freeze_days: number,
+	/**  One payer's children may share one pass. */
+	family: boolean,
+	/**  Inactive plans are no longer sold; passes sold keep working. */
+	active: boolean,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type MembershipPlanCreateArgs = {
+	plan: MembershipPlanInput,
+};
+
+export type MembershipPlanInput = {
+	name: string,
+	visits?: number | null,
+	validity: Validity,
+	starts: PlanStart,
+	/**  Catalogue service ids; empty: every service. */
+	covers?: string[],
+	cap?: VisitCap | null,
+	price: number,
+	tax?: Tax,
+	freeze_days?: number,
+	family?: boolean,
+	active?: boolean,
+};
+
+export type MembershipPlanUpdateArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	plan: MembershipPlanInput,
+};
+
+export type MembershipPlansListArgs = {
+	/**  Also plans no longer sold. */
+	include_inactive?: boolean,
+};
+
+export type MembershipSale = {
+	invoice: Invoice,
+	membership: Membership,
+};
+
+export type MembershipSellArgs = {
+	client_id: string,
+	plan_id: string,
+	/**  Who pays (a guardian, a company); by default the client. */
+	payer_id?: string | null,
+	/**  `YYYY-MM-DD`; by default today (or the first visit, for a plan counted from it). */
+	start_date?: string | null,
+	/**  A discount in basis points for this sale instead of the client category's. */
+	discount?: number | null,
+	note?: string,
+};
+
+export type MembershipState = 
+/**  Usable (or starting on a later day, or at the first visit). */
+"active" | "frozen" | "used_up" | "expired" | "cancelled";
+
+export type MembershipsListArgs = {
+	/**  Passes this client holds or pays for; none: every pass (with `states`). */
+	client_id?: string | null,
+	/**  Only these states; empty: all. */
+	states?: MembershipState[],
+};
+
 export type Messenger = {
 	app: MessengerApp,
 	/**  The handle, number or profile link. */
@@ -1067,9 +1457,66 @@ export type NewPersonInput = {
 /**  Arguments of an operation that takes none (`{}`). */
 export type NoArgs = Record<string, never>;
 
+/**  A client as money records name them: the one an invoice is for, or who pays it. */
+export type Party = {
+	id: string,
+	name: string,
+};
+
 export type PasswordChangeArgs = {
 	old_password: string,
 	new_password: string,
+};
+
+export type Payment = {
+	id: string,
+	payer_id: string,
+	/**  None: it went to (or came from) the payer's credit. */
+	invoice_id: string | null,
+	kind: PaymentKind,
+	method: PaymentMethod,
+	/**  Minor units; a refund is negative. */
+	amount: number,
+	/**  The centre's date it happened on. */
+	day: string,
+	reason: string,
+	/**  The payment a refund gives back. */
+	refund_of: string | null,
+	paid_at: string,
+	created_by: UserRef | null,
+};
+
+export type PaymentAddArgs = {
+	invoice_id: string,
+	/**  Minor units, more than zero. More than is due goes to the payer's credit. */
+	amount: number,
+	method: PaymentMethod,
+};
+
+export type PaymentKind = "payment" | "refund";
+
+export type PaymentMethod = "cash" | "card" | "transfer" | 
+/**  The payer's credit (an earlier overpayment) spent, or a refund kept as credit. */
+"credit";
+
+export type PaymentRefundArgs = {
+	payment_id: string,
+	/**  Minor units, more than zero, at most what is left of the payment. */
+	amount: number,
+	/**  How the money goes back; by default as it came (credit spent goes back to credit). */
+	method?: PaymentMethod | null,
+	reason: string,
+};
+
+/**  What a payment or a refund did. */
+export type PaymentResult = {
+	/**  The invoice as it is now (none for a refund of credit). */
+	invoice: Invoice | null,
+	/**  The rows written. */
+	payments: Payment[],
+	/**  What went to the payer's credit (an overpayment, or a refund kept as credit). */
+	to_credit: number,
+	balance: Balance,
 };
 
 export type Permission = 
@@ -1093,7 +1540,17 @@ export type Permission =
 /**  Add and change staff records. */
 "staff_write" | "users_manage" | "audit_read" | 
 /**  Make backups and list them. */
-"backups_manage";
+"backups_manage" | 
+/**  Invoices, payments, balances, memberships, the cash journal, red flags; debts on cards. */
+"money_read" | 
+/**  Sell memberships and goods, issue invoices, take payments, freeze passes, cash in and out. */
+"money_sell" | 
+/**  Refunds, cancelled invoices, extended and transferred passes. */
+"money_refund" | 
+/**  Close the cash desk's day. */
+"cash_close" | 
+/**  The catalogue, membership plans, flag thresholds and document templates. */
+"catalog_configure";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -1108,6 +1565,12 @@ export type PhoneMatch = {
 	guardian_id: string | null,
 	relation: GuardianRelation | null,
 };
+
+export type PlanStart = 
+/**  From the day of the sale (or the start date the seller picks). */
+"sale" | 
+/**  From the first visit. */
+"first_visit";
 
 export type PurchaseStep = {
 	min_purchases: number,
@@ -1164,6 +1627,12 @@ export type SavedFilterSaveArgs = {
 	id?: string | null,
 	name: string,
 	search: ClientsSearchArgs,
+};
+
+/**  A catalogue service a plan covers. */
+export type ServiceRef = {
+	id: string,
+	name: string,
 };
 
 export type SessionInfo = {
@@ -1293,6 +1762,14 @@ export type StaffUpdateArgs = {
 	/**  The version read; a stale one is a conflict. */
 	version: number,
 	staff: StaffInput,
+};
+
+/**  A tax rate and whether prices already include it. */
+export type Tax = {
+	/**  Basis points (7 % = 700). */
+	points: number,
+	/**  The price includes the tax (the usual for a retail price), or the tax is added on top. */
+	included: boolean,
 };
 
 export type TimelineAddArgs = {
@@ -1443,6 +1920,19 @@ export type UserUpdateArgs = {
 	active?: boolean | null,
 };
 
+export type Validity = {
+	count: number,
+	unit: ValidityUnit,
+};
+
+export type ValidityUnit = "days" | "months";
+
+/**  At most `count` visits per week or per calendar month. */
+export type VisitCap = {
+	count: number,
+	period: CapPeriod,
+};
+
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
     try {
@@ -1516,4 +2006,22 @@ export type Operations = {
 	audit_search: { args: AuditSearchArgs; result: AuditPage; public: false };
 	audit_mark_reviewed: { args: AuditMarkReviewedArgs; result: AuditReview; public: false };
 	audit_verify: { args: NoArgs; result: AuditVerifyResult; public: false };
+	catalog_categories_list: { args: NoArgs; result: CatalogCategory[]; public: false };
+	catalog_category_create: { args: CatalogCategoryCreateArgs; result: CatalogCategory; public: false };
+	catalog_category_update: { args: CatalogCategoryUpdateArgs; result: CatalogCategory; public: false };
+	catalog_items_list: { args: CatalogItemsListArgs; result: CatalogItem[]; public: false };
+	catalog_item_create: { args: CatalogItemCreateArgs; result: CatalogItem; public: false };
+	catalog_item_update: { args: CatalogItemUpdateArgs; result: CatalogItem; public: false };
+	membership_plans_list: { args: MembershipPlansListArgs; result: MembershipPlan[]; public: false };
+	membership_plan_create: { args: MembershipPlanCreateArgs; result: MembershipPlan; public: false };
+	membership_plan_update: { args: MembershipPlanUpdateArgs; result: MembershipPlan; public: false };
+	membership_sell: { args: MembershipSellArgs; result: MembershipSale; public: false };
+	memberships_list: { args: MembershipsListArgs; result: Membership[]; public: false };
+	invoice_create: { args: InvoiceCreateArgs; result: Invoice; public: false };
+	invoice_get: { args: InvoiceGetArgs; result: Invoice; public: false };
+	invoices_list: { args: InvoicesListArgs; result: InvoicesPage; public: false };
+	invoice_cancel: { args: InvoiceCancelArgs; result: Invoice; public: false };
+	payment_add: { args: PaymentAddArgs; result: PaymentResult; public: false };
+	payment_refund: { args: PaymentRefundArgs; result: PaymentResult; public: false };
+	client_balance: { args: ClientBalanceArgs; result: Balance; public: false };
 };

@@ -113,6 +113,17 @@ impl ApiError {
         }
     }
 
+    /// The same error with field `from` named `to` (a use case built on another whose
+    /// arguments are spelled differently).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        if let ApiError::Validation { errors } = &mut self {
+            for e in errors.iter_mut().filter(|e| e.field == from) {
+                e.field = to.to_string();
+            }
+        }
+        self
+    }
+
     /// The HTTP status the hub answers with.
     pub fn http_status(&self) -> u16 {
         match self {

@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod files;
+pub mod money;
 pub mod ops;
 pub mod phone;
 pub mod progress;

@@ -103,6 +103,16 @@ pub struct UserRef {
     pub name: String,
 }
 
+impl UserRef {
+    /// From a row's user id and the name joined to it (none without an id).
+    pub fn from_row(id: Option<Uuid>, name: Option<String>) -> Option<UserRef> {
+        Some(UserRef {
+            id: id?,
+            name: name.unwrap_or_default(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct LoginArgs {
     pub login: String,

@@ -126,6 +126,8 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "centre" => Permission::CentreRead,
         "staff" => Permission::StaffRead,
         "audit_review" => Permission::AuditRead,
+        "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
+        | "payment" => Permission::MoneyRead,
         // Users, roles, sessions, backups and anything new: those who manage users.
         _ => Permission::UsersManage,
     })

@@ -56,13 +56,6 @@ struct ContactRow {
     value: String,
 }
 
-fn user_ref(id: Option<Uuid>, name: Option<String>) -> Option<UserRef> {
-    Some(UserRef {
-        id: id?,
-        name: name.unwrap_or_default(),
-    })
-}
-
 /// The whole card, medical notes included (callers without the permission get them removed
 /// in the use case). Links to other cards and the age category are filled by the caller.
 pub(crate) async fn load(tx: &mut Tx, id: Uuid) -> Result<Option<Client>, ApiError> {
@@ -120,7 +113,7 @@ pub(crate) async fn load(tx: &mut Tx, id: Uuid) -> Result<Option<Client>, ApiErr
         status: ClientStatus::parse(&row.status),
         reliability: Reliability::parse(&row.reliability),
         category_id: row.category_id,
-        manager: user_ref(row.manager_id, row.manager_name),
+        manager: UserRef::from_row(row.manager_id, row.manager_name),
         tags,
         photo_id: row.photo_id,
         phones: phones
@@ -147,9 +140,9 @@ pub(crate) async fn load(tx: &mut Tx, id: Uuid) -> Result<Option<Client>, ApiErr
         companies: vec![],
         last_contact_at: row.last_contact_at,
         created_at: row.created_at,
-        created_by: user_ref(row.created_by, row.created_by_name),
+        created_by: UserRef::from_row(row.created_by, row.created_by_name),
         updated_at: row.updated_at,
-        updated_by: user_ref(row.updated_by, row.updated_by_name),
+        updated_by: UserRef::from_row(row.updated_by, row.updated_by_name),
         version: row.version,
     }))
 }

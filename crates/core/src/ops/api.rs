@@ -62,7 +62,38 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Roles", "RoleInfo[]"),
     ("Sessions", "SessionInfo[]"),
     ("Backups", "BackupInfo[]"),
+    ("CatalogCategories", "CatalogCategory[]"),
+    ("CatalogItems", "CatalogItem[]"),
+    ("MembershipPlans", "MembershipPlan[]"),
+    ("Memberships", "Membership[]"),
 ];
+pub use crate::money::amount::{LinePrice, Tax};
+pub use crate::money::catalog::{
+    CatalogCategory, CatalogCategoryCreateArgs, CatalogCategoryInput, CatalogCategoryUpdateArgs,
+    CatalogItem, CatalogItemCreateArgs, CatalogItemInput, CatalogItemUpdateArgs,
+    CatalogItemsListArgs, ItemKind,
+};
+pub use crate::money::invoices::{
+    Invoice, InvoiceCancelArgs, InvoiceCreateArgs, InvoiceGetArgs, InvoiceLine, InvoiceStatus,
+    InvoiceSummary, InvoicesListArgs, InvoicesPage, LineInput, LineKind,
+};
+pub use crate::money::memberships::{
+    Freeze, Membership, MembershipSale, MembershipSellArgs, MembershipState, MembershipsListArgs,
+};
+pub use crate::money::payments::balance::ClientBalanceArgs;
+pub use crate::money::payments::{
+    Balance, Payment, PaymentAddArgs, PaymentKind, PaymentMethod, PaymentRefundArgs, PaymentResult,
+};
+pub use crate::money::plans::{
+    CapPeriod, MembershipPlan, MembershipPlanCreateArgs, MembershipPlanInput,
+    MembershipPlanUpdateArgs, MembershipPlansListArgs, PlanStart, ServiceRef, Validity,
+    ValidityUnit, VisitCap,
+};
+pub use crate::money::Party;
+pub type CatalogCategories = Vec<CatalogCategory>;
+pub type CatalogItems = Vec<CatalogItem>;
+pub type MembershipPlans = Vec<MembershipPlan>;
+pub type Memberships = Vec<Membership>;
 pub use crate::error::{ApiError, FieldError, Similar};
 pub use crate::phone::PhoneKind;
 pub use crate::roles::{Permission, Role};

@@ -54,6 +54,18 @@ mod impls {
     };
     pub(crate) use crate::demo::demo_seed;
     pub(crate) use crate::files::{file_get, file_upload};
+    pub(crate) use crate::money::catalog::{
+        catalog_categories_list, catalog_category_create, catalog_category_update,
+        catalog_item_create, catalog_item_update, catalog_items_list,
+    };
+    pub(crate) use crate::money::invoices::{
+        invoice_cancel, invoice_create, invoice_get, invoices_list,
+    };
+    pub(crate) use crate::money::memberships::{membership_sell, memberships_list};
+    pub(crate) use crate::money::payments::{client_balance, payment_add, payment_refund};
+    pub(crate) use crate::money::plans::{
+        membership_plan_create, membership_plan_update, membership_plans_list,
+    };
     pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
     pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
 }
@@ -125,6 +137,24 @@ macro_rules! for_each_operation {
                 audit_search(AuditSearchArgs) -> AuditPage [AuditRead], "The audit log, newest first: filter by user, record, operation and dates, or since the last review; each change as before → after of its fields.";
                 audit_mark_reviewed(AuditMarkReviewedArgs) -> AuditReview [AuditRead], "Record that the log was reviewed up to a row (the last one by default); the next view can start there.";
                 audit_verify(NoArgs) -> AuditVerifyResult [AuditRead], "Check the audit log's hash chain from the first row; reports the first row changed or removed.";
+                catalog_categories_list(NoArgs) -> CatalogCategories [MoneyRead], "Catalogue categories in the price list's order, archived ones included.";
+                catalog_category_create(CatalogCategoryCreateArgs) -> CatalogCategory [CatalogConfigure], "Add a category of the catalogue (classes, drinks, rentals…).";
+                catalog_category_update(CatalogCategoryUpdateArgs) -> CatalogCategory [CatalogConfigure], "Rename or archive a catalogue category (optimistic: pass the version you read).";
+                catalog_items_list(CatalogItemsListArgs) -> CatalogItems [MoneyRead], "Services and goods by category and name: price, tax, unit; inactive ones on request.";
+                catalog_item_create(CatalogItemCreateArgs) -> CatalogItem [CatalogConfigure], "Add a service or a good: category, price (minor units), tax rate included or added, unit.";
+                catalog_item_update(CatalogItemUpdateArgs) -> CatalogItem [CatalogConfigure], "Change a catalogue item or stop selling it (optimistic: pass the version you read).";
+                membership_plans_list(MembershipPlansListArgs) -> MembershipPlans [MoneyRead], "Membership plans by name: visits, validity, services covered, cap, price, freeze allowance, family sharing.";
+                membership_plan_create(MembershipPlanCreateArgs) -> MembershipPlan [CatalogConfigure], "Add a membership plan.";
+                membership_plan_update(MembershipPlanUpdateArgs) -> MembershipPlan [CatalogConfigure], "Change a plan or stop selling it; passes already sold keep their terms.";
+                membership_sell(MembershipSellArgs) -> MembershipSale [MoneySell], "Sell a pass: the invoice (with the client category's discount, or the one given) and the membership, in one step.";
+                memberships_list(MembershipsListArgs) -> Memberships [MoneyRead], "A client's passes (held or paid for) with state, visits left, dates, freezes and how their invoice stands.";
+                invoice_create(InvoiceCreateArgs) -> Invoice [MoneySell], "Invoice a client (or the guardian or company who pays) for catalogue items and memberships; numbered without gaps.";
+                invoice_get(InvoiceGetArgs) -> Invoice [MoneyRead], "One invoice with its lines, payments, paid and due sums.";
+                invoices_list(InvoicesListArgs) -> InvoicesPage [MoneyRead], "Invoices newest first: a client's (for them or paid by them), unpaid ones, by dates.";
+                invoice_cancel(InvoiceCancelArgs) -> Invoice [MoneyRefund], "Cancel an invoice with nothing paid on it (refund first) and its unused memberships, with a reason.";
+                payment_add(PaymentAddArgs) -> PaymentResult [MoneySell], "Take a payment on an invoice (cash, card, transfer, or the payer's credit); more than is due becomes credit.";
+                payment_refund(PaymentRefundArgs) -> PaymentResult [MoneyRefund], "Give back part or all of a payment, with a reason, in money or as the payer's credit.";
+                client_balance(ClientBalanceArgs) -> Balance [MoneyRead], "What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments.";
             }
         }
     };

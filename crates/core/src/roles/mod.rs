@@ -81,6 +81,11 @@ impl Role {
                     | StaffRead
                     | StaffWrite
                     | AuditRead
+                    | MoneyRead
+                    | MoneySell
+                    | MoneyRefund
+                    | CashClose
+                    | CatalogConfigure
             ),
             Role::Reception => matches!(
                 p,
@@ -91,6 +96,9 @@ impl Role {
                     | ClientsPhones
                     | ClientsTimeline
                     | StaffRead
+                    | MoneyRead
+                    | MoneySell
+                    | CashClose
             ),
             // Instructors write observations and must see allergies and health notes, but not
             // the families' phone numbers.
@@ -100,7 +108,13 @@ impl Role {
             ),
             Role::Accountant => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsExport | StaffRead | AuditRead
+                SignedIn
+                    | CentreRead
+                    | ClientsRead
+                    | ClientsExport
+                    | StaffRead
+                    | AuditRead
+                    | MoneyRead
             ),
         }
     }
@@ -143,10 +157,20 @@ pub enum Permission {
     AuditRead,
     /// Make backups and list them.
     BackupsManage,
+    /// Invoices, payments, balances, memberships, the cash journal, red flags; debts on cards.
+    MoneyRead,
+    /// Sell memberships and goods, issue invoices, take payments, freeze passes, cash in and out.
+    MoneySell,
+    /// Refunds, cancelled invoices, extended and transferred passes.
+    MoneyRefund,
+    /// Close the cash desk's day.
+    CashClose,
+    /// The catalogue, membership plans, flag thresholds and document templates.
+    CatalogConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 22] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -164,6 +188,11 @@ impl Permission {
         Permission::UsersManage,
         Permission::AuditRead,
         Permission::BackupsManage,
+        Permission::MoneyRead,
+        Permission::MoneySell,
+        Permission::MoneyRefund,
+        Permission::CashClose,
+        Permission::CatalogConfigure,
     ];
 
     pub fn parse(s: &str) -> Option<Permission> {
@@ -193,6 +222,11 @@ impl Permission {
             Permission::UsersManage => "users_manage",
             Permission::AuditRead => "audit_read",
             Permission::BackupsManage => "backups_manage",
+            Permission::MoneyRead => "money_read",
+            Permission::MoneySell => "money_sell",
+            Permission::MoneyRefund => "money_refund",
+            Permission::CashClose => "cash_close",
+            Permission::CatalogConfigure => "catalog_configure",
         }
     }
 }
@@ -257,6 +291,12 @@ mod tests {
         assert!(!Role::Reception.allows(Permission::ClientsMedical));
         assert!(Role::Instructor.allows(Permission::ClientsMedical));
         assert!(Role::Reception.allows(Permission::ClientsPhones));
+        assert!(Role::Reception.allows(Permission::MoneySell));
+        assert!(!Role::Reception.allows(Permission::MoneyRefund));
+        assert!(!Role::Reception.allows(Permission::CatalogConfigure));
+        assert!(Role::Accountant.allows(Permission::MoneyRead));
+        assert!(!Role::Accountant.allows(Permission::MoneySell));
+        assert!(!Role::Instructor.allows(Permission::MoneyRead));
         assert!(!Role::Instructor.allows(Permission::ClientsPhones));
         for p in Permission::ALL {
             assert!(Role::Owner.allows(p) && Role::Admin.allows(p));

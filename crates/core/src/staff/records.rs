@@ -35,13 +35,6 @@ struct Row {
     version: i64,
 }
 
-fn user(id: Option<Uuid>, name: Option<String>) -> Option<UserRef> {
-    id.map(|id| UserRef {
-        id,
-        name: name.unwrap_or_default(),
-    })
-}
-
 impl Row {
     fn staff(self, today: NaiveDate) -> Staff {
         Staff {
@@ -55,11 +48,11 @@ impl Row {
             leave_date: self.leave_date,
             services: serde_json::from_str(&self.services).unwrap_or_default(),
             notes: self.notes,
-            user: user(self.user_id, self.user_name),
+            user: UserRef::from_row(self.user_id, self.user_name),
             created_at: self.created_at,
-            created_by: user(self.created_by, self.created_name),
+            created_by: UserRef::from_row(self.created_by, self.created_name),
             updated_at: self.updated_at,
-            updated_by: user(self.updated_by, self.updated_name),
+            updated_by: UserRef::from_row(self.updated_by, self.updated_name),
             version: self.version,
         }
     }

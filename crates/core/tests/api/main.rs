@@ -18,6 +18,7 @@ mod helpers;
 mod layout;
 mod merge;
 mod merged_numbers;
+mod money;
 mod permissions;
 mod phones;
 mod roles;

@@ -1,0 +1,60 @@
+//! `invoice_create`: a sale of catalogue items and memberships on one invoice.
+
+use super::{create_in, one, Invoice, InvoiceCreateArgs};
+use crate::audit::{self, Change};
+use crate::auth::Session;
+use crate::error::ApiError;
+use crate::money::memberships::{membership_in, Membership};
+use crate::Core;
+
+pub(crate) async fn invoice_create(
+    core: &Core,
+    session: &Session,
+    args: InvoiceCreateArgs,
+) -> Result<Invoice, ApiError> {
+    let now = core.now();
+    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let mut tx = core.db.write().await?;
+    let sale = create_in(&mut tx, session, now, &args).await?;
+    let invoice = one(&mut tx, sale.invoice_id).await?;
+    let mut memberships = Vec::new();
+    for id in sale.memberships {
+        if let Some(m) = membership_in(&mut tx, id, today).await? {
+            memberships.push(m);
+        }
+    }
+    let refs: Vec<&Membership> = memberships.iter().collect();
+    record_sale(&mut tx, session, now, "invoice_create", &invoice, &refs).await?;
+    tx.commit().await?;
+    Ok(invoice)
+}
+
+/// The audit rows of a sale: the invoice, and each membership it made.
+pub(crate) async fn record_sale(
+    tx: &mut crate::db::Tx,
+    session: &Session,
+    now: chrono::DateTime<chrono::Utc>,
+    operation: &str,
+    invoice: &Invoice,
+    memberships: &[&Membership],
+) -> Result<(), ApiError> {
+    let c = Change {
+        operation,
+        entity: "invoice",
+        entity_id: Some(invoice.id),
+        before: None,
+        after: Some(invoice),
+    };
+    audit::record(tx, session, now, c).await?;
+    for m in memberships {
+        let c = Change {
+            operation,
+            entity: "membership",
+            entity_id: Some(m.id),
+            before: None,
+            after: Some(*m),
+        };
+        audit::record(tx, session, now, c).await?;
+    }
+    Ok(())
+}
