@@ -1,6 +1,7 @@
 //! The demo centre: a believable kids' and sports club, so a newcomer sees a living system.
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
+mod money;
 mod records;
 mod staff;
 
@@ -224,6 +225,23 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     let local =
         centre::Local::from_settings(Some(saved.phone_country.clone()), Some(&saved.time_zone));
     merged_duplicate(&mut tx, staff["manager"], &local, now, &mut words).await?;
+    // Passes: children's paid by a parent, grown-ups' by themselves.
+    let mut buyers = Vec::new();
+    for kid in kids.iter().take(30) {
+        let parent: Option<uuid::Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT guardian_id FROM client_guardians WHERE child_id = $1 LIMIT 1")
+            .bind(kid).fetch_optional(c).await)?;
+        buyers.push((*kid, parent));
+    }
+    buyers.extend(adults.iter().take(22).map(|a| (*a, None)));
+    let desk = auth::Session::acting(
+        staff["reception"],
+        "reception",
+        Role::Reception,
+        local.clone(),
+    );
+    let manager = auth::Session::acting(staff["manager"], "manager", Role::Manager, local.clone());
+    money::seed(&mut tx, &desk, &manager, &buyers, &mut rng, now).await?;
     audit::append(
         &mut tx,
         None,

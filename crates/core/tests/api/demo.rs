@@ -67,6 +67,54 @@ async fn demo_centre_is_seeded_once() {
             &e.event,
             Some(TimelineEvent::Merged { card_number: Some(n), .. }) if n == "OLD-0417"
         )));
+
+        // Money: a catalogue, plans, and passes in every state, some unpaid or in part.
+        let desk = t.login("reception").await;
+        let desk = Some(desk.as_str());
+        let items = t
+            .core
+            .catalog_items_list(desk, CatalogItemsListArgs::default())
+            .await
+            .unwrap();
+        assert!(items.len() >= 10 && items.iter().all(|i| i.category_name.is_some()));
+        let passes = t
+            .core
+            .memberships_list(desk, MembershipsListArgs::default())
+            .await
+            .unwrap();
+        for state in [
+            MembershipState::Active,
+            MembershipState::Frozen,
+            MembershipState::UsedUp,
+            MembershipState::Expired,
+            MembershipState::Cancelled,
+        ] {
+            assert!(passes.iter().any(|m| m.state == state), "a pass {state:?}");
+        }
+        let nearly = passes
+            .iter()
+            .filter(|m| m.state == MembershipState::Active && m.visits_left.is_some_and(|v| v <= 2))
+            .count();
+        assert!(nearly >= 3, "passes nearly used up: {nearly}");
+        for status in [
+            InvoiceStatus::Unpaid,
+            InvoiceStatus::PartlyPaid,
+            InvoiceStatus::Paid,
+        ] {
+            assert!(
+                passes.iter().any(|m| m.payment == Some(status)),
+                "{status:?}"
+            );
+        }
+        assert!(
+            passes.iter().any(|m| m.client.id != m.payer.id),
+            "a parent pays for a child"
+        );
+        let unpaid = InvoicesListArgs {
+            unpaid_only: true,
+            ..Default::default()
+        };
+        assert!(t.core.invoices_list(desk, unpaid).await.unwrap().total >= 4);
     })
     .await;
 }

@@ -83,20 +83,29 @@ pub(crate) async fn catalog_category_create(
     session: &Session,
     args: CatalogCategoryCreateArgs,
 ) -> Result<CatalogCategory, ApiError> {
-    let name = check(&args.category)?;
     let now = core.now();
     let mut tx = core.db.write().await?;
-    let id = crate::new_id();
-    exec_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO catalog_categories (id, name, position, archived) \
-         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalog_categories), $3)")
-        .bind(id).bind(&name).bind(args.category.archived).execute(c).await)
-    .map_err(|e| crate::db::taken(e, "category.name", TAKEN))?;
+    let id = insert_category(&mut tx, &args.category).await?;
     let after = one(&mut tx, id).await?;
     let c = change("catalog_category_create", id, None, &after);
     audit::record(&mut tx, session, now, c).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// Checks and writes a new category, last in order (no audit row: the caller's).
+pub(crate) async fn insert_category(
+    tx: &mut Tx,
+    input: &CatalogCategoryInput,
+) -> Result<Uuid, ApiError> {
+    let name = check(input)?;
+    let id = crate::new_id();
+    exec_tx!(tx, c => sqlx::query(
+        "INSERT INTO catalog_categories (id, name, position, archived) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalog_categories), $3)")
+        .bind(id).bind(&name).bind(input.archived).execute(c).await)
+    .map_err(|e| crate::db::taken(e, "category.name", TAKEN))?;
+    Ok(id)
 }
 
 pub(crate) async fn catalog_category_update(

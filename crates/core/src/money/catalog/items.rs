@@ -167,13 +167,27 @@ pub(crate) async fn catalog_item_create(
     session: &Session,
     args: CatalogItemCreateArgs,
 ) -> Result<CatalogItem, ApiError> {
-    let v = check(&args.item)?;
-    let i = &args.item;
     let now = core.now();
     let mut tx = core.db.write().await?;
-    check_category(&mut tx, i.category_id, None).await?;
+    let id = insert_item(&mut tx, &args.item, session, now).await?;
+    let after = one(&mut tx, id).await?;
+    let c = change("catalog_item_create", id, None, &after);
+    audit::record(&mut tx, session, now, c).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Checks and writes a new item (no audit row: the caller's).
+pub(crate) async fn insert_item(
+    tx: &mut Tx,
+    i: &CatalogItemInput,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let v = check(i)?;
+    check_category(tx, i.category_id, None).await?;
     let id = crate::new_id();
-    exec_tx!(&mut tx, c => sqlx::query(
+    exec_tx!(tx, c => sqlx::query(
         "INSERT INTO catalog_items (id, category_id, kind, name, search_name, price, tax_points, \
          tax_included, unit, active, created_at, created_by, updated_at, updated_by, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11, $12, 1)")
@@ -181,11 +195,7 @@ pub(crate) async fn catalog_item_create(
         .bind(i.price).bind(i.tax.points as i32).bind(i.tax.included).bind(&v.unit).bind(i.active)
         .bind(now).bind(session.user_id)
         .execute(c).await)?;
-    let after = one(&mut tx, id).await?;
-    let c = change("catalog_item_create", id, None, &after);
-    audit::record(&mut tx, session, now, c).await?;
-    tx.commit().await?;
-    Ok(after)
+    Ok(id)
 }
 
 pub(crate) async fn catalog_item_update(

@@ -13,9 +13,11 @@ use crate::auth::UserRef;
 mod categories;
 mod items;
 pub(crate) use categories::{
-    catalog_categories_list, catalog_category_create, catalog_category_update,
+    catalog_categories_list, catalog_category_create, catalog_category_update, insert_category,
 };
-pub(crate) use items::{catalog_item_create, catalog_item_update, catalog_items_list, item_in};
+pub(crate) use items::{
+    catalog_item_create, catalog_item_update, catalog_items_list, insert_item, item_in,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct CatalogCategory {

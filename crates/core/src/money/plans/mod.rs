@@ -14,7 +14,7 @@ use crate::auth::UserRef;
 mod store;
 mod validate;
 pub(crate) use store::{
-    membership_plan_create, membership_plan_update, membership_plans_list, plan_in,
+    insert_plan, membership_plan_create, membership_plan_update, membership_plans_list, plan_in,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]

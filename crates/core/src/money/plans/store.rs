@@ -174,22 +174,33 @@ pub(crate) async fn membership_plan_create(
     session: &Session,
     args: MembershipPlanCreateArgs,
 ) -> Result<MembershipPlan, ApiError> {
-    let name = check(&args.plan)?;
     let now = core.now();
     let mut tx = core.db.write().await?;
-    check_covers(&mut tx, &args.plan.covers).await?;
+    let id = insert_plan(&mut tx, &args.plan, session, now).await?;
+    let after = one(&mut tx, id).await?;
+    let c = change("membership_plan_create", id, None, &after);
+    audit::record(&mut tx, session, now, c).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Checks and writes a new plan (no audit row: the caller's).
+pub(crate) async fn insert_plan(
+    tx: &mut Tx,
+    plan: &MembershipPlanInput,
+    session: &Session,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let name = check(plan)?;
+    check_covers(tx, &plan.covers).await?;
     let id = crate::new_id();
     let sql = "INSERT INTO membership_plans (name, search_name, visits, validity_count, validity_unit, \
          starts, covers, cap_count, cap_period, price, tax_points, tax_included, freeze_days, family, \
          active, created_at, created_by, updated_at, updated_by, id, version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $17, $18, \
          COALESCE($19, 1))";
-    write(&mut tx, sql, &name, &args.plan, (id, None), session, now).await?;
-    let after = one(&mut tx, id).await?;
-    let c = change("membership_plan_create", id, None, &after);
-    audit::record(&mut tx, session, now, c).await?;
-    tx.commit().await?;
-    Ok(after)
+    write(tx, sql, &name, plan, (id, None), session, now).await?;
+    Ok(id)
 }
 
 pub(crate) async fn membership_plan_update(
