@@ -148,6 +148,14 @@ export const commands = {
 	membershipSell: (token: string | null, args: MembershipSellArgs) => typedError<MembershipSale, ApiError>(__TAURI_INVOKE("membership_sell", { token, args })),
 	/** A client's passes (held or paid for) with state, visits left, dates, freezes and how their invoice stands. */
 	membershipsList: (token: string | null, args: MembershipsListArgs) => typedError<Membership[], ApiError>(__TAURI_INVOKE("memberships_list", { token, args })),
+	/** Freeze a pass for a period within its plan's allowance, with a reason; its end moves by as many days. */
+	membershipFreeze: (token: string | null, args: MembershipFreezeArgs) => typedError<Membership, ApiError>(__TAURI_INVOKE("membership_freeze", { token, args })),
+	/** End a freeze early (or drop one still to come); the end moves back by the days not frozen. */
+	membershipUnfreeze: (token: string | null, args: MembershipUnfreezeArgs) => typedError<Membership, ApiError>(__TAURI_INVOKE("membership_unfreeze", { token, args })),
+	/** Add days or visits to a pass, with a reason kept in the audit log. */
+	membershipExtend: (token: string | null, args: MembershipExtendArgs) => typedError<Membership, ApiError>(__TAURI_INVOKE("membership_extend", { token, args })),
+	/** Hand a usable pass to another client (the payer stays), with a reason kept in the audit log. */
+	membershipTransfer: (token: string | null, args: MembershipTransferArgs) => typedError<Membership, ApiError>(__TAURI_INVOKE("membership_transfer", { token, args })),
 	/** Invoice a client (or the guardian or company who pays) for catalogue items and memberships; numbered without gaps. */
 	invoiceCreate: (token: string | null, args: InvoiceCreateArgs) => typedError<Invoice, ApiError>(__TAURI_INVOKE("invoice_create", { token, args })),
 	/** One invoice with its lines, payments, paid and due sums. */
@@ -160,6 +168,30 @@ export const commands = {
 	paymentAdd: (token: string | null, args: PaymentAddArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("payment_add", { token, args })),
 	/** Give back part or all of a payment, with a reason, in money or as the payer's credit. */
 	paymentRefund: (token: string | null, args: PaymentRefundArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("payment_refund", { token, args })),
+	/** A day's cash desk: every payment, refund and cash move with its author, totals by method, the cash the drawer should hold, and the closing if done. */
+	cashJournal: (token: string | null, args: CashJournalArgs) => typedError<CashJournal, ApiError>(__TAURI_INVOKE("cash_journal", { token, args })),
+	/** Put cash in the drawer or take it out, with a reason (never more than it should hold). */
+	cashMove: (token: string | null, args: CashMoveArgs) => typedError<CashJournal, ApiError>(__TAURI_INVOKE("cash_move", { token, args })),
+	/** Close a day: the counted cash against the expected, the difference recorded; the day's money operations are locked from then on. */
+	cashDayClose: (token: string | null, args: CashDayCloseArgs) => typedError<CashDayClose, ApiError>(__TAURI_INVOKE("cash_day_close", { token, args })),
+	/** Contracts: a client's (served or signing), or those running now; with `ending_within_days`, those ending soon and not renewed. */
+	contractsList: (token: string | null, args: ContractsListArgs) => typedError<Contract[], ApiError>(__TAURI_INVOKE("contracts_list", { token, args })),
+	/** One contract with the invoices issued under it. */
+	contractGet: (token: string | null, args: ContractGetArgs) => typedError<Contract, ApiError>(__TAURI_INVOKE("contract_get", { token, args })),
+	/** Make a contract with a client (or the guardian or company who pays), numbered without gaps. */
+	contractCreate: (token: string | null, args: ContractCreateArgs) => typedError<Contract, ApiError>(__TAURI_INVOKE("contract_create", { token, args })),
+	/** Change a contract's parties, dates or note (optimistic: pass the version you read). */
+	contractUpdate: (token: string | null, args: ContractUpdateArgs) => typedError<Contract, ApiError>(__TAURI_INVOKE("contract_update", { token, args })),
+	/** Renew a contract: a new one for the same parties from the day after it ends. */
+	contractRenew: (token: string | null, args: ContractRenewArgs) => typedError<Contract, ApiError>(__TAURI_INVOKE("contract_renew", { token, args })),
+	/** Cancel a contract, with a reason. */
+	contractCancel: (token: string | null, args: ContractCancelArgs) => typedError<Contract, ApiError>(__TAURI_INVOKE("contract_cancel", { token, args })),
+	/** Red flags of up to 1,000 cards, each with its reason (visits low, ending soon, unpaid, frozen, expired, debt, medical note, no guardian); only flagged cards come back, amounts only for roles that see money. */
+	flagsGet: (token: string | null, args: FlagsGetArgs) => typedError<ClientFlags[], ApiError>(__TAURI_INVOKE("flags_get", { token, args })),
+	/** The red flags' thresholds. */
+	flagSettingsGet: (token: string | null, args: NoArgs) => typedError<FlagSettings, ApiError>(__TAURI_INVOKE("flag_settings_get", { token, args })),
+	/** Change the red flags' thresholds (optimistic: pass the version you read). */
+	flagSettingsSave: (token: string | null, args: FlagSettingsSaveArgs) => typedError<FlagSettings, ApiError>(__TAURI_INVOKE("flag_settings_save", { token, args })),
 	/** What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments. */
 	clientBalance: (token: string | null, args: ClientBalanceArgs) => typedError<Balance, ApiError>(__TAURI_INVOKE("client_balance", { token, args })),
 	/**
@@ -414,6 +446,77 @@ export type CardRef = {
 	phone: string | null,
 };
 
+export type CashDayClose = {
+	day: string,
+	expected: number,
+	counted: number,
+	/**  Counted less expected: negative when cash is missing. */
+	difference: number,
+	note: string,
+	closed_at: string,
+	closed_by: UserRef | null,
+};
+
+export type CashDayCloseArgs = {
+	/**  `YYYY-MM-DD`; by default today (an earlier day left open may be closed later). */
+	day?: string | null,
+	/**  The cash counted in the drawer, minor units. */
+	counted: number,
+	note?: string,
+};
+
+export type CashEntry = {
+	id: string,
+	at: string,
+	kind: CashEntryKind,
+	/**  Cash for cash in and out. */
+	method: PaymentMethod,
+	/**  Minor units; money going out is negative. */
+	amount: number,
+	payer: Party | null,
+	invoice_id: string | null,
+	invoice_number: number | null,
+	reason: string,
+	by: UserRef | null,
+};
+
+export type CashEntryKind = "payment" | "refund" | 
+/**  Cash put in the drawer (the morning float, change brought in). */
+"cash_in" | 
+/**  Cash taken out (to the bank, a small purchase). */
+"cash_out";
+
+export type CashJournal = {
+	day: string,
+	currency: string,
+	entries: CashEntry[],
+	/**  Money that came and went by each method (credit spent is not money and not here). */
+	totals: MethodTotal[],
+	cash_in: number,
+	cash_out: number,
+	/**
+	 *  What the drawer should hold from the day's operations: cash taken, less cash given
+	 *  back, plus cash put in, less cash taken out.
+	 */
+	expected_cash: number,
+	/**  Set once the day is closed (its operations are locked). */
+	closed: CashDayClose | null,
+};
+
+export type CashJournalArgs = {
+	/**  `YYYY-MM-DD`; by default today. */
+	day?: string | null,
+};
+
+export type CashMoveArgs = {
+	kind: CashMoveKind,
+	/**  Minor units, more than zero. */
+	amount: number,
+	reason: string,
+};
+
+export type CashMoveKind = "in" | "out";
+
 export type CatalogCategory = {
 	id: string,
 	name: string,
@@ -494,6 +597,8 @@ export type Centre = {
 	time_zone: string,
 	/**  ISO 4217 code; money is kept in this currency's minor units. */
 	currency: string,
+	/**  Decimals of the currency's minor unit (ISO 4217): amounts are `minor / 10^exponent`. */
+	currency_exponent: number,
 	/**  ISO 3166 alpha-2 country for phone numbers written without a country code. */
 	phone_country: string,
 	/**  A `data:image/…;base64,` URL, shown on the main screen. */
@@ -648,6 +753,11 @@ export type ClientFilters = {
 	not_contacted_days?: number | null,
 	/**  Custom field conditions, all of which must hold. */
 	custom?: CustomFilter[],
+};
+
+export type ClientFlags = {
+	client_id: string,
+	flags: Flag[],
 };
 
 export type ClientGetArgs = {
@@ -863,6 +973,81 @@ export type ContactPersonInput = {
 	role: string,
 };
 
+export type Contract = {
+	id: string,
+	/**  Sequential per centre, no gaps. */
+	number: number,
+	/**  The client served. */
+	client: Party,
+	/**  The other party who signs and pays: the client, a guardian or a company. */
+	payer: Party,
+	starts_on: string,
+	ends_on: string,
+	state: ContractState,
+	/**  Days until it ends (negative once ended). */
+	days_left: number,
+	/**  The contract this one renews. */
+	renewed_from: string | null,
+	/**  The contract that renews this one. */
+	renewed_by: string | null,
+	note: string,
+	/**  Invoices issued under it (in `contract_get`; empty in lists). */
+	invoices: InvoiceSummary[],
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type ContractCancelArgs = {
+	id: string,
+	version: number,
+	reason: string,
+};
+
+export type ContractCreateArgs = {
+	contract: ContractInput,
+};
+
+export type ContractGetArgs = {
+	id: string,
+};
+
+export type ContractInput = {
+	client_id: string,
+	/**  By default the client. */
+	payer_id?: string | null,
+	/**  `YYYY-MM-DD`. */
+	starts_on: string,
+	ends_on: string,
+	note?: string,
+};
+
+export type ContractRenewArgs = {
+	id: string,
+	version: number,
+	/**  The new end (`YYYY-MM-DD`); the renewal starts the day after the old one ends. */
+	ends_on: string,
+};
+
+export type ContractState = 
+/**  Starts on a later day. */
+"upcoming" | "active" | "ended" | "cancelled";
+
+export type ContractUpdateArgs = {
+	id: string,
+	version: number,
+	contract: ContractInput,
+};
+
+export type ContractsListArgs = {
+	/**  A client's contracts (served or signing). */
+	client_id?: string | null,
+	/**  Only active ones ending within this many days and not yet renewed. */
+	ending_within_days?: number | null,
+};
+
 export type CustomField = {
 	id: string,
 	applies_to: AppliesTo,
@@ -1028,6 +1213,50 @@ export type FileUploadArgs = {
 	purpose: FilePurpose,
 };
 
+/**
+ *  Why a client or a pass is flagged. Amounts are left out for readers who may not see
+ *  money; the medical note only shows to readers who may see medical notes.
+ */
+export type Flag = 
+/**  Visits left at or under the threshold (0: used up). */
+{ kind: "visits_low"; membership_id: string; membership: string; visits_left: number } | 
+/**  Ends within the threshold's days. */
+{ kind: "ends_soon"; membership_id: string; membership: string; ends_on: string; days_left: number } | 
+/**  Its invoice is not fully paid. */
+{ kind: "unpaid"; membership_id: string; membership: string; due: number | null } | { kind: "frozen"; membership_id: string; membership: string; until: string } | 
+/**  Ended lately and no other pass took its place. */
+{ kind: "expired"; membership_id: string; membership: string; ended_on: string } | 
+/**  Owes money as a payer (all unpaid invoices). */
+{ kind: "debt"; amount: number | null } | 
+/**  The card has a medical note or a physical condition. */
+{ kind: "medical_note" } | 
+/**  A child with no guardian on the card. */
+{ kind: "no_guardian" };
+
+/**  The thresholds of the flags. */
+export type FlagSettings = {
+	/**  Flag a pass with this many visits left or fewer. */
+	visits_low: number,
+	/**  Flag a pass ending within this many days. */
+	ends_within_days: number,
+	/**  Flag a pass that ended this many days ago or less, if no other replaced it. */
+	expired_within_days: number,
+	version: number,
+};
+
+export type FlagSettingsSaveArgs = {
+	visits_low: number,
+	ends_within_days: number,
+	expired_within_days: number,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+};
+
+export type FlagsGetArgs = {
+	/**  At most 1,000 cards; only flagged ones come back. */
+	client_ids: string[],
+};
+
 export type Freeze = {
 	id: string,
 	from: string,
@@ -1170,6 +1399,8 @@ export type InvoiceCreateArgs = {
 	/**  Who pays (a guardian, a company); by default the client. */
 	payer_id?: string | null,
 	lines: LineInput[],
+	/**  The contract it is issued under. */
+	contract_id?: string | null,
 	/**  A discount in basis points for this sale instead of the client category's. */
 	discount?: number | null,
 	note?: string,
@@ -1213,6 +1444,8 @@ export type InvoiceSummary = {
 export type InvoicesListArgs = {
 	/**  Invoices for this client or paid by them. */
 	client_id?: string | null,
+	/**  Those issued under this contract. */
+	contract_id?: string | null,
 	/**  Only those with something still to pay. */
 	unpaid_only?: boolean,
 	/**  Issued on or after (`YYYY-MM-DD`). */
@@ -1353,6 +1586,29 @@ export type Membership = {
 	version: number,
 };
 
+export type MembershipExtendArgs = {
+	id: string,
+	version: number,
+	/**  Days added to the end. */
+	days?: number,
+	/**  Visits added (to a pass with a number of visits). */
+	visits?: number,
+	reason: string,
+};
+
+export type MembershipFreezeArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	/**
+	 *  First and last day frozen (`YYYY-MM-DD`), both included; the pass ends that many days
+	 *  later.
+	 */
+	from: string,
+	until: string,
+	reason: string,
+};
+
 export type MembershipPlan = {
 	id: string,
 	name: string,
@@ -1431,6 +1687,19 @@ export type MembershipState =
 /**  Usable (or starting on a later day, or at the first visit). */
 "active" | "frozen" | "used_up" | "expired" | "cancelled";
 
+export type MembershipTransferArgs = {
+	id: string,
+	version: number,
+	/**  The client who holds it from now on (the payer stays). */
+	to_client_id: string,
+	reason: string,
+};
+
+export type MembershipUnfreezeArgs = {
+	id: string,
+	version: number,
+};
+
 export type MembershipsListArgs = {
 	/**  Passes this client holds or pays for; none: every pass (with `states`). */
 	client_id?: string | null,
@@ -1445,6 +1714,14 @@ export type Messenger = {
 };
 
 export type MessengerApp = "telegram" | "whatsapp" | "line" | "viber" | "facebook" | "instagram" | "wechat" | "other";
+
+export type MethodTotal = {
+	method: PaymentMethod,
+	payments: number,
+	/**  Refunds, as a negative sum. */
+	refunds: number,
+	net: number,
+};
 
 /**  The few fields of a person created from another card's form (a parent, a director). */
 export type NewPersonInput = {
@@ -2017,11 +2294,27 @@ export type Operations = {
 	membership_plan_update: { args: MembershipPlanUpdateArgs; result: MembershipPlan; public: false };
 	membership_sell: { args: MembershipSellArgs; result: MembershipSale; public: false };
 	memberships_list: { args: MembershipsListArgs; result: Membership[]; public: false };
+	membership_freeze: { args: MembershipFreezeArgs; result: Membership; public: false };
+	membership_unfreeze: { args: MembershipUnfreezeArgs; result: Membership; public: false };
+	membership_extend: { args: MembershipExtendArgs; result: Membership; public: false };
+	membership_transfer: { args: MembershipTransferArgs; result: Membership; public: false };
 	invoice_create: { args: InvoiceCreateArgs; result: Invoice; public: false };
 	invoice_get: { args: InvoiceGetArgs; result: Invoice; public: false };
 	invoices_list: { args: InvoicesListArgs; result: InvoicesPage; public: false };
 	invoice_cancel: { args: InvoiceCancelArgs; result: Invoice; public: false };
 	payment_add: { args: PaymentAddArgs; result: PaymentResult; public: false };
 	payment_refund: { args: PaymentRefundArgs; result: PaymentResult; public: false };
+	cash_journal: { args: CashJournalArgs; result: CashJournal; public: false };
+	cash_move: { args: CashMoveArgs; result: CashJournal; public: false };
+	cash_day_close: { args: CashDayCloseArgs; result: CashDayClose; public: false };
+	contracts_list: { args: ContractsListArgs; result: Contract[]; public: false };
+	contract_get: { args: ContractGetArgs; result: Contract; public: false };
+	contract_create: { args: ContractCreateArgs; result: Contract; public: false };
+	contract_update: { args: ContractUpdateArgs; result: Contract; public: false };
+	contract_renew: { args: ContractRenewArgs; result: Contract; public: false };
+	contract_cancel: { args: ContractCancelArgs; result: Contract; public: false };
+	flags_get: { args: FlagsGetArgs; result: ClientFlags[]; public: false };
+	flag_settings_get: { args: NoArgs; result: FlagSettings; public: false };
+	flag_settings_save: { args: FlagSettingsSaveArgs; result: FlagSettings; public: false };
 	client_balance: { args: ClientBalanceArgs; result: Balance; public: false };
 };

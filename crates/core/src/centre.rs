@@ -23,6 +23,9 @@ pub struct Centre {
     pub time_zone: String,
     /// ISO 4217 code; money is kept in this currency's minor units.
     pub currency: String,
+    /// Decimals of the currency's minor unit (ISO 4217): amounts are `minor / 10^exponent`.
+    #[sqlx(skip)]
+    pub currency_exponent: u16,
     /// ISO 3166 alpha-2 country for phone numbers written without a country code.
     pub phone_country: String,
     /// A `data:image/…;base64,` URL, shown on the main screen.
@@ -129,10 +132,14 @@ pub(crate) fn validate(
 }
 
 pub(crate) async fn load(tx: &mut Tx) -> Result<Option<Centre>, ApiError> {
-    Ok(on_tx!(tx, c => sqlx::query_as::<_, Centre>(
+    let centre: Option<Centre> = on_tx!(tx, c => sqlx::query_as::<_, Centre>(
         "SELECT id, name, time_zone, currency, phone_country, logo, version, updated_at FROM centre LIMIT 1")
         .fetch_optional(c)
-        .await)?)
+        .await)?;
+    Ok(centre.map(|c| Centre {
+        currency_exponent: crate::money::amount::exponent(&c.currency),
+        ..c
+    }))
 }
 
 /// What use cases need of the centre: how to read phone numbers and what day it is there.
@@ -189,6 +196,7 @@ pub(crate) async fn save_new(
     now: DateTime<Utc>,
 ) -> Result<Centre, ApiError> {
     let centre = Centre {
+        currency_exponent: crate::money::amount::exponent(&input.currency),
         id: crate::new_id(),
         name: input.name.clone(),
         time_zone: input.time_zone.clone(),
@@ -247,6 +255,7 @@ pub(crate) async fn centre_update(
         return Err(ApiError::conflict(STALE_SETTINGS));
     }
     let after = Centre {
+        currency_exponent: crate::money::amount::exponent(&input.currency),
         id: before.id,
         name: input.name,
         time_zone: input.time_zone,

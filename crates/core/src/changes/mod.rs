@@ -127,7 +127,9 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "staff" => Permission::StaffRead,
         "audit_review" => Permission::AuditRead,
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
-        | "payment" => Permission::MoneyRead,
+        | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract" => {
+            Permission::MoneyRead
+        }
         // Users, roles, sessions, backups and anything new: those who manage users.
         _ => Permission::UsersManage,
     })

@@ -36,6 +36,8 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("payments", "payer_id"),
     ("memberships", "client_id"),
     ("memberships", "payer_id"),
+    ("contracts", "client_id"),
+    ("contracts", "payer_id"),
 ];
 
 /// Foreign keys to `clients` the merge moves by itself, row by row.

@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::money::amount::Tax;
 use crate::money::catalog::{insert_category, insert_item, CatalogCategoryInput};
 use crate::money::catalog::{CatalogItemInput, ItemKind};
+use crate::money::contracts::insert_contract;
 use crate::money::invoices::{create_in, InvoiceCreateArgs, LineInput};
 use crate::money::payments::{insert as insert_payment, NewPayment, PaymentKind, PaymentMethod};
 use crate::money::plans::{insert_plan, MembershipPlanInput, PlanStart, Validity, ValidityUnit};
@@ -171,6 +172,19 @@ pub(super) async fn seed(
         plans.push((insert_plan(tx, p, manager, now).await?, p.visits));
     }
     let today = now.date_naive();
+    // Contracts: a school year for some children, signed by a parent; one ends next week.
+    let mut contracts = Vec::new();
+    for (n, (client, payer)) in buyers.iter().take(4).enumerate() {
+        let starts = today - Duration::days(80 + 30 * n as i64);
+        let ends = if n == 1 {
+            today + Duration::days(6)
+        } else {
+            starts + Duration::days(273)
+        };
+        let parties = (*client, payer.unwrap_or(*client));
+        let note = "Classes for the school year";
+        contracts.push(insert_contract(tx, parties, (starts, ends), note, desk, now).await?);
+    }
     for (n, (client, payer)) in buyers.iter().enumerate() {
         let fate = FATES[n % FATES.len()];
         let (plan_id, visits) = plans[n % 4];
@@ -186,6 +200,7 @@ pub(super) async fn seed(
                 plan_id,
                 start_date: Some(start.to_string()),
             }],
+            contract_id: contracts.get(n).copied(),
             discount: None,
             note: String::new(),
         };

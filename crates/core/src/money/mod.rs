@@ -16,7 +16,10 @@ use crate::error::ApiError;
 use crate::on_tx;
 
 pub mod amount;
+pub mod cash;
 pub mod catalog;
+pub mod contracts;
+pub mod flags;
 pub mod invoices;
 pub mod memberships;
 pub mod payments;

@@ -66,19 +66,34 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("CatalogItems", "CatalogItem[]"),
     ("MembershipPlans", "MembershipPlan[]"),
     ("Memberships", "Membership[]"),
+    ("ClientFlagsList", "ClientFlags[]"),
+    ("Contracts", "Contract[]"),
 ];
 pub use crate::money::amount::{LinePrice, Tax};
+pub use crate::money::cash::{
+    CashDayClose, CashDayCloseArgs, CashEntry, CashEntryKind, CashJournal, CashJournalArgs,
+    CashMoveArgs, CashMoveKind, MethodTotal,
+};
 pub use crate::money::catalog::{
     CatalogCategory, CatalogCategoryCreateArgs, CatalogCategoryInput, CatalogCategoryUpdateArgs,
     CatalogItem, CatalogItemCreateArgs, CatalogItemInput, CatalogItemUpdateArgs,
     CatalogItemsListArgs, ItemKind,
+};
+pub use crate::money::contracts::{
+    Contract, ContractCancelArgs, ContractCreateArgs, ContractGetArgs, ContractInput,
+    ContractRenewArgs, ContractState, ContractUpdateArgs, ContractsListArgs,
+};
+pub use crate::money::flags::{
+    ClientFlags, Flag, FlagSettings, FlagSettingsSaveArgs, FlagsGetArgs,
 };
 pub use crate::money::invoices::{
     Invoice, InvoiceCancelArgs, InvoiceCreateArgs, InvoiceGetArgs, InvoiceLine, InvoiceStatus,
     InvoiceSummary, InvoicesListArgs, InvoicesPage, LineInput, LineKind,
 };
 pub use crate::money::memberships::{
-    Freeze, Membership, MembershipSale, MembershipSellArgs, MembershipState, MembershipsListArgs,
+    Freeze, Membership, MembershipExtendArgs, MembershipFreezeArgs, MembershipSale,
+    MembershipSellArgs, MembershipState, MembershipTransferArgs, MembershipUnfreezeArgs,
+    MembershipsListArgs,
 };
 pub use crate::money::payments::balance::ClientBalanceArgs;
 pub use crate::money::payments::{
@@ -90,6 +105,8 @@ pub use crate::money::plans::{
     ValidityUnit, VisitCap,
 };
 pub use crate::money::Party;
+pub type Contracts = Vec<Contract>;
+pub type ClientFlagsList = Vec<ClientFlags>;
 pub type CatalogCategories = Vec<CatalogCategory>;
 pub type CatalogItems = Vec<CatalogItem>;
 pub type MembershipPlans = Vec<MembershipPlan>;

@@ -22,53 +22,7 @@ pub mod api;
 
 /// The use cases behind the operations; only the generated, permission-checked methods on
 /// [`crate::Core`] call them.
-mod impls {
-    pub(crate) use crate::audit::{audit_mark_reviewed, audit_search, audit_verify};
-    pub(crate) use crate::auth::{
-        centre_setup, login, logout, password_change, session_get, sessions_list, sessions_revoke,
-        setup_status, user_create, user_password_reset, user_update, users_list,
-    };
-    pub(crate) use crate::backup::{backup_now, backup_restore, backups_list};
-    pub(crate) use crate::centre::{centre_get, centre_update};
-    pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
-    pub(crate) use crate::clients::by_phone::clients_by_phone;
-    pub(crate) use crate::clients::cards::{client_create, client_get, client_update};
-    pub(crate) use crate::clients::categories::{
-        client_categories_create, client_categories_list, client_categories_reorder,
-        client_categories_update,
-    };
-    pub(crate) use crate::clients::custom::{
-        custom_fields_create, custom_fields_list, custom_fields_reorder, custom_fields_update,
-    };
-    pub(crate) use crate::clients::export::clients_export;
-    pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
-    pub(crate) use crate::clients::layout::{card_layout_get, card_layout_save};
-    pub(crate) use crate::clients::listing::{clients_count, clients_search};
-    pub(crate) use crate::clients::managers::managers_list;
-    pub(crate) use crate::clients::merge::clients_merge;
-    pub(crate) use crate::clients::saved_filters::{
-        saved_filters_delete, saved_filters_list, saved_filters_save,
-    };
-    pub(crate) use crate::clients::timeline::{
-        client_timeline_add, client_timeline_delete, client_timeline_list, client_timeline_update,
-    };
-    pub(crate) use crate::demo::demo_seed;
-    pub(crate) use crate::files::{file_get, file_upload};
-    pub(crate) use crate::money::catalog::{
-        catalog_categories_list, catalog_category_create, catalog_category_update,
-        catalog_item_create, catalog_item_update, catalog_items_list,
-    };
-    pub(crate) use crate::money::invoices::{
-        invoice_cancel, invoice_create, invoice_get, invoices_list,
-    };
-    pub(crate) use crate::money::memberships::{membership_sell, memberships_list};
-    pub(crate) use crate::money::payments::{client_balance, payment_add, payment_refund};
-    pub(crate) use crate::money::plans::{
-        membership_plan_create, membership_plan_update, membership_plans_list,
-    };
-    pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
-    pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
-}
+mod impls;
 
 #[macro_export]
 macro_rules! for_each_operation {
@@ -148,12 +102,28 @@ macro_rules! for_each_operation {
                 membership_plan_update(MembershipPlanUpdateArgs) -> MembershipPlan [CatalogConfigure], "Change a plan or stop selling it; passes already sold keep their terms.";
                 membership_sell(MembershipSellArgs) -> MembershipSale [MoneySell], "Sell a pass: the invoice (with the client category's discount, or the one given) and the membership, in one step.";
                 memberships_list(MembershipsListArgs) -> Memberships [MoneyRead], "A client's passes (held or paid for) with state, visits left, dates, freezes and how their invoice stands.";
+                membership_freeze(MembershipFreezeArgs) -> Membership [MoneySell], "Freeze a pass for a period within its plan's allowance, with a reason; its end moves by as many days.";
+                membership_unfreeze(MembershipUnfreezeArgs) -> Membership [MoneySell], "End a freeze early (or drop one still to come); the end moves back by the days not frozen.";
+                membership_extend(MembershipExtendArgs) -> Membership [MoneyRefund], "Add days or visits to a pass, with a reason kept in the audit log.";
+                membership_transfer(MembershipTransferArgs) -> Membership [MoneyRefund], "Hand a usable pass to another client (the payer stays), with a reason kept in the audit log.";
                 invoice_create(InvoiceCreateArgs) -> Invoice [MoneySell], "Invoice a client (or the guardian or company who pays) for catalogue items and memberships; numbered without gaps.";
                 invoice_get(InvoiceGetArgs) -> Invoice [MoneyRead], "One invoice with its lines, payments, paid and due sums.";
                 invoices_list(InvoicesListArgs) -> InvoicesPage [MoneyRead], "Invoices newest first: a client's (for them or paid by them), unpaid ones, by dates.";
                 invoice_cancel(InvoiceCancelArgs) -> Invoice [MoneyRefund], "Cancel an invoice with nothing paid on it (refund first) and its unused memberships, with a reason.";
                 payment_add(PaymentAddArgs) -> PaymentResult [MoneySell], "Take a payment on an invoice (cash, card, transfer, or the payer's credit); more than is due becomes credit.";
                 payment_refund(PaymentRefundArgs) -> PaymentResult [MoneyRefund], "Give back part or all of a payment, with a reason, in money or as the payer's credit.";
+                cash_journal(CashJournalArgs) -> CashJournal [MoneyRead], "A day's cash desk: every payment, refund and cash move with its author, totals by method, the cash the drawer should hold, and the closing if done.";
+                cash_move(CashMoveArgs) -> CashJournal [MoneySell], "Put cash in the drawer or take it out, with a reason (never more than it should hold).";
+                cash_day_close(CashDayCloseArgs) -> CashDayClose [CashClose], "Close a day: the counted cash against the expected, the difference recorded; the day's money operations are locked from then on.";
+                contracts_list(ContractsListArgs) -> Contracts [MoneyRead], "Contracts: a client's (served or signing), or those running now; with `ending_within_days`, those ending soon and not renewed.";
+                contract_get(ContractGetArgs) -> Contract [MoneyRead], "One contract with the invoices issued under it.";
+                contract_create(ContractCreateArgs) -> Contract [MoneySell], "Make a contract with a client (or the guardian or company who pays), numbered without gaps.";
+                contract_update(ContractUpdateArgs) -> Contract [MoneySell], "Change a contract's parties, dates or note (optimistic: pass the version you read).";
+                contract_renew(ContractRenewArgs) -> Contract [MoneySell], "Renew a contract: a new one for the same parties from the day after it ends.";
+                contract_cancel(ContractCancelArgs) -> Contract [MoneyRefund], "Cancel a contract, with a reason.";
+                flags_get(FlagsGetArgs) -> ClientFlagsList [ClientsRead], "Red flags of up to 1,000 cards, each with its reason (visits low, ending soon, unpaid, frozen, expired, debt, medical note, no guardian); only flagged cards come back, amounts only for roles that see money.";
+                flag_settings_get(NoArgs) -> FlagSettings [ClientsRead], "The red flags' thresholds.";
+                flag_settings_save(FlagSettingsSaveArgs) -> FlagSettings [CatalogConfigure], "Change the red flags' thresholds (optimistic: pass the version you read).";
                 client_balance(ClientBalanceArgs) -> Balance [MoneyRead], "What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments.";
             }
         }

@@ -115,6 +115,21 @@ async fn demo_centre_is_seeded_once() {
             ..Default::default()
         };
         assert!(t.core.invoices_list(desk, unpaid).await.unwrap().total >= 4);
+        let soon = ContractsListArgs {
+            client_id: None,
+            ending_within_days: Some(14),
+        };
+        assert_eq!(
+            t.core.contracts_list(desk, soon).await.unwrap().len(),
+            1,
+            "a contract ends next week"
+        );
+        let running = t
+            .core
+            .contracts_list(desk, ContractsListArgs::default())
+            .await
+            .unwrap();
+        assert!(running.len() >= 3);
     })
     .await;
 }

@@ -171,6 +171,35 @@ pub(crate) async fn create_in(
         Some(id) if id != client.id => party(tx, id, "payer_id").await?,
         _ => client.clone(),
     };
+    if let Some(id) = args.contract_id {
+        let k: Option<(Uuid, Uuid, bool)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT client_id, payer_id, cancelled_at IS NOT NULL FROM contracts WHERE id = $1")
+            .bind(id).fetch_optional(c).await)?;
+        match k {
+            None => {
+                return Err(ApiError::field(
+                    "contract_id",
+                    "not_found",
+                    "no such contract",
+                ))
+            }
+            Some((_, _, true)) => {
+                return Err(ApiError::field(
+                    "contract_id",
+                    "cancelled",
+                    "this contract is cancelled",
+                ))
+            }
+            Some((c, p, _)) if c != client.id && p != payer.id => {
+                return Err(ApiError::field(
+                    "contract_id",
+                    "other_parties",
+                    "this contract is between the centre and someone else",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
     let rule = discount_rule(tx, args).await?;
     let previous: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "SELECT COUNT(*) FROM invoices WHERE client_id = $1 AND status = 'issued'")
@@ -196,11 +225,11 @@ pub(crate) async fn create_in(
     let invoice_id = crate::new_id();
     exec_tx!(tx, c => sqlx::query(
         "INSERT INTO invoices (id, number, client_id, payer_id, issued_on, currency, subtotal, discount, \
-         tax, total, status, note, created_at, created_by, updated_at, updated_by, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'issued', $11, $12, $13, $12, $13, 1)")
+         tax, total, status, note, created_at, created_by, updated_at, updated_by, version, contract_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'issued', $11, $12, $13, $12, $13, 1, $14)")
         .bind(invoice_id).bind(number).bind(client.id).bind(payer.id).bind(today).bind(&currency)
         .bind(subtotal).bind(discount).bind(tax).bind(total).bind(&note)
-        .bind(now).bind(session.user_id)
+        .bind(now).bind(session.user_id).bind(args.contract_id)
         .execute(c).await)?;
     let mut memberships = Vec::new();
     for (position, line) in lines.into_iter().enumerate() {

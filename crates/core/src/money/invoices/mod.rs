@@ -113,6 +113,9 @@ pub struct InvoiceCreateArgs {
     #[serde(default)]
     pub payer_id: Option<Uuid>,
     pub lines: Vec<LineInput>,
+    /// The contract it is issued under.
+    #[serde(default)]
+    pub contract_id: Option<Uuid>,
     /// A discount in basis points for this sale instead of the client category's.
     #[serde(default)]
     pub discount: Option<u32>,
@@ -140,6 +143,9 @@ pub struct InvoicesListArgs {
     /// Invoices for this client or paid by them.
     #[serde(default)]
     pub client_id: Option<Uuid>,
+    /// Those issued under this contract.
+    #[serde(default)]
+    pub contract_id: Option<Uuid>,
     /// Only those with something still to pay.
     #[serde(default)]
     pub unpaid_only: bool,

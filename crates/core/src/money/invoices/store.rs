@@ -206,24 +206,25 @@ pub(crate) async fn invoices_list(
     let matching = format!(
         "WITH inv AS (SELECT i.id, i.number, i.client_id, i.payer_id, i.issued_on, i.total, i.status, \
          {PAID_SQL} AS paid FROM invoices i WHERE ($1 IS NULL OR i.client_id = $1 OR i.payer_id = $1) \
-         AND ($2 IS NULL OR i.issued_on >= $2) AND ($3 IS NULL OR i.issued_on <= $3)) "
+         AND ($2 IS NULL OR i.issued_on >= $2) AND ($3 IS NULL OR i.issued_on <= $3) \
+         AND ($4 IS NULL OR i.contract_id = $4)) "
     );
-    let unpaid = "($4 = FALSE OR (inv.status = 'issued' AND inv.paid < inv.total))";
+    let unpaid = "($5 = FALSE OR (inv.status = 'issued' AND inv.paid < inv.total))";
     let page = format!(
         "{matching} SELECT inv.id, inv.number, inv.client_id, c.name AS client_name, inv.payer_id, \
          pc.name AS payer_name, inv.issued_on, inv.total, inv.paid, inv.status, \
          (SELECT l.description FROM invoice_lines l WHERE l.invoice_id = inv.id ORDER BY l.position LIMIT 1) AS first_line, \
          (SELECT COUNT(*) FROM invoice_lines l WHERE l.invoice_id = inv.id) AS line_count \
          FROM inv JOIN clients c ON c.id = inv.client_id JOIN clients pc ON pc.id = inv.payer_id \
-         WHERE {unpaid} ORDER BY inv.number DESC LIMIT $5 OFFSET $6"
+         WHERE {unpaid} ORDER BY inv.number DESC LIMIT $6 OFFSET $7"
     );
     let count = format!("{matching} SELECT COUNT(*) FROM inv WHERE {unpaid}");
     let mut tx = core.db.read().await?;
     let rows: Vec<SummaryRow> = on_tx!(&mut tx, c => sqlx::query_as(&page)
-        .bind(args.client_id).bind(from).bind(until).bind(args.unpaid_only)
+        .bind(args.client_id).bind(from).bind(until).bind(args.contract_id).bind(args.unpaid_only)
         .bind(limit).bind(i64::from(args.offset)).fetch_all(c).await)?;
     let total: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(&count)
-        .bind(args.client_id).bind(from).bind(until).bind(args.unpaid_only)
+        .bind(args.client_id).bind(from).bind(until).bind(args.contract_id).bind(args.unpaid_only)
         .fetch_one(c).await)?;
     tx.commit().await?;
     let invoices = rows

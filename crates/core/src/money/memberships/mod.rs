@@ -16,8 +16,12 @@ use crate::db::Tx;
 use crate::error::ApiError;
 use crate::exec_tx;
 
+mod change;
 mod list;
 mod sell;
+pub(crate) use change::{
+    membership_extend, membership_freeze, membership_transfer, membership_unfreeze,
+};
 pub(crate) use list::{membership_in, memberships_list};
 pub(crate) use sell::membership_sell;
 
@@ -130,6 +134,50 @@ pub struct MembershipsListArgs {
     /// Only these states; empty: all.
     #[serde(default)]
     pub states: Vec<MembershipState>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipFreezeArgs {
+    pub id: Uuid,
+    /// The version read; a stale one is a conflict.
+    pub version: i64,
+    /// First and last day frozen (`YYYY-MM-DD`), both included; the pass ends that many days
+    /// later.
+    pub from: String,
+    pub until: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipUnfreezeArgs {
+    pub id: Uuid,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipExtendArgs {
+    pub id: Uuid,
+    pub version: i64,
+    /// Days added to the end.
+    #[serde(default)]
+    pub days: u32,
+    /// Visits added (to a pass with a number of visits).
+    #[serde(default)]
+    pub visits: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipTransferArgs {
+    pub id: Uuid,
+    pub version: i64,
+    /// The client who holds it from now on (the payer stays).
+    pub to_client_id: Uuid,
+    pub reason: String,
 }
 
 /// A membership to write, from a plan.

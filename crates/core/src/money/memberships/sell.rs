@@ -21,6 +21,7 @@ pub(crate) async fn membership_sell(
             plan_id: args.plan_id,
             start_date: args.start_date,
         }],
+        contract_id: None,
         discount: args.discount,
         note: args.note,
     };

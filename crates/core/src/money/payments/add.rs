@@ -7,6 +7,7 @@ use crate::audit::{self, Change};
 use crate::auth::Session;
 use crate::error::{ApiError, Problems};
 use crate::money::amount::check_amount;
+use crate::money::cash::ensure_open;
 use crate::money::invoices::{one, InvoiceStatus};
 use crate::money::lock_payer;
 use crate::Core;
@@ -22,6 +23,7 @@ pub(crate) async fn payment_add(
     let now = core.now();
     let day = now.with_timezone(&session.local.time_zone).date_naive();
     let mut tx = core.db.write().await?;
+    ensure_open(&mut tx, day).await?;
     let payer = one(&mut tx, args.invoice_id).await?.payer.id;
     lock_payer(&mut tx, payer).await?;
     // Read under the payer's lock: another desk may have paid meanwhile.

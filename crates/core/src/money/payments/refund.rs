@@ -8,6 +8,7 @@ use crate::audit::{self, Change};
 use crate::auth::Session;
 use crate::error::{ApiError, Problems};
 use crate::money::amount::check_amount;
+use crate::money::cash::ensure_open;
 use crate::money::invoices::invoice_in;
 use crate::money::lock_payer;
 use crate::text::parse_name;
@@ -28,6 +29,7 @@ pub(crate) async fn payment_refund(
     let now = core.now();
     let day = now.with_timezone(&session.local.time_zone).date_naive();
     let mut tx = core.db.write().await?;
+    ensure_open(&mut tx, day).await?;
     let paid = payment_in(&mut tx, args.payment_id)
         .await?
         .ok_or_else(|| ApiError::not_found("payment"))?;

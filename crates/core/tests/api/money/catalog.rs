@@ -44,7 +44,7 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
 
         let mut input = CatalogItemInput {
             kind: ItemKind::Service,
-            name: "Ballet class".into(),
+            name: "Ballet barre class".into(),
             category_id: Some(classes.id),
             price: 12_000_000,
             tax: Tax {
@@ -86,7 +86,7 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
             .unwrap_err();
         let got: Vec<String> = fields(e).into_iter().map(|(f, _)| f).collect();
         assert_eq!(got, ["item.name", "item.price", "item.tax.points"]);
-        input.name = "Ballet".into();
+        input.name = "Barre".into();
         input.price = 1_000_000_000_001;
         input.tax.points = 0;
         let e = t
@@ -117,7 +117,7 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
         // A stale version is a conflict; retiring an item hides it from the list.
         let mut retire = input.clone();
         retire.category_id = Some(classes.id);
-        retire.name = "Ballet class".into();
+        retire.name = "Ballet barre class".into();
         retire.active = false;
         let args = CatalogItemUpdateArgs {
             id: ballet.id,
@@ -136,7 +136,7 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
         assert!(listed.iter().all(|i| i.id != ballet.id));
         let all = CatalogItemsListArgs {
             include_inactive: true,
-            query: "BALLET".into(),
+            query: "BARRE".into(),
             kind: None,
         };
         let found = t.core.catalog_items_list(mgr, all).await.unwrap();
@@ -168,7 +168,7 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
         let got: Vec<String> = fields(e).into_iter().map(|(f, _)| f).collect();
         assert_eq!(got, ["plan.visits", "plan.validity.count", "plan.price"]);
         let made = plan(&t, mgr, ten_visits(vec![ballet.id])).await;
-        assert_eq!(made.covers[0].name, "Ballet class");
+        assert_eq!(made.covers[0].name, "Ballet barre class");
         assert_eq!(made.visits, Some(10));
 
         // Reception sells but does not set prices.

@@ -1,8 +1,12 @@
 //! Memberships and money: the catalogue, plans, sales, payments, credit, refunds, and what
 //! happens when desks work on the same money at once.
 
+mod cash;
 mod catalog;
 mod concurrency;
+mod contracts;
+mod flags;
+mod passes;
 mod sales;
 
 use hallpass_core::api::*;

@@ -81,6 +81,7 @@ async fn a_pass_is_sold_paid_in_parts_overpaid_and_refunded() {
                     client_id: mira,
                     payer_id: None,
                     lines: vec![LineInput::Item { item_id: water.id, quantity: 2 }],
+                    contract_id: None,
                     discount: Some(0),
                     note: String::new(),
                 },
@@ -216,6 +217,7 @@ async fn bad_sales_are_refused_and_leave_nothing() {
                     client_id: kid,
                     payer_id: None,
                     lines: vec![],
+                    contract_id: None,
                     discount: None,
                     note: String::new(),
                 },
@@ -234,6 +236,7 @@ async fn bad_sales_are_refused_and_leave_nothing() {
             .membership_sell(mgr, sell(kid, ten.id))
             .await
             .unwrap();
+        let payments = t.count("payments").await;
         for amount in [0, -5, 1_000_000_000_001] {
             let e = t
                 .core
@@ -242,7 +245,7 @@ async fn bad_sales_are_refused_and_leave_nothing() {
                 .unwrap_err();
             assert_eq!(fields(e)[0].0, "amount");
         }
-        assert_eq!(t.count("payments").await, 0);
+        assert_eq!(t.count("payments").await, payments);
 
         // A merged card is not sold to: the kept card is.
         let twin = client(&t, mgr, "Kham Lee", None).await;

@@ -1,0 +1,55 @@
+//! The use cases behind the operations, by name.
+
+pub(crate) use crate::audit::{audit_mark_reviewed, audit_search, audit_verify};
+pub(crate) use crate::auth::{
+    centre_setup, login, logout, password_change, session_get, sessions_list, sessions_revoke,
+    setup_status, user_create, user_password_reset, user_update, users_list,
+};
+pub(crate) use crate::backup::{backup_now, backup_restore, backups_list};
+pub(crate) use crate::centre::{centre_get, centre_update};
+pub(crate) use crate::clients::age_bands::{age_bands_list, age_bands_save};
+pub(crate) use crate::clients::by_phone::clients_by_phone;
+pub(crate) use crate::clients::cards::{client_create, client_get, client_update};
+pub(crate) use crate::clients::categories::{
+    client_categories_create, client_categories_list, client_categories_reorder,
+    client_categories_update,
+};
+pub(crate) use crate::clients::custom::{
+    custom_fields_create, custom_fields_list, custom_fields_reorder, custom_fields_update,
+};
+pub(crate) use crate::clients::export::clients_export;
+pub(crate) use crate::clients::import::{clients_import, clients_import_progress};
+pub(crate) use crate::clients::layout::{card_layout_get, card_layout_save};
+pub(crate) use crate::clients::listing::{clients_count, clients_search};
+pub(crate) use crate::clients::managers::managers_list;
+pub(crate) use crate::clients::merge::clients_merge;
+pub(crate) use crate::clients::saved_filters::{
+    saved_filters_delete, saved_filters_list, saved_filters_save,
+};
+pub(crate) use crate::clients::timeline::{
+    client_timeline_add, client_timeline_delete, client_timeline_list, client_timeline_update,
+};
+pub(crate) use crate::demo::demo_seed;
+pub(crate) use crate::files::{file_get, file_upload};
+pub(crate) use crate::money::cash::{cash_day_close, cash_journal, cash_move};
+pub(crate) use crate::money::catalog::{
+    catalog_categories_list, catalog_category_create, catalog_category_update, catalog_item_create,
+    catalog_item_update, catalog_items_list,
+};
+pub(crate) use crate::money::contracts::{
+    contract_cancel, contract_create, contract_get, contract_renew, contract_update, contracts_list,
+};
+pub(crate) use crate::money::flags::{flag_settings_get, flag_settings_save, flags_get};
+pub(crate) use crate::money::invoices::{
+    invoice_cancel, invoice_create, invoice_get, invoices_list,
+};
+pub(crate) use crate::money::memberships::{
+    membership_extend, membership_freeze, membership_sell, membership_transfer,
+    membership_unfreeze, memberships_list,
+};
+pub(crate) use crate::money::payments::{client_balance, payment_add, payment_refund};
+pub(crate) use crate::money::plans::{
+    membership_plan_create, membership_plan_update, membership_plans_list,
+};
+pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
+pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
