@@ -49,7 +49,7 @@ describe('i18n', () => {
   });
 
   it('has a translation for every field error code core sends', () => {
-    const codes = ['required', 'too_long', 'too_short', 'invalid_characters', 'invalid_date', 'in_future', 'too_old', 'invalid_email', 'invalid_phone', 'duplicate', 'too_many', 'invalid_login', 'taken', 'invalid_time_zone', 'invalid_currency', 'invalid_country', 'invalid_image', 'too_large', 'out_of_range', 'invalid', 'unknown', 'before_received', 'before_start', 'overlap', 'in_use', 'not_for_company', 'not_for_person', 'choose_one', 'self', 'unsupported_type', 'not_permitted', 'not_a_percent', 'not_a_count', 'not_whole_years'];
+    const codes = ['required', 'too_long', 'too_short', 'invalid_characters', 'invalid_date', 'in_future', 'too_old', 'invalid_email', 'invalid_phone', 'duplicate', 'too_many', 'invalid_login', 'taken', 'invalid_time_zone', 'invalid_currency', 'invalid_country', 'invalid_image', 'too_large', 'out_of_range', 'invalid', 'unknown', 'before_received', 'before_start', 'overlap', 'in_use', 'not_for_company', 'not_for_person', 'choose_one', 'self', 'unsupported_type', 'not_permitted', 'not_a_percent', 'not_a_count', 'not_whole_years', 'after_end', 'already_credit', 'already_paid', 'beyond_allowance', 'cancelled', 'credit_only', 'has_payments', 'inactive', 'is_refund', 'membership_used', 'merged', 'more_than_drawer', 'more_than_due', 'more_than_paid', 'negative', 'not_a_service', 'not_enough_credit', 'not_positive', 'not_started', 'not_usable', 'other_parties', 'overlaps', 'renewed', 'same', 'too_early', 'unlimited'];
     for (const code of codes) {
       for (const locale of Object.keys(catalogs)) {
         expect(keysOf(catalogs[locale])).toContain(`errors.field.${code}`);

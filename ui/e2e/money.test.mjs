@@ -1,0 +1,110 @@
+// End to end, money at the desk: a pensioner buys an 8-class pass with her category's
+// discount and pays half; the card shows the debt and the unpaid flag, the client list on a
+// manager's screen flags her too; she pays the rest and both screens clear.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
+
+let env;
+
+before(async () => {
+  env = await start('money');
+});
+
+after(async () => {
+  await env?.stop();
+});
+
+async function api(page, op, args) {
+  return page.evaluate(
+    async ([op, args]) => {
+      const token = sessionStorage.getItem('hallpass.session');
+      const r = await fetch(`/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(args) });
+      return r.json();
+    },
+    [op, args],
+  );
+}
+
+async function openCard(page, name) {
+  await page.getByLabel('Search by name or phone').fill(name);
+  await page.getByTestId('client-row').filter({ hasText: name }).first().click();
+  return page.getByRole('region', { name: 'Passes and payments' });
+}
+
+test('sell a pass with a discount, pay half, see the debt and the flag, pay the rest', async () => {
+  const desk = await env.browser.newPage(DESK);
+  const errors = pageErrors(desk);
+  await signIn(desk, env.base, 'reception');
+  const categories = await api(desk, 'client_categories_list', {});
+  const pensioner = categories.find((c) => c.name === 'Pensioner');
+  await api(desk, 'client_create', { client: { name: 'Mira Pensioner', birth_date: '1950-05-05', category_id: pensioner.id }, allow_duplicate: true });
+
+  const money = await openCard(desk, 'Mira Pensioner');
+  await money.getByText('No passes yet.').waitFor();
+  await money.getByRole('button', { name: 'Sell a pass' }).click();
+  const sell = desk.getByRole('dialog', { name: 'Sell a pass to Mira Pensioner' });
+  // Nothing chosen: the error is at the plan, and focus goes there.
+  await sell.getByRole('button', { name: 'Sell', exact: true }).click();
+  await sell.getByText('Choose a plan').waitFor();
+  await sell.getByRole('radio', { name: /8 classes a month/ }).check();
+  await sell.getByRole('button', { name: 'Sell', exact: true }).click();
+
+  // 800,000 less the pensioners' 15 %: 680,000 due; half paid in cash.
+  const pay = desk.getByRole('dialog', { name: /Payment on invoice/ });
+  const amount = pay.getByLabel('Amount');
+  assert.equal(await amount.inputValue(), '680000');
+  await amount.fill('34O000');
+  await pay.getByRole('button', { name: 'Take payment' }).click();
+  await pay.getByRole('alert').filter({ hasText: 'Not an amount' }).waitFor();
+  assert.equal(await desk.evaluate(() => document.activeElement?.id), 'pay-amount');
+  await amount.fill('340000');
+  await pay.getByRole('radio', { name: 'Cash' }).check();
+  await pay.getByRole('button', { name: 'Take payment' }).click();
+  await money.getByRole('status').filter({ hasText: /340,000 paid on invoice/ }).waitFor();
+  await money.getByTestId('balance').filter({ hasText: /Owes LAK\s340,000/ }).waitFor();
+  await money.getByText(/8 classes a month: LAK\s340,000 not paid/).first().waitFor();
+  await money.getByTestId('passes').getByText('Partly paid').waitFor();
+  await desk.screenshot({ path: join(shots, 'money-card-desk.png'), fullPage: true });
+
+  // A manager's list flags her, with the reason.
+  const office = await env.browser.newPage(DESK);
+  await signIn(office, env.base, 'manager');
+  await office.getByLabel('Search by name or phone').fill('Mira Pensioner');
+  const flag = office.getByTestId('client-row').filter({ hasText: 'Mira Pensioner' }).getByTestId('client-flag');
+  await flag.waitFor();
+  assert.match(await flag.getAttribute('aria-label'), /not paid/);
+
+  // The rest, more than due: the extra is kept as credit and the screen says so.
+  await money.getByTestId('unpaid-invoices').getByRole('button', { name: 'Take payment' }).click();
+  assert.equal(await amount.inputValue(), '340000');
+  await amount.fill('350000');
+  await pay.getByText(/LAK\s10,000 more than is due will be kept/).waitFor();
+  await pay.getByRole('button', { name: 'Take payment' }).click();
+  await money.getByRole('status').filter({ hasText: /10,000 kept as credit/ }).waitFor();
+  await money.getByTestId('balance').filter({ hasText: /Credit LAK\s10,000/ }).waitFor();
+  await money.getByTestId('passes').getByText('Paid', { exact: true }).waitFor();
+  // The manager's list follows without a reload.
+  await flag.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await office.close();
+  await desk.close();
+});
+
+test('tablet: the passes section reads and sells by touch', async () => {
+  const ctx = await env.browser.newContext(TABLET);
+  const tablet = await ctx.newPage();
+  const errors = pageErrors(tablet);
+  await signIn(tablet, env.base, 'reception');
+  const [first] = await api(tablet, 'memberships_list', { states: ['frozen'] });
+  const money = await openCard(tablet, first.client.name);
+  await money.getByText(/frozen until/).first().waitFor();
+  await money.getByRole('button', { name: 'Sell a pass' }).tap();
+  const sell = tablet.getByRole('dialog', { name: /Sell a pass to/ });
+  await sell.getByRole('radio', { name: /Unlimited month/ }).waitFor();
+  await tablet.screenshot({ path: join(shots, 'money-sell-tablet.png') });
+  await sell.getByRole('button', { name: 'Cancel' }).tap();
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
