@@ -30,65 +30,117 @@ struct Row {
     until: Option<NaiveDate>,
     /// Still due on the pass's invoice (`m`); has a guardian, 1 or 0 (`c`); the debt (`d`).
     amount: Option<i64>,
+    /// Another usable pass not running out took over (`m`), 1 or 0.
+    renewed: Option<i32>,
 }
 
-fn sql(filter: &dyn Fn(&str) -> String) -> String {
+/// The query for the cards `filter` keeps (`None`: all of them). A few cards look up each
+/// pass's freeze and paid sum by index; all of them sum the payments and freezes once and
+/// join them (one pass over each table instead of one lookup per pass).
+fn sql(filter: Option<&dyn Fn(&str) -> String>) -> String {
+    let f = |col: &str| filter.map(|f| f(col)).unwrap_or_default();
+    let (with, joins_m, until, paid_m, joins_d, paid_d) = match filter {
+        Some(_) => (
+            String::new(),
+            "",
+            "(SELECT MAX(f.until_on) FROM membership_freezes f WHERE f.membership_id = m.id \
+             AND f.from_on <= $1 AND f.until_on >= $1)"
+                .to_string(),
+            PAID_SQL.to_string(),
+            "",
+            PAID_SQL.to_string(),
+        ),
+        None => (
+            "WITH paid_by AS MATERIALIZED (SELECT invoice_id, CAST(SUM(amount) AS BIGINT) AS paid \
+             FROM payments WHERE invoice_id IS NOT NULL GROUP BY invoice_id), \
+             frozen AS MATERIALIZED (SELECT membership_id, MAX(until_on) AS until FROM membership_freezes \
+             WHERE from_on <= $1 AND until_on >= $1 GROUP BY membership_id) "
+                .to_string(),
+            " LEFT JOIN paid_by p ON p.invoice_id = i.id LEFT JOIN frozen fz ON fz.membership_id = m.id",
+            "fz.until".to_string(),
+            "COALESCE(p.paid, 0)".to_string(),
+            " LEFT JOIN paid_by p ON p.invoice_id = i.id",
+            "COALESCE(p.paid, 0)".to_string(),
+        ),
+    };
+    // A pass that runs low or ends soon is quiet when another of the client's passes is usable
+    // and not itself running out ($4 visits, $5 the day the "ends soon" window ends); only
+    // passes with something to say come back.
     format!(
-        "SELECT m.client_id AS client_id, 'm' AS src, m.id AS membership_id, m.name AS name, \
-         m.visits_left AS num, m.ends_on AS day, \
-         (SELECT MAX(f.until_on) FROM membership_freezes f WHERE f.membership_id = m.id \
-          AND f.from_on <= $1 AND f.until_on >= $1) AS until, \
-         CASE WHEN i.status = 'issued' THEN i.total - {PAID_SQL} ELSE 0 END AS amount \
-         FROM memberships m LEFT JOIN invoices i ON i.id = m.invoice_id \
-         WHERE m.cancelled_at IS NULL AND (m.ends_on IS NULL OR m.ends_on >= $2){m} \
+        "{with}SELECT * FROM (SELECT m.client_id AS client_id, 'm' AS src, m.id AS membership_id, \
+         m.name AS name, m.visits_left AS num, m.ends_on AS day, {until} AS until, \
+         CASE WHEN i.status = 'issued' THEN i.total - {paid_m} ELSE 0 END AS amount, \
+         CASE WHEN (m.ends_on < $5 OR m.visits_left <= $4) AND EXISTS (SELECT 1 FROM memberships h \
+          WHERE h.client_id = m.client_id AND h.id <> m.id AND h.cancelled_at IS NULL \
+          AND (h.visits_left IS NULL OR h.visits_left > $4) AND (h.ends_on IS NULL OR h.ends_on >= $5) \
+          AND NOT EXISTS (SELECT 1 FROM membership_freezes hf WHERE hf.membership_id = h.id \
+           AND hf.from_on <= $1 AND hf.until_on >= $1)) THEN 1 ELSE 0 END AS renewed \
+         FROM memberships m LEFT JOIN invoices i ON i.id = m.invoice_id{joins_m} \
+         WHERE m.cancelled_at IS NULL AND (m.ends_on IS NULL OR m.ends_on >= $2){m}) x \
+         WHERE x.until IS NOT NULL OR x.amount > 0 OR (x.renewed = 0 AND (x.day < $5 OR x.num <= $4)) \
          UNION ALL \
          SELECT c.id, 'c', NULL, NULL, \
          CASE WHEN c.medical_notes <> '' OR c.physical_condition <> '' THEN 1 ELSE 0 END, c.birth_date, NULL, \
-         CASE WHEN EXISTS (SELECT 1 FROM client_guardians g WHERE g.child_id = c.id) THEN 1 ELSE 0 END \
+         CASE WHEN EXISTS (SELECT 1 FROM client_guardians g WHERE g.child_id = c.id) THEN 1 ELSE 0 END, 0 \
          FROM clients c WHERE (c.medical_notes <> '' OR c.physical_condition <> '' OR \
          (c.kind = 'person' AND c.birth_date > $3 AND NOT EXISTS \
           (SELECT 1 FROM client_guardians g WHERE g.child_id = c.id))){c} \
          UNION ALL \
-         SELECT d.payer_id, 'd', NULL, NULL, NULL, NULL, NULL, CAST(SUM(d.due) AS BIGINT) FROM \
-         (SELECT i.payer_id, i.total - {PAID_SQL} AS due FROM invoices i WHERE i.status = 'issued'{d}) d \
+         SELECT d.payer_id, 'd', NULL, NULL, NULL, NULL, NULL, CAST(SUM(d.due) AS BIGINT), 0 FROM \
+         (SELECT i.payer_id, i.total - {paid_d} AS due FROM invoices i{joins_d} WHERE i.status = 'issued'{d}) d \
          WHERE d.due > 0 GROUP BY d.payer_id",
-        m = filter("m.client_id"),
-        c = filter("c.id"),
-        d = filter("i.payer_id"),
+        m = f("m.client_id"),
+        c = f("c.id"),
+        d = f("i.payer_id"),
     )
 }
 
-/// The flags of `ids` (every client when None) on `today`, as `session` may read them.
+/// What a reader may be told: amounts of money, medical notes.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader {
+    pub money: bool,
+    pub medical: bool,
+}
+
+impl Reader {
+    pub fn of(session: &Session) -> Reader {
+        Reader {
+            money: session.can(Permission::MoneyRead),
+            medical: session.can(Permission::ClientsMedical),
+        }
+    }
+}
+
+/// The flags of `ids` (every client when None) on `today`, as `reader` may read them.
 pub async fn flags_for(
     tx: &mut Tx,
     ids: Option<&[Uuid]>,
     today: NaiveDate,
-    session: &Session,
+    reader: Reader,
 ) -> Result<Vec<ClientFlags>, ApiError> {
     let s = load_settings(tx).await?;
     let oldest = today - chrono::Duration::days(i64::from(s.expired_within_days));
+    let soon = today + chrono::Duration::days(i64::from(s.ends_within_days));
     let adult_born = today
         .checked_sub_months(Months::new(18 * 12))
         .unwrap_or(today);
     let list = ids.map(|ids| {
         (0..ids.len())
-            .map(|i| format!("${}", i + 4))
+            .map(|i| format!("${}", i + 6))
             .collect::<Vec<_>>()
             .join(", ")
     });
-    let filter = |col: &str| match &list {
-        Some(l) => format!(" AND {col} IN ({l})"),
-        None => String::new(),
-    };
-    let sql = sql(&filter);
+    let filter = |col: &str| format!(" AND {col} IN ({})", list.as_deref().unwrap_or(""));
+    let sql = sql(ids.is_some().then_some(&filter as &dyn Fn(&str) -> String));
     let rows: Vec<Row> = on_tx!(tx, c => {
-        let mut q = sqlx::query_as(&sql).bind(today).bind(oldest).bind(adult_born);
+        let mut q = sqlx::query_as(&sql).bind(today).bind(oldest).bind(adult_born)
+            .bind(s.visits_low as i32).bind(soon);
         for id in ids.unwrap_or(&[]) {
             q = q.bind(*id);
         }
         q.fetch_all(c).await
     })?;
-    Ok(evaluate(rows, today, &s, session))
+    Ok(evaluate(rows, today, &s, reader))
 }
 
 /// A pass's own rows, for the rules.
@@ -99,25 +151,12 @@ struct Pass<'a> {
     ends: Option<NaiveDate>,
     frozen_until: Option<NaiveDate>,
     due: i64,
+    /// Another usable pass, not itself running out, took over (worked out by the query).
+    renewed: bool,
 }
 
-impl Pass<'_> {
-    fn usable(&self, today: NaiveDate) -> bool {
-        self.frozen_until.is_none() && self.left != Some(0) && self.ends.is_none_or(|e| e >= today)
-    }
-    /// Usable and not itself running out: another pass's low visits or end do not matter.
-    fn healthy(&self, today: NaiveDate, s: &FlagSettings) -> bool {
-        self.usable(today)
-            && self.left.is_none_or(|l| l > s.visits_low)
-            && self
-                .ends
-                .is_none_or(|e| (e - today).num_days() >= i64::from(s.ends_within_days))
-    }
-}
-
-fn evaluate(rows: Vec<Row>, today: NaiveDate, s: &FlagSettings, who: &Session) -> Vec<ClientFlags> {
-    let money = who.can(Permission::MoneyRead);
-    let medical = who.can(Permission::ClientsMedical);
+fn evaluate(rows: Vec<Row>, today: NaiveDate, s: &FlagSettings, who: Reader) -> Vec<ClientFlags> {
+    let (money, medical) = (who.money, who.medical);
     let mut by_client: HashMap<Uuid, Vec<&Row>> = HashMap::new();
     for r in &rows {
         by_client.entry(r.client_id).or_default().push(r);
@@ -151,10 +190,10 @@ fn client_flags(
                 ends: r.day,
                 frozen_until: r.until,
                 due: r.amount.unwrap_or(0),
+                renewed: r.renewed == Some(1),
             })
         })
         .collect();
-    let renewed = |me: Uuid| passes.iter().any(|p| p.id != me && p.healthy(today, s));
     let mut flags = Vec::new();
     for p in &passes {
         let (membership_id, membership) = (p.id, p.name.to_string());
@@ -173,7 +212,7 @@ fn client_flags(
                 due,
             });
         }
-        if renewed(p.id) {
+        if p.renewed {
             continue;
         }
         match p.ends {
@@ -251,7 +290,7 @@ pub(crate) async fn flags_get(
         .with_timezone(&session.local.time_zone)
         .date_naive();
     let mut tx = core.db.read().await?;
-    let flags = flags_for(&mut tx, Some(&args.client_ids), today, session).await?;
+    let flags = flags_for(&mut tx, Some(&args.client_ids), today, Reader::of(session)).await?;
     tx.commit().await?;
     Ok(flags)
 }

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 mod compute;
 mod settings;
-pub use compute::flags_for;
 pub(crate) use compute::flags_get;
+pub use compute::{flags_for, Reader};
 pub(crate) use settings::{flag_settings_get, flag_settings_save, load as load_settings};
 
 /// Most clients one `flags_get` call asks about.
