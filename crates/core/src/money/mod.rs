@@ -70,7 +70,12 @@ pub(crate) async fn next_number(tx: &mut Tx, counter: &str) -> Result<i64, ApiEr
 /// SQLite's write transaction already has the whole database), so two desks spending one
 /// credit or paying one invoice at once run one after the other.
 pub(crate) async fn lock_payer(tx: &mut Tx, payer: Uuid) -> Result<(), ApiError> {
-    crate::exec_tx!(tx, c => sqlx::query("UPDATE clients SET version = version WHERE id = $1")
+    let n = crate::exec_tx!(tx, c => sqlx::query("UPDATE clients SET version = version WHERE id = $1")
         .bind(payer).execute(c).await)?;
+    if n == 0 {
+        return Err(ApiError::conflict(
+            "the payer's card was merged or removed meanwhile; reload",
+        ));
+    }
     Ok(())
 }

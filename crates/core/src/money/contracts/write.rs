@@ -133,14 +133,19 @@ async fn one(tx: &mut Tx, id: Uuid, today: NaiveDate) -> Result<Contract, ApiErr
         .ok_or_else(|| ApiError::not_found("contract"))
 }
 
+/// The contract at the version the caller read; its version moves on first, which holds the
+/// row until the transaction ends (a second renewal waits, then finds it renewed).
 async fn current(
     tx: &mut Tx,
     id: Uuid,
     version: i64,
     today: NaiveDate,
 ) -> Result<Contract, ApiError> {
-    let k = one(tx, id, today).await?;
-    if k.version != version {
+    let n = exec_tx!(tx, c => sqlx::query(
+        "UPDATE contracts SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id).bind(version).execute(c).await)?;
+    let mut k = one(tx, id, today).await?;
+    if n == 0 {
         return Err(ApiError::conflict(
             "someone else changed this contract meanwhile; reload it",
         ));
@@ -152,6 +157,7 @@ async fn current(
             "this contract is cancelled",
         ));
     }
+    k.version = version;
     Ok(k)
 }
 
@@ -191,7 +197,7 @@ pub(crate) async fn contract_update(
     };
     exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE contracts SET client_id = $1, payer_id = $2, starts_on = $3, ends_on = $4, note = $5, \
-         updated_at = $6, updated_by = $7, version = version + 1 WHERE id = $8")
+         updated_at = $6, updated_by = $7 WHERE id = $8")
         .bind(client.id).bind(payer).bind(v.starts).bind(v.ends).bind(&v.note).bind(now)
         .bind(session.user_id).bind(args.id).execute(c).await)?;
     let after = one(&mut tx, args.id, today).await?;
@@ -269,8 +275,7 @@ pub(crate) async fn contract_cancel(
         n => format!("{n}\nCancelled: {}", reason.unwrap_or_default()),
     };
     exec_tx!(&mut tx, c => sqlx::query(
-        "UPDATE contracts SET cancelled_at = $1, note = $2, updated_at = $1, updated_by = $3, \
-         version = version + 1 WHERE id = $4")
+        "UPDATE contracts SET cancelled_at = $1, note = $2, updated_at = $1, updated_by = $3 WHERE id = $4")
         .bind(now).bind(&note).bind(session.user_id).bind(args.id).execute(c).await)?;
     let after = one(&mut tx, args.id, today).await?;
     record(

@@ -166,36 +166,39 @@ pub(crate) async fn create_in(
 ) -> Result<Sale, ApiError> {
     let today = now.with_timezone(&session.local.time_zone).date_naive();
     let (starts, note) = check_args(args, today)?;
+    if args.discount.is_some() && !session.can(crate::roles::Permission::MoneyRefund) {
+        return Err(ApiError::Forbidden {
+            permission: "money_refund".into(),
+            message:
+                "a discount other than the client category's needs the money_refund permission"
+                    .into(),
+        });
+    }
     let client: Party = party(tx, args.client_id, "client_id").await?;
     let payer = match args.payer_id {
         Some(id) if id != client.id => party(tx, id, "payer_id").await?,
         _ => client.clone(),
     };
     if let Some(id) = args.contract_id {
-        let k: Option<(Uuid, Uuid, bool)> = on_tx!(tx, c => sqlx::query_as(
-            "SELECT client_id, payer_id, cancelled_at IS NOT NULL FROM contracts WHERE id = $1")
-            .bind(id).fetch_optional(c).await)?;
-        match k {
-            None => {
-                return Err(ApiError::field(
-                    "contract_id",
-                    "not_found",
-                    "no such contract",
-                ))
+        use crate::money::contracts::{contract_in, ContractState};
+        let field = |code: &str, m: &str| Err(ApiError::field("contract_id", code, m));
+        match contract_in(tx, id, today).await? {
+            None => return field("not_found", "no such contract"),
+            Some(k) if k.state == ContractState::Cancelled => {
+                return field("cancelled", "this contract is cancelled")
             }
-            Some((_, _, true)) => {
-                return Err(ApiError::field(
-                    "contract_id",
-                    "cancelled",
-                    "this contract is cancelled",
-                ))
+            Some(k) if k.state == ContractState::Ended => {
+                return field("ended", "this contract has ended")
             }
-            Some((c, p, _)) if c != client.id && p != payer.id => {
-                return Err(ApiError::field(
-                    "contract_id",
+            // The one who signed pays; the invoice is for the client it serves (or the signer).
+            Some(k)
+                if k.payer.id != payer.id
+                    || (k.client.id != client.id && k.payer.id != client.id) =>
+            {
+                return field(
                     "other_parties",
                     "this contract is between the centre and someone else",
-                ))
+                )
             }
             Some(_) => {}
         }

@@ -7,6 +7,7 @@ use crate::audit::{self, Change};
 use crate::auth::Session;
 use crate::error::{ApiError, Problems};
 use crate::money::lock_payer;
+use crate::money::memberships::membership_in;
 use crate::text::parse_name;
 use crate::{exec_tx, on_tx, Core};
 
@@ -56,6 +57,14 @@ pub(crate) async fn invoice_cancel(
             "a membership on this invoice has been used; cancel or refund it on its own",
         ));
     }
+    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let ids: Vec<uuid::Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM memberships WHERE invoice_id = $1 AND cancelled_at IS NULL")
+        .bind(before.id).fetch_all(c).await)?;
+    let mut passes = Vec::new();
+    for id in &ids {
+        passes.extend(membership_in(&mut tx, *id, today).await?);
+    }
     exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE memberships SET cancelled_at = $1, cancel_reason = $2, updated_at = $1, updated_by = $3, \
          version = version + 1 WHERE invoice_id = $4 AND cancelled_at IS NULL")
@@ -73,6 +82,17 @@ pub(crate) async fn invoice_cancel(
         after: Some(&after),
     };
     audit::record(&mut tx, session, now, c).await?;
+    for was in &passes {
+        let is = membership_in(&mut tx, was.id, today).await?;
+        let c = Change {
+            operation: "invoice_cancel",
+            entity: "membership",
+            entity_id: Some(was.id),
+            before: Some(was),
+            after: is.as_ref(),
+        };
+        audit::record(&mut tx, session, now, c).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }

@@ -27,21 +27,26 @@ fn today(core: &Core, session: &Session) -> (DateTime<Utc>, NaiveDate) {
     )
 }
 
-/// The pass as it is, at the version the caller read.
+/// The pass as it is, at the version the caller read. Its version moves on first, in the
+/// transaction: that holds the row (another desk changing it waits, then finds it stale).
 async fn current(
     tx: &mut Tx,
     id: Uuid,
     version: i64,
     today: NaiveDate,
 ) -> Result<Membership, ApiError> {
-    let m = membership_in(tx, id, today)
+    let n = exec_tx!(tx, c => sqlx::query(
+        "UPDATE memberships SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id).bind(version).execute(c).await)?;
+    let mut m = membership_in(tx, id, today)
         .await?
         .ok_or_else(|| ApiError::not_found("membership"))?;
-    if m.version != version {
+    if n == 0 {
         return Err(ApiError::conflict(
             "someone else changed this pass meanwhile; reload it",
         ));
     }
+    m.version = version;
     if m.state == MembershipState::Cancelled {
         return Err(ApiError::field("id", "cancelled", "this pass is cancelled"));
     }
@@ -57,7 +62,7 @@ struct Audited<'a> {
     reason: Option<&'a str>,
 }
 
-/// Bumps the pass's version and records the change with its reason.
+/// Stamps the change and records it with its reason (the version moved in [`current`]).
 async fn finish(
     tx: &mut Tx,
     session: &Session,
@@ -66,7 +71,7 @@ async fn finish(
     before: &Membership,
 ) -> Result<Membership, ApiError> {
     exec_tx!(tx, c => sqlx::query(
-        "UPDATE memberships SET updated_at = $1, updated_by = $2, version = version + 1 WHERE id = $3")
+        "UPDATE memberships SET updated_at = $1, updated_by = $2 WHERE id = $3")
         .bind(now).bind(session.user_id).bind(before.id).execute(c).await)?;
     let after = membership_in(tx, before.id, today)
         .await?
@@ -142,6 +147,13 @@ pub(crate) async fn membership_freeze(
             "this pass starts at the first visit: nothing to freeze yet",
         ));
     };
+    if m.starts_on.is_some_and(|s| from < s) {
+        return Err(ApiError::field(
+            "from",
+            "before_start",
+            "the pass starts later",
+        ));
+    }
     if from > ends {
         return Err(ApiError::field(
             "from",

@@ -90,6 +90,16 @@ pub(crate) async fn payment_add(
         after: Some(&after),
     };
     audit::record(&mut tx, session, now, change).await?;
+    if let Some(credit) = rows.iter().find(|r| r.invoice_id.is_none()) {
+        let c = Change {
+            operation: "payment_add",
+            entity: "payment",
+            entity_id: Some(credit.id),
+            before: None,
+            after: Some(credit),
+        };
+        audit::record(&mut tx, session, now, c).await?;
+    }
     let balance = balance_in(&mut tx, before.payer.id).await?;
     tx.commit().await?;
     Ok(PaymentResult {

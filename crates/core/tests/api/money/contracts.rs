@@ -157,6 +157,22 @@ async fn contracts_run_end_soon_and_renew() {
             )
             .await
             .unwrap_err();
+        assert!(
+            matches!(e, ApiError::Conflict { .. }),
+            "renewing moved the old one on: {e:?}"
+        );
+        let old = t
+            .core
+            .contract_get(desk, ContractGetArgs { id: k.id })
+            .await
+            .unwrap();
+        assert_eq!(old.renewed_by, Some(renewed.id));
+        let again = ContractRenewArgs {
+            id: k.id,
+            version: old.version,
+            ends_on: "2027-06-30".into(),
+        };
+        let e = t.core.contract_renew(desk, again).await.unwrap_err();
         assert_eq!(fields(e), [("id".into(), "renewed".into())]);
         let soon = t
             .core

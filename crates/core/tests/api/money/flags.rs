@@ -140,7 +140,7 @@ async fn flags_give_their_reasons() {
         late.discount = Some(10_000);
         let old = t
             .core
-            .membership_sell(Some(&desk), late)
+            .membership_sell(Some(&mgr), late)
             .await
             .unwrap()
             .membership;
@@ -156,7 +156,7 @@ async fn flags_give_their_reasons() {
         );
         let mut fresh = sell(bo, ten.id);
         fresh.discount = Some(10_000);
-        t.core.membership_sell(Some(&desk), fresh).await.unwrap();
+        t.core.membership_sell(Some(&mgr), fresh).await.unwrap();
         assert!(flags(&t, &desk, bo).await.is_empty(), "renewed");
 
         // Expired last week with nothing after it.
@@ -166,7 +166,7 @@ async fn flags_give_their_reasons() {
         gone.discount = Some(10_000);
         let gone = t
             .core
-            .membership_sell(Some(&desk), gone)
+            .membership_sell(Some(&mgr), gone)
             .await
             .unwrap()
             .membership;

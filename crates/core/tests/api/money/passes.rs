@@ -28,7 +28,9 @@ async fn passes_are_frozen_extended_and_handed_on_with_reasons() {
         let desk = Some(desk.as_str());
         let ten = plan(&t, mgr, ten_visits(vec![])).await;
         let eva = client(&t, mgr, "Pass Eva", None).await;
-        let m = t.core.membership_sell(desk, sell(eva, ten.id)).await.unwrap().membership;
+        let mut week_ago = sell(eva, ten.id);
+        week_ago.start_date = Some("2026-11-16".into());
+        let m = t.core.membership_sell(desk, week_ago).await.unwrap().membership;
         let end = m.ends_on.unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
 
