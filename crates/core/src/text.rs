@@ -14,6 +14,30 @@ pub fn parse_iso_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A required `YYYY-MM-DD` field; anything else (a blank, a half-typed date) is a problem
+/// at `field`.
+pub fn date_field(
+    p: &mut crate::error::Problems,
+    field: &str,
+    raw: &str,
+) -> Option<chrono::NaiveDate> {
+    let d = parse_iso_date(raw.trim());
+    if d.is_none() {
+        p.add(field, "invalid_date", "not a real date (YYYY-MM-DD)");
+    }
+    d
+}
+
+/// An optional `YYYY-MM-DD` field: blank is none, a half-typed date a problem at `field`.
+pub fn optional_date_field(
+    p: &mut crate::error::Problems,
+    field: &str,
+    raw: &Option<String>,
+) -> Option<chrono::NaiveDate> {
+    let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    date_field(p, field, s)
+}
+
 pub fn is_email(s: &str) -> bool {
     s.len() <= 254
         && s.parse::<email_address::EmailAddress>().is_ok()

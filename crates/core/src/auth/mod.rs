@@ -60,6 +60,11 @@ pub struct Session {
 }
 
 impl Session {
+    /// The centre's calendar date at `at` (its time zone).
+    pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.local.time_zone).date_naive()
+    }
+
     /// A session for work core does on a user's behalf (setting up, the demo), with the
     /// built-in role's template permissions.
     pub(crate) fn acting(user_id: Uuid, login: &str, role: Role, local: Local) -> Session {

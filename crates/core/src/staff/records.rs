@@ -65,10 +65,6 @@ const SELECT: &str =
      s.version FROM staff s LEFT JOIN users lu ON lu.id = s.user_id \
      LEFT JOIN users cu ON cu.id = s.created_by LEFT JOIN users uu ON uu.id = s.updated_by";
 
-fn today(session: &Session, now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&session.local.time_zone).date_naive()
-}
-
 async fn get(tx: &mut Tx, id: Uuid, today: NaiveDate) -> Result<Staff, ApiError> {
     let sql = format!("{SELECT} WHERE s.id = $1");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(c).await)?;
@@ -100,7 +96,7 @@ pub(crate) async fn staff_list(
     session: &Session,
     args: StaffListArgs,
 ) -> Result<Vec<Staff>, ApiError> {
-    let today = today(session, core.now());
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let sql = format!("{SELECT} ORDER BY s.search_name, s.id");
     let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
@@ -122,7 +118,7 @@ pub(crate) async fn staff_get(
     session: &Session,
     args: StaffGetArgs,
 ) -> Result<Staff, ApiError> {
-    let today = today(session, core.now());
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let staff = get(&mut tx, args.id, today).await?;
     tx.commit().await?;
@@ -186,7 +182,7 @@ pub(crate) async fn staff_create(
     let now = core.now();
     let mut tx = core.db.write().await?;
     let id = insert(&mut tx, &v, Some(session.user_id), now).await?;
-    let staff = get(&mut tx, id, today(session, now)).await?;
+    let staff = get(&mut tx, id, session.local_date(now)).await?;
     audit::record(
         &mut tx,
         session,
@@ -211,7 +207,7 @@ pub(crate) async fn staff_update(
 ) -> Result<Staff, ApiError> {
     let v = validate(&args.staff, &session.local.phone_country)?;
     let now = core.now();
-    let today = today(session, now);
+    let today = session.local_date(now);
     let mut tx = core.db.write().await?;
     let before = get(&mut tx, args.id, today).await?;
     let n = exec_tx!(&mut tx, c => sqlx::query(

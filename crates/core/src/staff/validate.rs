@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{StaffInput, StaffPhone, MAX_PHONES, MAX_SERVICES};
 use crate::error::{ApiError, Problems};
 use crate::phone::{Phone, PhoneKind};
-use crate::text::{is_email, parse_iso_date, parse_name};
+use crate::text::{is_email, optional_date_field, parse_name};
 
 pub(super) struct Valid {
     pub name: String,
@@ -16,15 +16,6 @@ pub(super) struct Valid {
     pub leave_date: Option<NaiveDate>,
     pub services: Vec<String>,
     pub notes: String,
-}
-
-fn date(p: &mut Problems, field: &str, raw: &Option<String>) -> Option<NaiveDate> {
-    let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    let d = parse_iso_date(s);
-    if d.is_none() {
-        p.add(field, "invalid_date", "not a real date (YYYY-MM-DD)");
-    }
-    d
 }
 
 pub(super) fn validate(input: &StaffInput, country: &str) -> Result<Valid, ApiError> {
@@ -70,8 +61,8 @@ pub(super) fn validate(input: &StaffInput, country: &str) -> Result<Valid, ApiEr
             p.add("staff.email", "invalid_email", "not an e-mail address");
         }
     }
-    let hire_date = date(&mut p, "staff.hire_date", &input.hire_date);
-    let leave_date = date(&mut p, "staff.leave_date", &input.leave_date);
+    let hire_date = optional_date_field(&mut p, "staff.hire_date", &input.hire_date);
+    let leave_date = optional_date_field(&mut p, "staff.leave_date", &input.leave_date);
     if let (Some(h), Some(l)) = (hire_date, leave_date) {
         if l < h {
             p.add(

@@ -21,7 +21,7 @@ pub(crate) async fn cash_move(
     let reason = p.take(parse_name("reason", &args.reason, MAX_REASON));
     p.finish()?;
     let now = core.now();
-    let day = now.with_timezone(&session.local.time_zone).date_naive();
+    let day = session.local_date(now);
     let mut tx = core.db.write().await?;
     ensure_open(&mut tx, day).await?;
     let before = journal_in(&mut tx, day).await?;
@@ -61,7 +61,7 @@ pub(crate) async fn cash_day_close(
     args: CashDayCloseArgs,
 ) -> Result<CashDayClose, ApiError> {
     let now = core.now();
-    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let today = session.local_date(now);
     let day = day_arg(&args.day, today)?;
     let mut p = Problems::default();
     if args.counted < 0 {

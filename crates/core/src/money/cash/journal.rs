@@ -162,10 +162,7 @@ pub(crate) async fn cash_journal(
     session: &Session,
     args: CashJournalArgs,
 ) -> Result<CashJournal, ApiError> {
-    let today = core
-        .now()
-        .with_timezone(&session.local.time_zone)
-        .date_naive();
+    let today = session.local_date(core.now());
     let day = day_arg(&args.day, today)?;
     let mut tx = core.db.read().await?;
     let j = journal_in(&mut tx, day).await?;

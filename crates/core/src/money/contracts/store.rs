@@ -85,18 +85,12 @@ pub(crate) async fn contract_in(
     Ok(row.map(|r| contract(r, today)))
 }
 
-fn today_of(core: &Core, session: &Session) -> NaiveDate {
-    core.now()
-        .with_timezone(&session.local.time_zone)
-        .date_naive()
-}
-
 pub(crate) async fn contract_get(
     core: &Core,
     session: &Session,
     args: ContractGetArgs,
 ) -> Result<Contract, ApiError> {
-    let today = today_of(core, session);
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let mut k = contract_in(&mut tx, args.id, today)
         .await?
@@ -116,7 +110,7 @@ pub(crate) async fn contracts_list(
     session: &Session,
     args: ContractsListArgs,
 ) -> Result<Vec<Contract>, ApiError> {
-    let today = today_of(core, session);
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let rows: Vec<Row> = match args.client_id {
         Some(id) => {

@@ -10,7 +10,7 @@ use crate::auth::Session;
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
 use crate::money::{next_number, party};
-use crate::text::{parse_iso_date, parse_name, parse_text};
+use crate::text::{date_field, parse_name, parse_text};
 use crate::{exec_tx, Core};
 
 const MAX_NOTE: usize = 2_000;
@@ -21,14 +21,6 @@ struct Valid {
     starts: NaiveDate,
     ends: NaiveDate,
     note: String,
-}
-
-fn date(p: &mut Problems, field: &str, raw: &str) -> Option<NaiveDate> {
-    let d = parse_iso_date(raw.trim());
-    if d.is_none() {
-        p.add(field, "invalid_date", "not a real date (YYYY-MM-DD)");
-    }
-    d
 }
 
 fn check_dates(p: &mut Problems, starts: Option<NaiveDate>, ends: Option<NaiveDate>) {
@@ -51,8 +43,8 @@ fn check_dates(p: &mut Problems, starts: Option<NaiveDate>, ends: Option<NaiveDa
 
 fn check(input: &ContractInput) -> Result<Valid, ApiError> {
     let mut p = Problems::default();
-    let starts = date(&mut p, "contract.starts_on", &input.starts_on);
-    let ends = date(&mut p, "contract.ends_on", &input.ends_on);
+    let starts = date_field(&mut p, "contract.starts_on", &input.starts_on);
+    let ends = date_field(&mut p, "contract.ends_on", &input.ends_on);
     check_dates(&mut p, starts, ends);
     let note = p.take(parse_text("contract.note", &input.note, MAX_NOTE));
     p.finish()?;
@@ -65,10 +57,7 @@ fn check(input: &ContractInput) -> Result<Valid, ApiError> {
 
 fn today(core: &Core, session: &Session) -> (DateTime<Utc>, NaiveDate) {
     let now = core.now();
-    (
-        now,
-        now.with_timezone(&session.local.time_zone).date_naive(),
-    )
+    (now, session.local_date(now))
 }
 
 async fn record(
@@ -222,7 +211,7 @@ pub(crate) async fn contract_renew(
 ) -> Result<Contract, ApiError> {
     let (now, today) = today(core, session);
     let mut p = Problems::default();
-    let ends = date(&mut p, "ends_on", &args.ends_on);
+    let ends = date_field(&mut p, "ends_on", &args.ends_on);
     p.finish()?;
     let mut tx = core.db.write().await?;
     let old = current(&mut tx, args.id, args.version, today).await?;

@@ -285,10 +285,7 @@ pub(crate) async fn flags_get(
     if args.client_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let today = core
-        .now()
-        .with_timezone(&session.local.time_zone)
-        .date_naive();
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let flags = flags_for(&mut tx, Some(&args.client_ids), today, Reader::of(session)).await?;
     tx.commit().await?;

@@ -164,7 +164,7 @@ pub(crate) async fn create_in(
     now: DateTime<Utc>,
     args: &InvoiceCreateArgs,
 ) -> Result<Sale, ApiError> {
-    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let today = session.local_date(now);
     let (starts, note) = check_args(args, today)?;
     if args.discount.is_some() && !session.can(crate::roles::Permission::MoneyRefund) {
         return Err(ApiError::Forbidden {

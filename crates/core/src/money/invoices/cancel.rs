@@ -57,7 +57,7 @@ pub(crate) async fn invoice_cancel(
             "a membership on this invoice has been used; cancel or refund it on its own",
         ));
     }
-    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let today = session.local_date(now);
     let ids: Vec<uuid::Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "SELECT id FROM memberships WHERE invoice_id = $1 AND cancelled_at IS NULL")
         .bind(before.id).fetch_all(c).await)?;

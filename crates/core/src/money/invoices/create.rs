@@ -13,7 +13,7 @@ pub(crate) async fn invoice_create(
     args: InvoiceCreateArgs,
 ) -> Result<Invoice, ApiError> {
     let now = core.now();
-    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let today = session.local_date(now);
     let mut tx = core.db.write().await?;
     let sale = create_in(&mut tx, session, now, &args).await?;
     let invoice = one(&mut tx, sale.invoice_id).await?;

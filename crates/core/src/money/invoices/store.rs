@@ -11,7 +11,7 @@ use crate::error::{ApiError, Problems};
 use crate::money::amount::{LinePrice, Tax};
 use crate::money::payments::payments_of_invoice;
 use crate::money::Party;
-use crate::text::parse_iso_date;
+use crate::text::optional_date_field;
 use crate::{on_tx, Core};
 
 /// An invoice's paid sum, as SQL over `i` (refunds taken off; BIGINT on both engines).
@@ -184,23 +184,14 @@ struct SummaryRow {
     line_count: i64,
 }
 
-fn date_arg(p: &mut Problems, field: &str, raw: &Option<String>) -> Option<NaiveDate> {
-    let s = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    let d = parse_iso_date(s);
-    if d.is_none() {
-        p.add(field, "invalid_date", "not a real date (YYYY-MM-DD)");
-    }
-    d
-}
-
 pub(crate) async fn invoices_list(
     core: &Core,
     _session: &Session,
     args: InvoicesListArgs,
 ) -> Result<InvoicesPage, ApiError> {
     let mut p = Problems::default();
-    let from = date_arg(&mut p, "from", &args.from);
-    let until = date_arg(&mut p, "until", &args.until);
+    let from = optional_date_field(&mut p, "from", &args.from);
+    let until = optional_date_field(&mut p, "until", &args.until);
     p.finish()?;
     let limit = i64::from(args.limit.unwrap_or(100).clamp(1, 500));
     let matching = format!(

@@ -12,7 +12,7 @@ use crate::auth::Session;
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
 use crate::money::party;
-use crate::text::{parse_iso_date, parse_name};
+use crate::text::{date_field, parse_name};
 use crate::{exec_tx, Core};
 
 const MAX_REASON: usize = 500;
@@ -21,10 +21,7 @@ const FREEZE_BACK_DAYS: i64 = 7;
 
 fn today(core: &Core, session: &Session) -> (DateTime<Utc>, NaiveDate) {
     let now = core.now();
-    (
-        now,
-        now.with_timezone(&session.local.time_zone).date_naive(),
-    )
+    (now, session.local_date(now))
 }
 
 /// The pass as it is, at the version the caller read. Its version moves on first, in the
@@ -104,14 +101,6 @@ async fn move_end(tx: &mut Tx, m: &Membership, days: i64) -> Result<(), ApiError
     Ok(())
 }
 
-fn date(p: &mut Problems, field: &str, raw: &str) -> Option<NaiveDate> {
-    let d = parse_iso_date(raw.trim());
-    if d.is_none() {
-        p.add(field, "invalid_date", "not a real date (YYYY-MM-DD)");
-    }
-    d
-}
-
 pub(crate) async fn membership_freeze(
     core: &Core,
     session: &Session,
@@ -119,8 +108,8 @@ pub(crate) async fn membership_freeze(
 ) -> Result<Membership, ApiError> {
     let (now, today) = today(core, session);
     let mut p = Problems::default();
-    let from = date(&mut p, "from", &args.from);
-    let until = date(&mut p, "until", &args.until);
+    let from = date_field(&mut p, "from", &args.from);
+    let until = date_field(&mut p, "until", &args.until);
     let reason = p.take(parse_name("reason", &args.reason, MAX_REASON));
     if let (Some(f), Some(u)) = (from, until) {
         if u < f {

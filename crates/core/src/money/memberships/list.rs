@@ -160,10 +160,7 @@ pub(crate) async fn memberships_list(
     session: &Session,
     args: MembershipsListArgs,
 ) -> Result<Vec<Membership>, ApiError> {
-    let today = core
-        .now()
-        .with_timezone(&session.local.time_zone)
-        .date_naive();
+    let today = session.local_date(core.now());
     let mut tx = core.db.read().await?;
     let (rows, freezes): (Vec<Row>, Vec<FreezeRow>) = match args.client_id {
         Some(id) => {

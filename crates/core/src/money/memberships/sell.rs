@@ -13,7 +13,7 @@ pub(crate) async fn membership_sell(
     args: MembershipSellArgs,
 ) -> Result<MembershipSale, ApiError> {
     let now = core.now();
-    let today = now.with_timezone(&session.local.time_zone).date_naive();
+    let today = session.local_date(now);
     let invoice_args = InvoiceCreateArgs {
         client_id: args.client_id,
         payer_id: args.payer_id,

@@ -21,7 +21,7 @@ pub(crate) async fn payment_add(
     check_amount(&mut p, "amount", args.amount);
     p.finish()?;
     let now = core.now();
-    let day = now.with_timezone(&session.local.time_zone).date_naive();
+    let day = session.local_date(now);
     let mut tx = core.db.write().await?;
     ensure_open(&mut tx, day).await?;
     let payer = one(&mut tx, args.invoice_id).await?.payer.id;

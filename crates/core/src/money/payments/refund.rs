@@ -27,7 +27,7 @@ pub(crate) async fn payment_refund(
     p.finish()?;
     let reason = reason.unwrap_or_default();
     let now = core.now();
-    let day = now.with_timezone(&session.local.time_zone).date_naive();
+    let day = session.local_date(now);
     let mut tx = core.db.write().await?;
     ensure_open(&mut tx, day).await?;
     let paid = payment_in(&mut tx, args.payment_id)
