@@ -47,6 +47,7 @@ macro_rules! tauri_operations {
                     $( generated::$pn, )*
                     $( generated::$sn, )*
                     app_ready,
+                    crate::files::file_save,
                     crate::live::events_listen,
                     crate::live::events_stop,
                     crate::mode::commands::device_mode_get,

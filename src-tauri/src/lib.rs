@@ -3,6 +3,7 @@
 
 mod camera;
 mod commands;
+mod files;
 pub mod host;
 mod live;
 pub mod mode;
@@ -88,6 +89,7 @@ pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .invoke_handler(builder.invoke_handler())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             builder.mount_events(app);
             camera::allow(app);

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
 
 let env;
@@ -87,6 +88,19 @@ test('sell a pass with a discount, pay half, see the debt and the flag, pay the 
   await money.getByTestId('passes').getByText('Paid', { exact: true }).waitFor();
   // The manager's list follows without a reload.
   await flag.waitFor({ state: 'detached' });
+
+  // Her receipt, saved as a PDF: read back with a PDF text extractor, it names her and the
+  // amount paid on the invoice (the 10,000 over went to credit).
+  const notice = money.getByRole('status').filter({ hasText: /kept as credit/ });
+  await notice.getByTestId('document-receipt').locator('summary').click();
+  const [download] = await Promise.all([desk.waitForEvent('download'), notice.getByRole('button', { name: 'Save as PDF' }).click()]);
+  assert.match(download.suggestedFilename(), /^receipt-\d+-\d{4}-\d\d-\d\d\.pdf$/);
+  const pdf = join(shots, 'receipt.pdf');
+  await download.saveAs(pdf);
+  const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, '-']).toString().replace(/\u00a0/g, ' ');
+  assert.match(text, /Receipt/);
+  assert.match(text, /Mira Pensioner/);
+  assert.match(text, /340,000\.00 ₭/);
   assert.deepEqual(errors, []);
   await office.close();
   await desk.close();

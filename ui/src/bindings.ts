@@ -194,11 +194,26 @@ export const commands = {
 	flagSettingsSave: (token: string | null, args: FlagSettingsSaveArgs) => typedError<FlagSettings, ApiError>(__TAURI_INVOKE("flag_settings_save", { token, args })),
 	/** What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments. */
 	clientBalance: (token: string | null, args: ClientBalanceArgs) => typedError<Balance, ApiError>(__TAURI_INVOKE("client_balance", { token, args })),
+	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
+	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
+	/** The template of each printed document (the built-in one where the centre has not saved its own). */
+	documentTemplatesList: (token: string | null, args: NoArgs) => typedError<DocumentTemplate[], ApiError>(__TAURI_INVOKE("document_templates_list", { token, args })),
+	/** Save a document template (typst); refused with each error's line and column when it does not typeset, and the previous one stays. */
+	documentTemplateSave: (token: string | null, args: DocumentTemplateSaveArgs) => typedError<DocumentTemplate, ApiError>(__TAURI_INVOKE("document_template_save", { token, args })),
+	/** Go back to the built-in template of a document. */
+	documentTemplateReset: (token: string | null, args: DocumentTemplateResetArgs) => typedError<DocumentTemplate, ApiError>(__TAURI_INVOKE("document_template_reset", { token, args })),
+	/** Typeset a template being edited (sample data, or a record's) to SVG pages, or return its errors with line and column. */
+	documentTemplatePreview: (token: string | null, args: DocumentPreviewArgs) => typedError<DocumentPreview, ApiError>(__TAURI_INVOKE("document_template_preview", { token, args })),
 	/**
 	 *  The UI has painted its first screen (`setup`, `login`, `app`, or `offline` when its first
 	 *  call to core failed).
 	 */
 	appReady: (screen: string) => __TAURI_INVOKE<void>("app_ready", { screen }),
+	/**
+	 *  Saves a file (base64) to the Downloads folder and, with `open`, opens it in the system's
+	 *  viewer. Returns where it was saved.
+	 */
+	fileSave: (fileName: string, content: string, open: boolean) => typedError<string, string>(__TAURI_INVOKE("file_save", { fileName, content, open })),
 	/**
 	 *  Start sending this window the change events its session may see, after `last_event_id`
 	 *  (what it saw last) or from now — from the embedded core, or from the hub's stream.
@@ -601,8 +616,10 @@ export type Centre = {
 	currency_exponent: number,
 	/**  ISO 3166 alpha-2 country for phone numbers written without a country code. */
 	phone_country: string,
-	/**  A `data:image/…;base64,` URL, shown on the main screen. */
+	/**  A `data:image/…;base64,` URL, shown on the main screen and printed on documents. */
 	logo: string | null,
+	/**  Printed on documents under the centre's name: address, phones, tax number, bank account. */
+	details: string,
 	version: number,
 	updated_at: string,
 };
@@ -613,6 +630,7 @@ export type CentreInput = {
 	currency: string,
 	phone_country: string,
 	logo?: string | null,
+	details?: string,
 };
 
 export type CentreSetupArgs = {
@@ -1149,6 +1167,74 @@ export type DiscountRule =
 /**  A percentage between two dates, both included (a promotion, a season card). */
 { type: "period"; points: number; from: string; until: string };
 
+/**  A PDF file. */
+export type DocumentFile = {
+	/**  `invoice-1024.pdf`, `receipt-1024-2026-11-30.pdf`, `contract-17.pdf`, `price-list.pdf`. */
+	file_name: string,
+	/**  `application/pdf`. */
+	media_type: string,
+	/**  Base64. */
+	content: string,
+};
+
+export type DocumentKind = 
+/**  An invoice for payment (`id`: the invoice). */
+"invoice" | 
+/**  A receipt for a payment or refund (`id`: the payment). */
+"receipt" | 
+/**  A contract (`id`: the contract). */
+"contract" | 
+/**  The price list: the catalogue and the plans on sale (no `id`). */
+"price_list";
+
+/**  The preview of a template being edited: its pages as SVG, or why it cannot be typeset. */
+export type DocumentPreview = {
+	pages: string[],
+	problems: TemplateProblem[],
+};
+
+export type DocumentPreviewArgs = {
+	kind: DocumentKind,
+	/**  The template being edited. */
+	source: string,
+	/**  A real record to show (else sample data). */
+	id?: string | null,
+	lang?: Lang,
+};
+
+export type DocumentRenderArgs = {
+	kind: DocumentKind,
+	/**  The invoice, payment or contract (none for the price list). */
+	id?: string | null,
+	/**  The language of the document's own words (the app's language). */
+	lang?: Lang,
+};
+
+/**  One kind's template as the centre uses it now. */
+export type DocumentTemplate = {
+	kind: DocumentKind,
+	/**  Typst markup. */
+	source: string,
+	/**  The built-in one (never saved, or reset). */
+	is_default: boolean,
+	/**  0 for the built-in one; pass it back to save. */
+	version: number,
+	updated_at: string | null,
+	updated_by: UserRef | null,
+};
+
+export type DocumentTemplateResetArgs = {
+	kind: DocumentKind,
+	version: number,
+};
+
+export type DocumentTemplateSaveArgs = {
+	kind: DocumentKind,
+	source: string,
+	/**  The version read (0 for the built-in one); a stale one is a conflict. */
+	version: number,
+};
+
 export type ExportFile = {
 	file_name: string,
 	mime: string,
@@ -1485,6 +1571,9 @@ export type LabelledValue = {
 	label?: string,
 	value: string,
 };
+
+/**  A language documents are printed in (the app's languages). */
+export type Lang = "en" | "ru" | "lo" | "km";
 
 export type LayoutGroup = {
 	/**  Empty: the preset's title, in the reader's language. */
@@ -2049,6 +2138,17 @@ export type Tax = {
 	included: boolean,
 };
 
+/**  A place in a template typst could not get past. */
+export type TemplateProblem = {
+	/**  1-based; 0 when it is not in one place of the template. */
+	line: number,
+	/**  1-based, in characters. */
+	column: number,
+	/**  Typst's message (English). */
+	message: string,
+	hints: string[],
+};
+
 export type TimelineAddArgs = {
 	client_id: string,
 	entry: TimelineEntryInput,
@@ -2317,4 +2417,9 @@ export type Operations = {
 	flag_settings_get: { args: NoArgs; result: FlagSettings; public: false };
 	flag_settings_save: { args: FlagSettingsSaveArgs; result: FlagSettings; public: false };
 	client_balance: { args: ClientBalanceArgs; result: Balance; public: false };
+	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
+	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
+	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };
+	document_template_reset: { args: DocumentTemplateResetArgs; result: DocumentTemplate; public: false };
+	document_template_preview: { args: DocumentPreviewArgs; result: DocumentPreview; public: false };
 };

@@ -33,7 +33,7 @@ fn line(i: usize, salt: usize) -> [String; 6] {
     let n = i + salt;
     let name = format!("{} {} {}", GIVEN[n % 10], FAMILY[(n / 10) % 8], n);
     let phone = format!("020 {:04} {:04}", 5000 + (n / 10_000) % 5000, n % 10_000);
-    let kid = n % 3 == 0;
+    let kid = n.is_multiple_of(3);
     let year = if kid { 2012 + n % 10 } else { 1960 + n % 40 };
     let birth = format!("{:02}.{:02}.{year}", 1 + n % 28, 1 + n % 12);
     let guardian = if kid {
@@ -47,7 +47,7 @@ fn line(i: usize, salt: usize) -> [String; 6] {
     } else {
         String::new()
     };
-    let email = if n % 5 == 0 {
+    let email = if n.is_multiple_of(5) {
         format!("client{n}@example.la")
     } else {
         String::new()
@@ -138,6 +138,7 @@ async fn run(engine: &str, db: Db) {
                 currency: "LAK".into(),
                 phone_country: "LA".into(),
                 logo: None,
+                details: String::new(),
             },
             owner_login: "owner".into(),
             owner_name: "Owner".into(),

@@ -13,6 +13,7 @@ use crate::error::{ApiError, Problems};
 use crate::{exec_tx, on_tx, Core};
 
 const MAX_LOGO_BYTES: usize = 512 * 1024;
+const MAX_DETAILS: usize = 1_000;
 const STALE_SETTINGS: &str = "the settings were changed by someone else; reload and try again";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema, sqlx::FromRow)]
@@ -28,8 +29,10 @@ pub struct Centre {
     pub currency_exponent: u16,
     /// ISO 3166 alpha-2 country for phone numbers written without a country code.
     pub phone_country: String,
-    /// A `data:image/…;base64,` URL, shown on the main screen.
+    /// A `data:image/…;base64,` URL, shown on the main screen and printed on documents.
     pub logo: Option<String>,
+    /// Printed on documents under the centre's name: address, phones, tax number, bank account.
+    pub details: String,
     pub version: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -42,6 +45,8 @@ pub struct CentreInput {
     pub phone_country: String,
     #[serde(default)]
     pub logo: Option<String>,
+    #[serde(default)]
+    pub details: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
@@ -122,7 +127,13 @@ pub(crate) fn validate(
             }
         }
     }
+    let details = problems.take(crate::text::parse_text(
+        &f("details"),
+        &input.details,
+        MAX_DETAILS,
+    ));
     Some(CentreInput {
+        details: details?,
         name: name?,
         time_zone: tz.to_string(),
         currency,
@@ -133,7 +144,7 @@ pub(crate) fn validate(
 
 pub(crate) async fn load(tx: &mut Tx) -> Result<Option<Centre>, ApiError> {
     let centre: Option<Centre> = on_tx!(tx, c => sqlx::query_as::<_, Centre>(
-        "SELECT id, name, time_zone, currency, phone_country, logo, version, updated_at FROM centre LIMIT 1")
+        "SELECT id, name, time_zone, currency, phone_country, logo, details, version, updated_at FROM centre LIMIT 1")
         .fetch_optional(c)
         .await)?;
     Ok(centre.map(|c| Centre {
@@ -203,12 +214,13 @@ pub(crate) async fn save_new(
         currency: input.currency.clone(),
         phone_country: input.phone_country.clone(),
         logo: input.logo.clone(),
+        details: input.details.clone(),
         version: 1,
         updated_at: now,
     };
     exec_tx!(tx, c => sqlx::query(
-        "INSERT INTO centre (id, name, time_zone, currency, phone_country, logo, version, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        "INSERT INTO centre (id, name, time_zone, currency, phone_country, logo, details, version, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $9, $7, $8)")
         .bind(centre.id)
         .bind(&centre.name)
         .bind(&centre.time_zone)
@@ -217,6 +229,7 @@ pub(crate) async fn save_new(
         .bind(&centre.logo)
         .bind(centre.version)
         .bind(centre.updated_at)
+        .bind(&centre.details)
         .execute(c)
         .await)
     .map_err(|e| {
@@ -262,12 +275,13 @@ pub(crate) async fn centre_update(
         currency: input.currency,
         phone_country: input.phone_country,
         logo: input.logo,
+        details: input.details,
         version: before.version + 1,
         updated_at: now,
     };
     let updated = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE centre SET name = $1, time_zone = $2, currency = $3, phone_country = $4, logo = $5, \
-         version = $6, updated_at = $7 WHERE id = $8 AND version = $9")
+         details = $10, version = $6, updated_at = $7 WHERE id = $8 AND version = $9")
         .bind(&after.name)
         .bind(&after.time_zone)
         .bind(&after.currency)
@@ -277,6 +291,7 @@ pub(crate) async fn centre_update(
         .bind(after.updated_at)
         .bind(after.id)
         .bind(before.version)
+        .bind(&after.details)
         .execute(c)
         .await)?;
     if updated != 1 {

@@ -13,6 +13,7 @@ pub mod changes;
 pub mod clients;
 pub mod db;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod files;
 pub mod money;

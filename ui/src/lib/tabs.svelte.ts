@@ -5,6 +5,7 @@ export type Tab =
   | { id: string; kind: 'settings' }
   | { id: string; kind: 'staff' }
   | { id: string; kind: 'audit' }
+  | { id: string; kind: 'documents' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
 let counter = 0;

@@ -127,9 +127,8 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "staff" => Permission::StaffRead,
         "audit_review" => Permission::AuditRead,
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
-        | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract" => {
-            Permission::MoneyRead
-        }
+        | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract"
+        | "document_template" => Permission::MoneyRead,
         // Users, roles, sessions, backups and anything new: those who manage users.
         _ => Permission::UsersManage,
     })

@@ -22,6 +22,16 @@ use crate::{exec_tx, on_tx, Core};
 pub const DEMO_PASSWORD: &str = "hallpass-demo";
 
 /// The demo logins (login, display name, role).
+/// The demo centre's logo (a sun over water), as a data URL.
+fn demo_logo() -> String {
+    use base64::Engine;
+    let svg = include_str!("logo.svg");
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg)
+    )
+}
+
 pub const DEMO_STAFF: &[(&str, &str, Role)] = &[
     ("owner", "Vilayvanh Sisouk", Role::Owner),
     ("reception", "Noy Phommachanh", Role::Reception),
@@ -153,7 +163,8 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         time_zone: "Asia/Vientiane".into(),
         currency: "LAK".into(),
         phone_country: "LA".into(),
-        logo: None,
+        logo: Some(demo_logo()),
+        details: "Ban Phonxay, Saysettha District, Vientiane\nTel. +856 21 412 345 · hello@sunnydays.la\nTax ID 123456789 · BCEL account 010-12-00-12345678-001".into(),
     };
     let saved = centre::save_new(&mut tx, &centre_input, now).await?;
     let mut staff = std::collections::HashMap::new();

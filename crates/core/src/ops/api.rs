@@ -68,7 +68,12 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Memberships", "Membership[]"),
     ("ClientFlagsList", "ClientFlags[]"),
     ("Contracts", "Contract[]"),
+    ("DocumentTemplates", "DocumentTemplate[]"),
 ];
+pub use crate::documents::{
+    DocumentFile, DocumentKind, DocumentPreview, DocumentPreviewArgs, DocumentRenderArgs,
+    DocumentTemplate, DocumentTemplateResetArgs, DocumentTemplateSaveArgs, Lang, TemplateProblem,
+};
 pub use crate::money::amount::{LinePrice, Tax};
 pub use crate::money::cash::{
     CashDayClose, CashDayCloseArgs, CashEntry, CashEntryKind, CashJournal, CashJournalArgs,
@@ -105,6 +110,7 @@ pub use crate::money::plans::{
     ValidityUnit, VisitCap,
 };
 pub use crate::money::Party;
+pub type DocumentTemplates = Vec<DocumentTemplate>;
 pub type Contracts = Vec<Contract>;
 pub type ClientFlagsList = Vec<ClientFlags>;
 pub type CatalogCategories = Vec<CatalogCategory>;

@@ -30,6 +30,10 @@ pub(crate) use crate::clients::timeline::{
     client_timeline_add, client_timeline_delete, client_timeline_list, client_timeline_update,
 };
 pub(crate) use crate::demo::demo_seed;
+pub(crate) use crate::documents::{
+    document_render, document_template_preview, document_template_reset, document_template_save,
+    document_templates_list,
+};
 pub(crate) use crate::files::{file_get, file_upload};
 pub(crate) use crate::money::cash::{cash_day_close, cash_journal, cash_move};
 pub(crate) use crate::money::catalog::{

@@ -93,6 +93,7 @@ async fn first_start_creates_the_owner_once() {
             currency: "khr".into(),
             phone_country: "kh".into(),
             logo: None,
+            details: String::new(),
         };
         let bad = t
             .core

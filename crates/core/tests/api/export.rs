@@ -140,6 +140,7 @@ async fn importing_an_export_gives_the_same_clients_back() {
                             currency: "LAK".into(),
                             phone_country: "LA".into(),
                             logo: None,
+                            details: String::new(),
                         },
                         owner_login: "owner".into(),
                         owner_name: "Owner".into(),

@@ -133,6 +133,7 @@ async fn the_logo_must_be_the_image_it_claims_and_small() {
                 currency: c.currency.clone(),
                 phone_country: c.phone_country.clone(),
                 logo: Some(logo),
+                details: String::new(),
             },
         };
         let e = t

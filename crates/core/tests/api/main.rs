@@ -11,6 +11,7 @@ mod clients;
 mod custom_fields;
 mod custom_values;
 mod demo;
+mod documents;
 mod export;
 mod families;
 mod files;

@@ -36,6 +36,7 @@ async fn a_windows_1251_csv_with_bad_lines_is_reported_line_by_line_and_written_
             currency: "KZT".into(),
             phone_country: "KZ".into(),
             logo: None,
+            details: String::new(),
         };
         t.core
             .centre_update(

@@ -1,0 +1,112 @@
+// End to end, printed documents: the owner edits the receipt's template with a live preview;
+// a mistake is shown at its line and column and the save refused (the old template stays);
+// mended, it saves and prints. A receipt in Lao and one in Khmer are drawn to PNG to look at.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
+
+let env;
+
+before(async () => {
+  env = await start('documents');
+});
+
+after(async () => {
+  await env?.stop();
+});
+
+async function api(page, op, args) {
+  return page.evaluate(
+    async ([op, args]) => {
+      const token = sessionStorage.getItem('hallpass.session');
+      const r = await fetch(`/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(args) });
+      return r.json();
+    },
+    [op, args],
+  );
+}
+
+/** A payment of the demo centre. */
+async function somePayment(page) {
+  const { invoices } = await api(page, 'invoices_list', { limit: 50 });
+  for (const summary of invoices.filter((i) => i.paid > 0)) {
+    const invoice = await api(page, 'invoice_get', { id: summary.id });
+    if (invoice.payments.length) return invoice.payments[0];
+  }
+  throw new Error('no payment in the demo');
+}
+
+test('edit a template: a mistake is refused at its line, the mended one saves and prints', async () => {
+  const page = await env.browser.newPage(DESK);
+  const errors = pageErrors(page);
+  await signIn(page, env.base, 'owner');
+  await page.getByRole('navigation').getByRole('button', { name: 'Documents' }).click();
+  await page.getByRole('tab', { name: 'Receipt' }).click();
+  const preview = page.getByTestId('template-preview');
+  await preview.getByRole('img', { name: 'Page 1' }).waitFor();
+  await page.screenshot({ path: join(shots, 'documents-editor-desk.png') });
+
+  const editor = page.getByLabel('Template (typst)');
+  const original = await editor.inputValue();
+  // A field the data does not have: the preview says where, and saving is refused.
+  await editor.fill(original.replace('p.received_from,', 'p.recieved_from,'));
+  const problem = page.getByRole('button', { name: /Line \d+, column \d+: dictionary does not contain key "recieved_from"/ });
+  await problem.waitFor();
+  await page.getByRole('button', { name: 'Save the template' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Not saved' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'template-source');
+  let list = await api(page, 'document_templates_list', {});
+  assert.equal(list.find((t) => t.kind === 'receipt').is_default, true);
+
+  // An unsaved edit survives a reload.
+  await page.reload();
+  await page.getByTestId('client-results').locator('li').first().waitFor();
+  await page.getByRole('navigation').getByRole('button', { name: 'Documents' }).click();
+  await page.getByRole('tab', { name: 'Receipt •' }).click();
+  assert.match(await page.getByLabel('Template (typst)').inputValue(), /recieved_from/);
+
+  // Mended, with a line of the centre's own: saved and used.
+  await page.getByLabel('Template (typst)').fill(original.replace('text(size: 11pt, l.thanks)', 'text(size: 11pt, "Come again soon!")'));
+  await preview.getByRole('img', { name: 'Page 1' }).waitFor();
+  await page.getByRole('button', { name: 'Save the template' }).click();
+  await page.getByRole('status').filter({ hasText: 'Template saved' }).waitFor();
+  list = await api(page, 'document_templates_list', {});
+  assert.equal(list.find((t) => t.kind === 'receipt').is_default, false);
+
+  const payment = await somePayment(page);
+  const file = await api(page, 'document_render', { kind: 'receipt', id: payment.id, lang: 'en' });
+  const pdf = join(shots, 'receipt-own-template.pdf');
+  writeFileSync(pdf, Buffer.from(file.content, 'base64'));
+  assert.match(execFileSync('pdftotext', [pdf, '-']).toString(), /Come again soon!/);
+
+  // Lao and Khmer, drawn to look at (their text does not extract well from any PDF).
+  for (const lang of ['lo', 'km']) {
+    const doc = await api(page, 'document_render', { kind: 'receipt', id: payment.id, lang });
+    const path = join(shots, `receipt-${lang}.pdf`);
+    writeFileSync(path, Buffer.from(doc.content, 'base64'));
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', path, join(shots, `receipt-${lang}`)]);
+  }
+  const contract = (await api(page, 'contracts_list', {}))[0];
+  const k = await api(page, 'document_render', { kind: 'contract', id: contract.id, lang: 'lo' });
+  writeFileSync(join(shots, 'contract-lo.pdf'), Buffer.from(k.content, 'base64'));
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', join(shots, 'contract-lo.pdf'), join(shots, 'contract-lo')]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('tablet: the price list prints by touch', async () => {
+  const ctx = await env.browser.newContext(TABLET);
+  const tablet = await ctx.newPage();
+  const errors = pageErrors(tablet);
+  await signIn(tablet, env.base, 'reception');
+  await tablet.getByRole('navigation').getByRole('button', { name: 'Documents' }).tap();
+  await tablet.getByTestId('document-price_list').locator('summary').tap();
+  const [download] = await Promise.all([tablet.waitForEvent('download'), tablet.getByRole('button', { name: 'Save as PDF' }).tap()]);
+  assert.equal(download.suggestedFilename(), 'price-list.pdf');
+  await tablet.screenshot({ path: join(shots, 'documents-tablet.png') });
+  assert.deepEqual(errors, []);
+  await ctx.close();
+});
