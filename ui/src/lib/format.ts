@@ -62,3 +62,12 @@ export function formatInstant(iso: string, timeZone: string, locale: string): st
 export function personLabel(name: string, phone: string | null | undefined): string {
   return phone ? `${name} · ${formatPhone(phone)}` : name;
 }
+
+/** The time of day of an instant in `timeZone`: "14:05" or "2:05 PM", as the language writes it. */
+export function formatTime(iso: string, timeZone: string, locale: string): string {
+  try {
+    return dateTimeFormat(locale, { timeZone, timeStyle: 'short' }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}

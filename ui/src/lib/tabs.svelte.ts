@@ -6,6 +6,8 @@ export type Tab =
   | { id: string; kind: 'staff' }
   | { id: string; kind: 'audit' }
   | { id: string; kind: 'documents' }
+  | { id: string; kind: 'cash' }
+  | { id: string; kind: 'contracts' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
 let counter = 0;
