@@ -147,6 +147,50 @@ test('contracts: the one ending soon is listed, printed and renewed', async () =
   await page.close();
 });
 
+test('a pass frozen within its allowance (beyond it refused at its field), a payment refunded to credit', async () => {
+  const page = await env.browser.newPage(DESK);
+  const errors = pageErrors(page);
+  await signIn(page, env.base, 'manager');
+  const active = await api(page, 'memberships_list', { states: ['active'] });
+  const today = (await api(page, 'cash_journal', {})).day;
+  const pass = active.find((m) => m.freeze_days >= 7 && m.freezes.length === 0 && m.starts_on <= today && m.payment === 'paid' && m.client.id === m.payer.id);
+  const before = await api(page, 'client_balance', { client_id: pass.client.id });
+  const money = await openCard(page, pass.client.name);
+  const row = money.getByTestId('passes').locator('li').filter({ hasText: pass.name }).first();
+  await row.getByRole('button', { name: 'Change…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Change the pass ${pass.name}` });
+  const day = (n) => new Date(Date.parse(today) + n * 86_400_000).toISOString().slice(0, 10);
+  await dialog.getByLabel('First day frozen').fill(day(1));
+  await dialog.getByLabel('Last day frozen').fill(day(pass.freeze_days + 5));
+  await dialog.getByLabel(/^Reason/).fill('Holiday abroad');
+  await dialog.getByRole('button', { name: 'Freeze' }).click();
+  await dialog.getByRole('alert').first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'pass-until');
+  await dialog.getByLabel('Last day frozen').fill(day(3));
+  await dialog.getByRole('button', { name: 'Freeze' }).click();
+  await money.getByRole('status').filter({ hasText: /frozen; it now ends/ }).waitFor();
+
+  // Her pass's payment, half given back to her credit.
+  const invoices = money.getByTestId('invoices');
+  const inv = invoices.locator('li').filter({ hasText: pass.name }).first();
+  await inv.getByRole('button', { name: new RegExp(pass.name) }).click();
+  const paid = inv.locator('ul.sub > li').first();
+  await paid.getByRole('button', { name: 'Refund' }).click();
+  const form = paid.locator('form');
+  await form.getByLabel('Amount').fill('1000');
+  await form.getByLabel('How').selectOption('credit');
+  await form.getByRole('button', { name: 'Refund' }).click();
+  await form.getByRole('alert').filter({ hasText: /required/i }).waitFor();
+  await form.getByLabel('Reason').fill('Missed two classes');
+  await form.getByRole('button', { name: 'Refund' }).click();
+  await money.getByRole('status').filter({ hasText: /moved to the payer's credit/ }).waitFor();
+  const after = await api(page, 'client_balance', { client_id: pass.client.id });
+  assert.equal(after.credit - before.credit, 1000 * 100);
+  await money.getByTestId('balance').filter({ hasText: /Credit/ }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 // Last: it closes today's cash desk, which locks the day for the tests above.
 test('the cash desk: a cash move with its reason, the day closed against the counted cash', async () => {
   const page = await env.browser.newPage(DESK);
