@@ -110,3 +110,50 @@ test('tablet: the price list prints by touch', async () => {
   assert.deepEqual(errors, []);
   await ctx.close();
 });
+
+test('the price list: a plan and an item changed on screen, then printed with them', async () => {
+  const page = await env.browser.newPage(DESK);
+  const errors = pageErrors(page);
+  await signIn(page, env.base, 'manager');
+  await page.getByRole('navigation').getByRole('button', { name: 'Price list' }).click();
+  const plans = page.getByTestId('plans');
+  const first = plans.locator('li').first();
+  const name = await first.locator('.name').textContent();
+  await first.getByRole('button', { name: 'Edit' }).click();
+  const form = first.getByRole('form', { name });
+  await form.getByLabel('Price').fill('12x');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await form.getByRole('alert').filter({ hasText: 'Not an amount' }).waitFor();
+  assert.match(await page.evaluate(() => document.activeElement?.id ?? ''), /-price$/);
+  await form.getByLabel('Price').fill('987654');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: `${name} saved` }).waitFor();
+  await plans.getByText('LAK 987,654').waitFor();
+
+  // A name already used is refused at the field.
+  await page.getByLabel('New category').fill('Rentals');
+  await page.getByRole('button', { name: 'Add the category' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Already taken' }).waitFor();
+  await page.getByLabel('New category').fill('Party rooms');
+  await page.getByRole('button', { name: 'Add the category' }).click();
+  await page.getByRole('status').filter({ hasText: 'Category Party rooms added' }).waitFor();
+  await page.getByRole('button', { name: 'New service or good' }).click();
+  const item = page.getByRole('form', { name: 'New service or good' });
+  await item.getByLabel('Name').fill('Racket hire');
+  await item.getByLabel('Category').selectOption({ label: 'Party rooms' });
+  await item.getByLabel('Price', { exact: true }).fill('25000');
+  await item.getByLabel('Unit').fill('hour');
+  await item.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'Party rooms' }).waitFor();
+  await page.screenshot({ path: join(shots, 'price-list-desk.png'), fullPage: true });
+
+  await page.getByTestId('document-price_list').locator('summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save as PDF' }).click()]);
+  const pdf = join(shots, 'price-list.pdf');
+  await download.saveAs(pdf);
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString().replace(/\u00a0/g, ' ');
+  assert.match(text, /Racket hire\s+hour\s+25,000\.00 ₭/);
+  assert.match(text, /987,654\.00 ₭/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

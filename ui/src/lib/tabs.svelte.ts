@@ -7,6 +7,7 @@ export type Tab =
   | { id: string; kind: 'audit' }
   | { id: string; kind: 'documents' }
   | { id: string; kind: 'cash' }
+  | { id: string; kind: 'catalog' }
   | { id: string; kind: 'contracts' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
