@@ -15,6 +15,12 @@ use crate::{on_tx, Core};
 /// At most this many passes in a list without a client.
 const MAX_ALL: i64 = 500;
 
+/// [`super::state_on`] in SQL, on the day `$2`.
+const STATE_SQL: &str = "CASE WHEN m.cancelled_at IS NOT NULL THEN 'cancelled' \
+     WHEN EXISTS (SELECT 1 FROM membership_freezes f WHERE f.membership_id = m.id \
+      AND f.from_on <= $2 AND f.until_on >= $2) THEN 'frozen' \
+     WHEN m.visits_left = 0 THEN 'used_up' WHEN m.ends_on < $2 THEN 'expired' ELSE 'active' END";
+
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
@@ -173,11 +179,24 @@ pub(crate) async fn memberships_list(
             (rows, freezes)
         }
         None => {
+            // The states asked for are chosen in SQL, before the limit (a list of the frozen
+            // passes must not come from the 500 newest passes only).
+            let filter = if args.states.is_empty() {
+                "CAST($2 AS DATE) IS NOT NULL".to_string()
+            } else {
+                let names: Vec<String> = args
+                    .states
+                    .iter()
+                    .map(|s| format!("'{}'", s.as_str()))
+                    .collect();
+                format!("({STATE_SQL}) IN ({})", names.join(", "))
+            };
             let sql = format!(
                 "{} ORDER BY m.created_at DESC, m.id LIMIT $1",
-                select("1 = 1")
+                select(&filter)
             );
-            let rows = on_tx!(&mut tx, c => sqlx::query_as(&sql).bind(MAX_ALL).fetch_all(c).await)?;
+            let rows = on_tx!(&mut tx, c => sqlx::query_as(&sql).bind(MAX_ALL).bind(today)
+                .fetch_all(c).await)?;
             let sql = freezes_sql("1 = 1");
             let freezes = on_tx!(&mut tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
             (rows, freezes)

@@ -36,6 +36,18 @@ pub enum MembershipState {
     Cancelled,
 }
 
+impl MembershipState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MembershipState::Active => "active",
+            MembershipState::Frozen => "frozen",
+            MembershipState::UsedUp => "used_up",
+            MembershipState::Expired => "expired",
+            MembershipState::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// The state on `today`: cancelled, then frozen, used up, expired, else active.
 pub fn state_on(
     today: NaiveDate,

@@ -114,3 +114,49 @@ async fn passes_are_frozen_extended_and_handed_on_with_reasons() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_list_of_all_passes_picks_states_in_the_database_as_the_cards_show_them() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let desk = t.login("reception").await;
+        let desk = Some(desk.as_str());
+        let list = |states: Vec<MembershipState>| {
+            t.core.memberships_list(
+                desk,
+                MembershipsListArgs {
+                    client_id: None,
+                    states,
+                },
+            )
+        };
+        let all = list(vec![]).await.unwrap();
+        for state in [
+            MembershipState::Active,
+            MembershipState::Frozen,
+            MembershipState::UsedUp,
+            MembershipState::Expired,
+            MembershipState::Cancelled,
+        ] {
+            let picked = list(vec![state]).await.unwrap();
+            let expected: Vec<_> = all
+                .iter()
+                .filter(|m| m.state == state)
+                .map(|m| m.id)
+                .collect();
+            assert!(!expected.is_empty(), "the demo has {state:?} passes");
+            assert_eq!(
+                picked.iter().map(|m| m.id).collect::<Vec<_>>(),
+                expected,
+                "{state:?}"
+            );
+        }
+        let two = list(vec![MembershipState::Frozen, MembershipState::Expired])
+            .await
+            .unwrap();
+        assert!(two
+            .iter()
+            .all(|m| matches!(m.state, MembershipState::Frozen | MembershipState::Expired)));
+    })
+    .await;
+}
