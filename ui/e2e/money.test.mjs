@@ -187,6 +187,18 @@ test('a pass frozen within its allowance (beyond it refused at its field), a pay
   const after = await api(page, 'client_balance', { client_id: pass.client.id });
   assert.equal(after.credit - before.credit, 1000 * 100);
   await money.getByTestId('balance').filter({ hasText: /Credit/ }).waitFor();
+
+  // And paid out in cash: a reason is needed; then her credit is gone.
+  await money.getByRole('button', { name: 'Pay out credit' }).click();
+  const payout = money.getByRole('form', { name: 'Pay out credit' });
+  await payout.getByRole('button', { name: 'Pay out credit' }).click();
+  await payout.getByRole('alert').filter({ hasText: /required/i }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'payout-reason');
+  await payout.getByLabel('Reason').fill('Moving to another city');
+  await payout.getByRole('button', { name: 'Pay out credit' }).click();
+  await money.getByRole('status').filter({ hasText: /of credit paid out/ }).waitFor();
+  const end = await api(page, 'client_balance', { client_id: pass.client.id });
+  assert.equal(end.credit, 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

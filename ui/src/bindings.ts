@@ -192,6 +192,8 @@ export const commands = {
 	flagSettingsGet: (token: string | null, args: NoArgs) => typedError<FlagSettings, ApiError>(__TAURI_INVOKE("flag_settings_get", { token, args })),
 	/** Change the red flags' thresholds (optimistic: pass the version you read). */
 	flagSettingsSave: (token: string | null, args: FlagSettingsSaveArgs) => typedError<FlagSettings, ApiError>(__TAURI_INVOKE("flag_settings_save", { token, args })),
+	/** Pay out part or all of a payer's credit in cash, by card or by transfer, with a reason (never more than the credit). */
+	creditRefund: (token: string | null, args: CreditRefundArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("credit_refund", { token, args })),
 	/** What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments. */
 	clientBalance: (token: string | null, args: ClientBalanceArgs) => typedError<Balance, ApiError>(__TAURI_INVOKE("client_balance", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
@@ -1064,6 +1066,16 @@ export type ContractsListArgs = {
 	client_id?: string | null,
 	/**  Only active ones ending within this many days and not yet renewed. */
 	ending_within_days?: number | null,
+};
+
+export type CreditRefundArgs = {
+	/**  The payer whose credit is paid out. */
+	client_id: string,
+	/**  Minor units, more than zero, at most the credit. */
+	amount: number,
+	/**  Cash, card or transfer. */
+	method: PaymentMethod,
+	reason: string,
 };
 
 export type CustomField = {
@@ -2416,6 +2428,7 @@ export type Operations = {
 	flags_get: { args: FlagsGetArgs; result: ClientFlags[]; public: false };
 	flag_settings_get: { args: NoArgs; result: FlagSettings; public: false };
 	flag_settings_save: { args: FlagSettingsSaveArgs; result: FlagSettings; public: false };
+	credit_refund: { args: CreditRefundArgs; result: PaymentResult; public: false };
 	client_balance: { args: ClientBalanceArgs; result: Balance; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };

@@ -102,7 +102,8 @@ pub use crate::money::memberships::{
 };
 pub use crate::money::payments::balance::ClientBalanceArgs;
 pub use crate::money::payments::{
-    Balance, Payment, PaymentAddArgs, PaymentKind, PaymentMethod, PaymentRefundArgs, PaymentResult,
+    Balance, CreditRefundArgs, Payment, PaymentAddArgs, PaymentKind, PaymentMethod,
+    PaymentRefundArgs, PaymentResult,
 };
 pub use crate::money::plans::{
     CapPeriod, MembershipPlan, MembershipPlanCreateArgs, MembershipPlanInput,

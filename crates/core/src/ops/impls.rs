@@ -51,7 +51,9 @@ pub(crate) use crate::money::memberships::{
     membership_extend, membership_freeze, membership_sell, membership_transfer,
     membership_unfreeze, memberships_list,
 };
-pub(crate) use crate::money::payments::{client_balance, payment_add, payment_refund};
+pub(crate) use crate::money::payments::{
+    client_balance, credit_refund, payment_add, payment_refund,
+};
 pub(crate) use crate::money::plans::{
     membership_plan_create, membership_plan_update, membership_plans_list,
 };

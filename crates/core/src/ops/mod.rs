@@ -124,6 +124,7 @@ macro_rules! for_each_operation {
                 flags_get(FlagsGetArgs) -> ClientFlagsList [ClientsRead], "Red flags of up to 1,000 cards, each with its reason (visits low, ending soon, unpaid, frozen, expired, debt, medical note, no guardian); only flagged cards come back, amounts only for roles that see money.";
                 flag_settings_get(NoArgs) -> FlagSettings [ClientsRead], "The red flags' thresholds.";
                 flag_settings_save(FlagSettingsSaveArgs) -> FlagSettings [CatalogConfigure], "Change the red flags' thresholds (optimistic: pass the version you read).";
+                credit_refund(CreditRefundArgs) -> PaymentResult [MoneyRefund], "Pay out part or all of a payer's credit in cash, by card or by transfer, with a reason (never more than the credit).";
                 client_balance(ClientBalanceArgs) -> Balance [MoneyRead], "What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments.";
                 document_render(DocumentRenderArgs) -> DocumentFile [MoneyRead], "Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language.";
                 document_templates_list(NoArgs) -> DocumentTemplates [MoneyRead], "The template of each printed document (the built-in one where the centre has not saved its own).";

@@ -16,10 +16,13 @@ use crate::on_tx;
 
 mod add;
 pub mod balance;
+mod payout;
 mod refund;
 pub(crate) use add::payment_add;
 pub(crate) use balance::client_balance;
 pub use balance::Balance;
+pub(crate) use payout::credit_refund;
+pub use payout::CreditRefundArgs;
 pub(crate) use refund::payment_refund;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
