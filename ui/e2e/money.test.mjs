@@ -143,6 +143,23 @@ test('contracts: the one ending soon is listed, printed and renewed', async () =
   await row.getByRole('button', { name: 'Renew' }).last().click();
   await page.getByRole('status').filter({ hasText: /renewed as contract \d+/ }).waitFor();
   await page.getByText('No contract ends within a month.').waitFor();
+
+  // A new one from a client's card: an end before the start is refused at its field.
+  await page.getByRole('navigation').getByRole('button', { name: 'Clients' }).click();
+  await api(page, 'client_create', { client: { name: 'Ada Contract', birth_date: '1990-02-02' }, allow_duplicate: true });
+  const money = await openCard(page, 'Ada Contract');
+  await money.getByRole('button', { name: 'New contract' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New contract with Ada Contract' });
+  const starts = await dialog.getByLabel('Starts on').inputValue();
+  await dialog.getByLabel('Ends on').fill('2020-01-01');
+  await dialog.getByRole('button', { name: 'Make the contract' }).click();
+  await dialog.getByRole('alert').first().waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'contract-ends');
+  await dialog.getByLabel('Ends on').fill('2031-06-30');
+  await dialog.getByRole('button', { name: 'Make the contract' }).click();
+  await money.getByRole('status').filter({ hasText: /Contract \d+ made/ }).waitFor();
+  await money.getByTestId('card-contracts').getByText('Running').waitFor();
+  assert.ok(starts.length > 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
