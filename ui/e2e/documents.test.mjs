@@ -154,6 +154,15 @@ test('the price list: a plan and an item changed on screen, then printed with th
   const text = execFileSync('pdftotext', ['-layout', pdf, '-']).toString().replace(/\u00a0/g, ' ');
   assert.match(text, /Racket hire\s+hour\s+25,000\.00 ₭/);
   assert.match(text, /987,654\.00 ₭/);
+
+  // The red flags' thresholds: a bad number is refused at its field; a good one is kept.
+  await page.getByLabel('A pass is low with this many visits left or fewer').fill('two');
+  await page.getByRole('button', { name: 'Save the thresholds' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'flags-visits_low');
+  await page.getByLabel('A pass is low with this many visits left or fewer').fill('3');
+  await page.getByRole('button', { name: 'Save the thresholds' }).click();
+  await page.getByRole('status').filter({ hasText: 'Thresholds saved' }).waitFor();
+  assert.equal((await api(page, 'flag_settings_get', {})).visits_low, 3);
   assert.deepEqual(errors, []);
   await page.close();
 });
