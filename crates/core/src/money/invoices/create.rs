@@ -29,6 +29,33 @@ pub(crate) async fn invoice_create(
     Ok(invoice)
 }
 
+/// A client who buys a pass is a current client: a lead or a former client becomes one, with
+/// its own audit row (the card's version moves, so an edit open elsewhere hears of it).
+async fn becomes_current(
+    tx: &mut crate::db::Tx,
+    session: &Session,
+    now: chrono::DateTime<chrono::Utc>,
+    operation: &str,
+    client: uuid::Uuid,
+) -> Result<(), ApiError> {
+    let before: Option<String> = crate::on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT status FROM clients WHERE id = $1 AND status IN ('lead', 'former')")
+        .bind(client).fetch_optional(c).await)?;
+    let Some(before) = before else { return Ok(()) };
+    crate::exec_tx!(tx, c => sqlx::query(
+        "UPDATE clients SET status = 'current', version = version + 1, updated_at = $2, \
+         updated_by = $3 WHERE id = $1")
+        .bind(client).bind(now).bind(session.user_id).execute(c).await)?;
+    let entry = audit::Entry {
+        operation,
+        entity: "client",
+        entity_id: Some(client),
+        before: Some(serde_json::json!({ "status": before }).to_string()),
+        after: Some(serde_json::json!({ "status": "current" }).to_string()),
+    };
+    audit::append(tx, Some(session), now, entry).await
+}
+
 /// The audit rows of a sale: the invoice, and each membership it made.
 pub(crate) async fn record_sale(
     tx: &mut crate::db::Tx,
@@ -46,6 +73,12 @@ pub(crate) async fn record_sale(
         after: Some(invoice),
     };
     audit::record(tx, session, now, c).await?;
+    let mut holders: Vec<uuid::Uuid> = memberships.iter().map(|m| m.client.id).collect();
+    holders.sort();
+    holders.dedup();
+    for client in holders {
+        becomes_current(tx, session, now, operation, client).await?;
+    }
     for m in memberships {
         let c = Change {
             operation,

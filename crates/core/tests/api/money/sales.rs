@@ -172,9 +172,9 @@ async fn a_pass_is_sold_paid_in_parts_overpaid_and_refunded() {
 
         // The audit log has the sale and each payment with the invoice before and after.
         let audit = t.count("audit_log WHERE operation IN ('membership_sell','payment_add','payment_refund','invoice_cancel')").await;
-        // Two sales (invoice and pass each), three payments and the overpayment's credit, two
-        // refunds, the cancelled invoice and its pass.
-        assert_eq!(audit, 2 * 2 + 3 + 1 + 2 + 2);
+        // Two sales (invoice and pass each), the buyer becoming a current client, three
+        // payments and the overpayment's credit, two refunds, the cancelled invoice and its pass.
+        assert_eq!(audit, 2 * 2 + 1 + 3 + 1 + 2 + 2);
     })
     .await;
 }
@@ -452,6 +452,54 @@ async fn credit_is_paid_out_in_money_never_more_than_there_is() {
             (payout.kind, payout.amount),
             (CashEntryKind::Refund, -30_000_000)
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lead_who_buys_a_pass_becomes_a_current_client() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let mgr = t.login("manager").await;
+        let mgr = Some(mgr.as_str());
+        let ten = plan(&t, mgr, ten_visits(vec![])).await;
+        let lead = client(&t, mgr, "Lena Lead", None).await;
+        let card = t
+            .core
+            .client_get(mgr, ClientGetArgs { id: lead })
+            .await
+            .unwrap();
+        assert_eq!(card.status, ClientStatus::Lead);
+        t.core
+            .membership_sell(mgr, sell(lead, ten.id))
+            .await
+            .unwrap();
+        let now = t
+            .core
+            .client_get(mgr, ClientGetArgs { id: lead })
+            .await
+            .unwrap();
+        assert_eq!(now.status, ClientStatus::Current);
+        assert_eq!(
+            now.version,
+            card.version + 1,
+            "an edit open elsewhere hears of it"
+        );
+        let rows = t
+            .count("audit_log WHERE operation = 'membership_sell' AND entity = 'client'")
+            .await;
+        assert_eq!(rows, 1);
+        // A second sale changes nothing more.
+        t.core
+            .membership_sell(mgr, sell(lead, ten.id))
+            .await
+            .unwrap();
+        let again = t
+            .core
+            .client_get(mgr, ClientGetArgs { id: lead })
+            .await
+            .unwrap();
+        assert_eq!(again.version, now.version);
     })
     .await;
 }
