@@ -8,7 +8,7 @@ use crate::audit::{self, Change};
 use crate::auth::{NoArgs, Session};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
-use crate::text::parse_name;
+use crate::text::{fold, parse_name};
 use crate::{exec_tx, on_tx, Core};
 
 const MAX_NAME: usize = 80;
@@ -101,9 +101,9 @@ pub(crate) async fn insert_category(
     let name = check(input)?;
     let id = crate::new_id();
     exec_tx!(tx, c => sqlx::query(
-        "INSERT INTO catalog_categories (id, name, position, archived) \
-         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalog_categories), $3)")
-        .bind(id).bind(&name).bind(input.archived).execute(c).await)
+        "INSERT INTO catalog_categories (id, name, name_key, position, archived) \
+         VALUES ($1, $2, $4, (SELECT COALESCE(MAX(position), 0) + 1 FROM catalog_categories), $3)")
+        .bind(id).bind(&name).bind(input.archived).bind(fold(&name)).execute(c).await)
     .map_err(|e| crate::db::taken(e, "category.name", TAKEN))?;
     Ok(id)
 }
@@ -118,10 +118,10 @@ pub(crate) async fn catalog_category_update(
     let mut tx = core.db.write().await?;
     let before = one(&mut tx, args.id).await?;
     let n = exec_tx!(&mut tx, c => sqlx::query(
-        "UPDATE catalog_categories SET name = $1, archived = $2, version = version + 1 \
+        "UPDATE catalog_categories SET name = $1, name_key = $5, archived = $2, version = version + 1 \
          WHERE id = $3 AND version = $4")
         .bind(&name).bind(args.category.archived).bind(args.id).bind(args.version)
-        .execute(c).await)
+        .bind(fold(&name)).execute(c).await)
     .map_err(|e| crate::db::taken(e, "category.name", TAKEN))?;
     if n == 0 {
         return Err(ApiError::conflict(

@@ -41,6 +41,23 @@ async fn catalogue_items_and_plans_are_kept_and_checked() {
             .await
             .unwrap_err();
         assert_eq!(fields(again), [("category.name".into(), "taken".into())]);
+        // However it is written: Cyrillic case (which SQL's lower() does not fold in SQLite).
+        let category = |name: &str| CatalogCategoryCreateArgs {
+            category: CatalogCategoryInput {
+                name: name.into(),
+                archived: false,
+            },
+        };
+        t.core
+            .catalog_category_create(mgr, category("Ёлочные игрушки"))
+            .await
+            .unwrap();
+        let again = t
+            .core
+            .catalog_category_create(mgr, category("ЁЛОЧНЫЕ ИГРУШКИ"))
+            .await
+            .unwrap_err();
+        assert_eq!(fields(again), [("category.name".into(), "taken".into())]);
 
         let mut input = CatalogItemInput {
             kind: ItemKind::Service,
