@@ -173,6 +173,8 @@ pub(crate) struct PaymentDoc {
     pub received_from: String,
     pub received_by: String,
     pub refund: bool,
+    /// Money paid out of the payer's credit (a refund on no invoice).
+    pub from_credit: bool,
     pub reason: String,
 }
 
@@ -189,6 +191,7 @@ pub(crate) fn payment(s: &Style, p: &Payment, payer: &str, zone: chrono_tz::Tz) 
             .map(|u| u.name.clone())
             .unwrap_or_default(),
         refund: p.kind == PaymentKind::Refund,
+        from_credit: p.kind == PaymentKind::Refund && p.invoice_id.is_none(),
         reason: p.reason.clone(),
     }
 }
@@ -269,11 +272,12 @@ pub(crate) fn price_list(
     plans: &[MembershipPlan],
 ) -> PriceListDoc {
     let mut categories: Vec<CategoryDoc> = Vec::new();
+    let mut last: Option<Option<uuid::Uuid>> = None;
     for item in items {
-        let name = item.category_name.clone().unwrap_or_default();
-        if categories.last().is_none_or(|c| c.name != name) {
+        if last != Some(item.category_id) {
+            last = Some(item.category_id);
             categories.push(CategoryDoc {
-                name,
+                name: item.category_name.clone().unwrap_or_default(),
                 items: Vec::new(),
             });
         }

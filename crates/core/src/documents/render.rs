@@ -274,11 +274,19 @@ pub(crate) async fn document_template_preview(
     };
     let style = Style::of(&centre, args.lang);
     let mut doc = Doc::new(&centre, &style, today);
+    // Real records only for those who may read money; the others preview sample data.
+    let money = session.can(crate::roles::Permission::MoneyRead);
+    if args.id.is_some() && !money {
+        return Err(ApiError::Forbidden {
+            permission: "money_read".into(),
+            message: "previewing a real record needs money_read".into(),
+        });
+    }
     match args.id {
         Some(id) => {
             record(core, session, args.kind, Some(id), &mut doc, &style).await?;
         }
-        None if args.kind == DocumentKind::PriceList => {
+        None if args.kind == DocumentKind::PriceList && money => {
             record(core, session, args.kind, None, &mut doc, &style).await?;
         }
         None => sample::sample(args.kind, &mut doc, &style, true),

@@ -58,8 +58,13 @@ pub(crate) fn sample(kind: DocumentKind, doc: &mut Doc, s: &Style, full: bool) {
                 method: words::label(s.lang, "cash"),
                 received_from: "Olga Petrova".into(),
                 received_by: "Noy Sisavath".into(),
-                refund: false,
-                reason: String::new(),
+                refund: !full,
+                from_credit: !full,
+                reason: if full {
+                    String::new()
+                } else {
+                    "Moving away".into()
+                },
             });
         }
         DocumentKind::Contract => {

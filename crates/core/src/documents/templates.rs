@@ -42,11 +42,18 @@ fn built_in(kind: DocumentKind) -> DocumentTemplate {
 }
 
 impl Row {
+    /// A row with no source is the built-in template after a reset: its version goes on
+    /// counting, so a save made on what was read before the reset is a conflict.
     fn template(self, kind: DocumentKind) -> DocumentTemplate {
+        let is_default = self.source.is_empty();
         DocumentTemplate {
             kind,
-            source: self.source,
-            is_default: false,
+            source: if is_default {
+                kind.default_source().to_string()
+            } else {
+                self.source
+            },
+            is_default,
             version: self.version,
             updated_at: Some(self.updated_at),
             updated_by: UserRef::from_row(self.updated_by, self.updated_name),
@@ -71,21 +78,16 @@ pub(crate) async fn document_templates_list(
     _: NoArgs,
 ) -> Result<Vec<DocumentTemplate>, ApiError> {
     let mut tx = core.db.read().await?;
-    let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(SELECT).fetch_all(c).await)?;
+    let mut rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(SELECT).fetch_all(c).await)?;
     tx.commit().await?;
     Ok(DocumentKind::ALL
         .into_iter()
-        .map(|kind| match rows.iter().find(|r| r.kind == kind.as_str()) {
-            Some(r) => DocumentTemplate {
-                kind,
-                source: r.source.clone(),
-                is_default: false,
-                version: r.version,
-                updated_at: Some(r.updated_at),
-                updated_by: UserRef::from_row(r.updated_by, r.updated_name.clone()),
+        .map(
+            |kind| match rows.iter().position(|r| r.kind == kind.as_str()) {
+                Some(i) => rows.swap_remove(i).template(kind),
+                None => built_in(kind),
             },
-            None => built_in(kind),
-        })
+        )
         .collect())
 }
 
@@ -145,7 +147,7 @@ pub(crate) async fn document_template_save(
     if before.version != args.version {
         return Err(ApiError::conflict(STALE));
     }
-    let written = if before.is_default {
+    let written = if before.version == 0 {
         exec_tx!(&mut tx, c => sqlx::query(
             "INSERT INTO document_templates (kind, source, updated_at, updated_by, version) \
              VALUES ($1, $2, $3, $4, 1)")
@@ -201,12 +203,14 @@ pub(crate) async fn document_template_reset(
         return Ok(before);
     }
     let n = exec_tx!(&mut tx, c => sqlx::query(
-        "DELETE FROM document_templates WHERE kind = $1 AND version = $2")
-        .bind(args.kind.as_str()).bind(args.version).execute(c).await)?;
+        "UPDATE document_templates SET source = '', updated_at = $3, updated_by = $4, \
+         version = version + 1 WHERE kind = $1 AND version = $2")
+        .bind(args.kind.as_str()).bind(args.version).bind(now).bind(session.user_id)
+        .execute(c).await)?;
     if n != 1 {
         return Err(ApiError::conflict(STALE));
     }
-    let after = built_in(args.kind);
+    let after = template_in(&mut tx, args.kind).await?;
     audit::record(
         &mut tx,
         session,

@@ -128,9 +128,9 @@ macro_rules! for_each_operation {
                 client_balance(ClientBalanceArgs) -> Balance [MoneyRead], "What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments.";
                 document_render(DocumentRenderArgs) -> DocumentFile [MoneyRead], "Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language.";
                 document_templates_list(NoArgs) -> DocumentTemplates [MoneyRead], "The template of each printed document (the built-in one where the centre has not saved its own).";
-                document_template_save(DocumentTemplateSaveArgs) -> DocumentTemplate [CentreWrite], "Save a document template (typst); refused with each error's line and column when it does not typeset, and the previous one stays.";
-                document_template_reset(DocumentTemplateResetArgs) -> DocumentTemplate [CentreWrite], "Go back to the built-in template of a document.";
-                document_template_preview(DocumentPreviewArgs) -> DocumentPreview [CentreWrite], "Typeset a template being edited (sample data, or a record's) to SVG pages, or return its errors with line and column.";
+                document_template_save(DocumentTemplateSaveArgs) -> DocumentTemplate [CatalogConfigure], "Save a document template (typst); refused with each error's line and column when it does not typeset, and the previous one stays.";
+                document_template_reset(DocumentTemplateResetArgs) -> DocumentTemplate [CatalogConfigure], "Go back to the built-in template of a document.";
+                document_template_preview(DocumentPreviewArgs) -> DocumentPreview [CatalogConfigure], "Typeset a template being edited (sample data, or a record's) to SVG pages, or return its errors with line and column.";
             }
         }
     };

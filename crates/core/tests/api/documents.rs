@@ -280,13 +280,19 @@ async fn a_template_is_saved_only_when_it_typesets_and_the_previous_one_stays() 
             .unwrap();
         assert!(reset.is_default);
         assert_eq!(reset.source, receipt.source);
+        // The version goes on counting: a save on what was read before the reset is stale.
+        assert_eq!(reset.version, 2);
+        let err = t.core.document_template_save(owner, save(mine, 1)).await.unwrap_err();
+        assert!(matches!(err, ApiError::Conflict { .. }), "{err:?}");
+        let again = t.core.document_template_save(owner, save(mine, 2)).await.unwrap();
+        assert_eq!((again.version, again.is_default), (3, false));
         let audit = t
             .core
             .audit_search(owner, AuditSearchArgs { entity: Some("document_template".into()), ..Default::default() })
             .await
             .unwrap();
         let ops: Vec<&str> = audit.rows.iter().map(|e| e.operation.as_str()).collect();
-        assert_eq!(ops, ["document_template_reset", "document_template_save"]);
+        assert_eq!(ops, ["document_template_save", "document_template_reset", "document_template_save"]);
     })
     .await;
 }

@@ -139,7 +139,8 @@ pub(crate) async fn catalog_items_list(
     args: CatalogItemsListArgs,
 ) -> Result<Vec<CatalogItem>, ApiError> {
     let mut tx = core.db.read().await?;
-    let sql = format!("{SELECT} ORDER BY COALESCE(k.position, 2147483647), i.search_name, i.id");
+    let sql =
+        format!("{SELECT} ORDER BY COALESCE(k.position, 2147483647), k.id, i.search_name, i.id");
     let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
     tx.commit().await?;
     let words: Vec<String> = fold(&args.query)
