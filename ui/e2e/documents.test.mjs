@@ -11,6 +11,8 @@ import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
 let env;
 
 before(async () => {
+  // A runaway template is stopped after this long (the hub's default is 20 s).
+  process.env.HALLPASS_TYPESET_TIMEOUT_SECS = '4';
   env = await start('documents');
 });
 
@@ -94,6 +96,26 @@ test('edit a template: a mistake is refused at its line, the mended one saves an
   writeFileSync(join(shots, 'contract-lo.pdf'), Buffer.from(k.content, 'base64'));
   execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', join(shots, 'contract-lo.pdf'), join(shots, 'contract-lo')]);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a template that loops for ever or asks for all the memory is stopped; the hub goes on', async () => {
+  const page = await env.browser.newPage(DESK);
+  await signIn(page, env.base, 'owner');
+  const preview = (source) => api(page, 'document_template_preview', { kind: 'invoice', source, id: null, lang: 'en' });
+  const started = Date.now();
+  const endless = await preview('#for i in range(100000) { for j in range(100000) { } }');
+  assert.equal(endless.pages.length, 0);
+  assert.match(endless.problems[0].message, /took longer than 4 s/);
+  assert.ok(Date.now() - started < 15_000, 'stopped at the time limit');
+  const greedy = await preview('#let all = range(4000000000)\n#all.len()');
+  assert.equal(greedy.pages.length, 0);
+  assert.match(greedy.problems[0].message, /more memory|took longer/);
+  // Saving such a template is refused the same way, and the hub still prints.
+  const saved = await api(page, 'document_template_save', { kind: 'invoice', source: '#for i in range(100000) { for j in range(100000) { } }', version: 0 });
+  assert.equal(saved.code, 'validation');
+  const ok = await preview('= Fine again');
+  assert.equal(ok.pages.length, 1);
   await page.close();
 });
 

@@ -47,6 +47,11 @@ struct Args {
 
 #[tokio::main]
 async fn main() {
+    // Started as the typesetting worker: typeset documents until stdin closes, then exit.
+    hallpass_core::documents::serve_worker_if_asked();
+    // Documents are typeset in a worker process, which a runaway template cannot take down
+    // with it.
+    hallpass_core::documents::isolate_documents();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),

@@ -251,5 +251,7 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.get().vpath().get_with_slash().into())
 }
 
+pub mod worker;
+
 #[cfg(test)]
 mod tests;

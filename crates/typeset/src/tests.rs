@@ -97,3 +97,24 @@ fn reads_other_files_it_is_given() {
     j.files.push(("/logo.png".into(), png));
     assert!(pdf(&j).is_ok());
 }
+
+#[test]
+fn a_worker_request_carries_the_job_and_answers_each_output() {
+    use crate::worker::{Output, Request, Response};
+    let source = "#let d = json(\"/data.json\")\n#d.name";
+    let j = job(source, r#"{"name": "Vilay"}"#);
+    let line = serde_json::to_string(&Request::new(Output::Pdf, &j)).unwrap();
+    let request: Request = serde_json::from_str(&line).unwrap();
+    match request.run() {
+        Response::Pdf(b) => assert!(Response::pdf_bytes(&b).starts_with(b"%PDF-")),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Request::new(Output::Check, &j).run(),
+        Response::Pages(1)
+    ));
+    let broken = job("#d.name", "{}");
+    assert!(
+        matches!(Request::new(Output::Svg, &broken).run(), Response::Problems(p) if p[0].line == 1)
+    );
+}

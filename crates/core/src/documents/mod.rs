@@ -23,12 +23,28 @@ mod render;
 mod sample;
 mod templates;
 pub mod words;
+#[cfg(feature = "documents")]
+mod worker;
 
 pub(crate) use render::{document_render, document_template_preview};
 pub(crate) use templates::{
     document_template_reset, document_template_save, document_templates_list,
 };
 pub use words::Lang;
+#[cfg(feature = "documents")]
+pub use worker::isolate_typesetting;
+
+/// Starts this program as the typesetting worker when it was asked to (call first in `main`).
+pub fn serve_worker_if_asked() {
+    #[cfg(feature = "documents")]
+    hallpass_typeset::worker::serve_if_asked();
+}
+
+/// Typesets in a worker process from now on, where the build makes documents.
+pub fn isolate_documents() {
+    #[cfg(feature = "documents")]
+    isolate_typesetting();
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]

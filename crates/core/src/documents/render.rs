@@ -48,20 +48,25 @@ fn prepare(
 
 #[cfg(feature = "documents")]
 mod engine {
+    use hallpass_typeset::worker::{Output, Request, Response, WireProblem};
+
     use super::{Prepared, TemplateProblem};
     use crate::error::ApiError;
 
-    fn job(p: &Prepared) -> hallpass_typeset::Job<'_> {
-        hallpass_typeset::Job {
+    type Typeset<T> = Result<Result<T, Vec<TemplateProblem>>, ApiError>;
+
+    fn request(p: &Prepared, output: Output) -> Request {
+        let job = hallpass_typeset::Job {
             name: p.kind.as_str(),
             source: &p.source,
             data: p.data.clone(),
             files: p.logo.iter().cloned().collect(),
             today: p.today,
-        }
+        };
+        Request::new(output, &job)
     }
 
-    fn problems(list: Vec<hallpass_typeset::Problem>) -> Vec<TemplateProblem> {
+    fn problems(list: Vec<WireProblem>) -> Vec<TemplateProblem> {
         list.into_iter()
             .map(|p| TemplateProblem {
                 line: u32::try_from(p.line).unwrap_or(u32::MAX),
@@ -72,28 +77,65 @@ mod engine {
             .collect()
     }
 
-    /// Runs typst off the async threads (it is CPU work).
-    async fn blocking<T: Send + 'static>(
+    /// Typesets in the worker process when the program set one up, else here (off the async
+    /// threads: it is CPU work). A worker stopped for time or memory is the template's
+    /// problem, said in words.
+    async fn run(
         p: Prepared,
-        f: fn(&hallpass_typeset::Job) -> Result<T, Vec<hallpass_typeset::Problem>>,
-    ) -> Result<Result<T, Vec<TemplateProblem>>, ApiError> {
-        tokio::task::spawn_blocking(move || f(&job(&p)).map_err(problems))
+        output: Output,
+    ) -> Result<Result<Response, Vec<TemplateProblem>>, ApiError> {
+        let request = request(&p, output);
+        if super::super::worker::isolated() {
+            return Ok(super::super::worker::call(&request)
+                .await
+                .map_err(|stopped| {
+                    vec![TemplateProblem {
+                        line: 0,
+                        column: 0,
+                        message: stopped,
+                        hints: vec![],
+                    }]
+                }));
+        }
+        tokio::task::spawn_blocking(move || request.run())
             .await
+            .map(Ok)
             .map_err(|e| ApiError::Internal {
                 message: format!("typesetting stopped: {e}"),
             })
     }
 
-    pub async fn pdf(p: Prepared) -> Result<Result<Vec<u8>, Vec<TemplateProblem>>, ApiError> {
-        blocking(p, hallpass_typeset::pdf).await
+    fn unexpected<T>() -> Typeset<T> {
+        Err(ApiError::Internal {
+            message: "the typesetting worker answered with the wrong kind of output".into(),
+        })
     }
 
-    pub async fn svg(p: Prepared) -> Result<Result<Vec<String>, Vec<TemplateProblem>>, ApiError> {
-        blocking(p, hallpass_typeset::svg).await
+    pub async fn pdf(p: Prepared) -> Typeset<Vec<u8>> {
+        match run(p, Output::Pdf).await? {
+            Ok(Response::Pdf(b)) => Ok(Ok(Response::pdf_bytes(&b))),
+            Ok(Response::Problems(list)) => Ok(Err(problems(list))),
+            Ok(_) => unexpected(),
+            Err(stopped) => Ok(Err(stopped)),
+        }
     }
 
-    pub async fn check(p: Prepared) -> Result<Result<usize, Vec<TemplateProblem>>, ApiError> {
-        blocking(p, hallpass_typeset::check).await
+    pub async fn svg(p: Prepared) -> Typeset<Vec<String>> {
+        match run(p, Output::Svg).await? {
+            Ok(Response::Svg(pages)) => Ok(Ok(pages)),
+            Ok(Response::Problems(list)) => Ok(Err(problems(list))),
+            Ok(_) => unexpected(),
+            Err(stopped) => Ok(Err(stopped)),
+        }
+    }
+
+    pub async fn check(p: Prepared) -> Typeset<usize> {
+        match run(p, Output::Check).await? {
+            Ok(Response::Pages(n)) => Ok(Ok(n)),
+            Ok(Response::Problems(list)) => Ok(Err(problems(list))),
+            Ok(_) => unexpected(),
+            Err(stopped) => Ok(Err(stopped)),
+        }
     }
 }
 
