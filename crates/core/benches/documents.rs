@@ -1,7 +1,8 @@
 //! Printing: a one-page invoice made into a PDF through `document_render` on the demo centre
 //! (SQLite): the first render of the process (fonts and typst's library loaded), then warm —
 //! the same invoice again, and a different invoice each time (new data, same template) — and
-//! a Lao receipt. Run: `./dev bench` (or `cargo bench -p hallpass-core --bench documents`).
+//! a Lao receipt; then the same through the typesetting worker process.
+//! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench documents`).
 
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ fn report(what: &str, mut times: Vec<Duration>) {
 
 #[tokio::main]
 async fn main() {
+    // The second half runs through the typesetting worker: this program, started again.
+    hallpass_core::documents::serve_worker_if_asked();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bench.db");
     let core = Core::open(&DbUrl::Sqlite(path.to_string_lossy().into_owned()))
@@ -107,4 +110,24 @@ async fn main() {
         lao.push(t.elapsed());
     }
     report("warm, a receipt in Lao", lao);
+
+    // Through the worker process, as the hub and the app do it.
+    hallpass_core::documents::isolate_documents();
+    let t = Instant::now();
+    core.document_render(tok, render(DocumentKind::Invoice, invoices[0].id, Lang::En))
+        .await
+        .unwrap();
+    println!(
+        "worker: first invoice PDF (the worker starts): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let mut worker = Vec::new();
+    for inv in invoices.iter().skip(1) {
+        let t = Instant::now();
+        core.document_render(tok, render(DocumentKind::Invoice, inv.id, Lang::En))
+            .await
+            .unwrap();
+        worker.push(t.elapsed());
+    }
+    report("worker: warm, a different invoice each time", worker);
 }
