@@ -46,7 +46,7 @@ test('edit a template: a mistake is refused at its line, the mended one saves an
   const errors = pageErrors(page);
   await signIn(page, env.base, 'owner');
   await page.getByRole('navigation').getByRole('button', { name: 'Documents' }).click();
-  await page.getByRole('tab', { name: 'Receipt' }).click();
+  await page.getByRole('button', { name: 'Receipt', exact: true }).click();
   const preview = page.getByTestId('template-preview');
   await preview.getByRole('img', { name: 'Page 1' }).waitFor();
   await page.screenshot({ path: join(shots, 'documents-editor-desk.png') });
@@ -67,7 +67,7 @@ test('edit a template: a mistake is refused at its line, the mended one saves an
   await page.reload();
   await page.getByTestId('client-results').locator('li').first().waitFor();
   await page.getByRole('navigation').getByRole('button', { name: 'Documents' }).click();
-  await page.getByRole('tab', { name: 'Receipt •' }).click();
+  await page.getByRole('button', { name: 'Receipt •' }).click();
   assert.match(await page.getByLabel('Template (typst)').inputValue(), /recieved_from/);
 
   // Mended, with a line of the centre's own: saved and used.
