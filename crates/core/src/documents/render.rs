@@ -22,6 +22,7 @@ use crate::money::plans::{membership_plans_list, MembershipPlansListArgs};
 use crate::Core;
 
 /// One document ready to typeset.
+#[cfg_attr(not(feature = "documents"), allow(dead_code))]
 struct Prepared {
     kind: DocumentKind,
     source: String,
