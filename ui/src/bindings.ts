@@ -212,8 +212,8 @@ export const commands = {
 	 */
 	appReady: (screen: string) => __TAURI_INVOKE<void>("app_ready", { screen }),
 	/**
-	 *  Saves a file (base64) to the Downloads folder and, with `open`, opens it in the system's
-	 *  viewer. Returns where it was saved.
+	 *  Saves a PDF (base64) to the Downloads folder and, with `open`, opens it in the system's
+	 *  viewer. Returns where it was saved. Anything but a PDF is refused.
 	 */
 	fileSave: (fileName: string, content: string, open: boolean) => typedError<string, string>(__TAURI_INVOKE("file_save", { fileName, content, open })),
 	/**
