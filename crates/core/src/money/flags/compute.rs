@@ -59,13 +59,11 @@ fn sql(filter: Option<&dyn Fn(&str) -> String>) -> String {
                  THEN 1 ELSE 0 END"
             .to_string(),
     };
-    // Passes not ended before the "expired" window. For all cards this is most passes, so it is
-    // written to be read by a scan of the table: SQLite would otherwise fetch nearly every row
-    // through the end-date index, one lookup each (three times slower).
-    let recent = match filter {
-        Some(_) => "(m.ends_on IS NULL OR m.ends_on >= $2)",
-        None => "COALESCE(m.ends_on, $2) >= $2",
-    };
+    // Passes not ended before the "expired" window, written so that no end-date index is
+    // used: for all cards that is most passes, better read by a scan (SQLite would fetch nearly
+    // every row through the index, one lookup each); for a few cards the client index is the
+    // way in (SQLite preferred the end-date index there too, ten times slower).
+    let recent = "COALESCE(m.ends_on, $2) >= $2";
     let (with, joins_m, until, paid_m, joins_d, paid_d) = match filter {
         Some(_) => (
             String::new(),
@@ -158,6 +156,13 @@ pub async fn flags_for(
             .join(", ")
     });
     let filter = |col: &str| format!(" AND {col} IN ({})", list.as_deref().unwrap_or(""));
+    if ids.is_none() {
+        // PostgreSQL would compile this big query to machine code first (its estimate crosses
+        // the JIT threshold), which costs more than it saves: 0.9 s against 0.4 s.
+        if let crate::db::Conn::Postgres(t) = &mut tx.conn {
+            sqlx::query("SET LOCAL jit = off").execute(&mut **t).await?;
+        }
+    }
     let sql = sql(ids.is_some().then_some(&filter as &dyn Fn(&str) -> String));
     let rows: Vec<Row> = on_tx!(tx, c => {
         let mut q = sqlx::query_as(&sql).bind(today).bind(oldest).bind(adult_born)
