@@ -1,6 +1,7 @@
 //! Memberships and money: the catalogue, plans, sales, payments, credit, refunds, and what
 //! happens when desks work on the same money at once.
 
+mod after_sale;
 mod cash;
 mod catalog;
 mod concurrency;
