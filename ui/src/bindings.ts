@@ -196,6 +196,12 @@ export const commands = {
 	creditRefund: (token: string | null, args: CreditRefundArgs) => typedError<PaymentResult, ApiError>(__TAURI_INVOKE("credit_refund", { token, args })),
 	/** What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments. */
 	clientBalance: (token: string | null, args: ClientBalanceArgs) => typedError<Balance, ApiError>(__TAURI_INVOKE("client_balance", { token, args })),
+	/** The centre's rooms by name: capacity, equipment, opening hours per weekday; archived ones on request. */
+	roomsList: (token: string | null, args: RoomsListArgs) => typedError<Room[], ApiError>(__TAURI_INVOKE("rooms_list", { token, args })),
+	/** Add a room: name, capacity, equipment tags, opening hours per weekday (local HH:MM). */
+	roomsCreate: (token: string | null, args: RoomsCreateArgs) => typedError<Room, ApiError>(__TAURI_INVOKE("rooms_create", { token, args })),
+	/** Change a room or archive it (optimistic: pass the version you read). */
+	roomsUpdate: (token: string | null, args: RoomsUpdateArgs) => typedError<Room, ApiError>(__TAURI_INVOKE("rooms_update", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -1835,6 +1841,17 @@ export type NewPersonInput = {
 /**  Arguments of an operation that takes none (`{}`). */
 export type NoArgs = Record<string, never>;
 
+/**
+ *  Opening hours on one weekday: from `opens` to `closes` (`HH:MM`, local time). A weekday
+ *  may have several spans (a lunch break); a weekday with none is closed.
+ */
+export type OpeningSpan = {
+	/**  1 Monday … 7 Sunday. */
+	weekday: number,
+	opens: string,
+	closes: string,
+};
+
 /**  A client as money records name them: the one an invoice is for, or who pays it. */
 export type Party = {
 	id: string,
@@ -1928,7 +1945,11 @@ export type Permission =
 /**  Close the cash desk's day. */
 "cash_close" | 
 /**  The catalogue, membership plans, flag thresholds and document templates. */
-"catalog_configure";
+"catalog_configure" | 
+/**  See rooms, groups, the timetable and attendance. */
+"schedule_read" | 
+/**  Set up rooms, services, groups and the timetable. */
+"schedule_configure";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -1986,6 +2007,44 @@ export type RoleUpdateArgs = {
 	version: number,
 	name: string,
 	permissions: Permission[],
+};
+
+export type Room = {
+	id: string,
+	name: string,
+	capacity: number,
+	equipment: string[],
+	opening_hours: OpeningSpan[],
+	archived: boolean,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type RoomInput = {
+	name: string,
+	capacity: number,
+	equipment?: string[],
+	opening_hours?: OpeningSpan[],
+	archived?: boolean,
+};
+
+export type RoomsCreateArgs = {
+	room: RoomInput,
+};
+
+export type RoomsListArgs = {
+	/**  Also rooms no longer used. */
+	include_archived?: boolean,
+};
+
+export type RoomsUpdateArgs = {
+	id: string,
+	/**  The version read; a stale one is a conflict. */
+	version: number,
+	room: RoomInput,
 };
 
 export type SavedFilter = {
@@ -2430,6 +2489,9 @@ export type Operations = {
 	flag_settings_save: { args: FlagSettingsSaveArgs; result: FlagSettings; public: false };
 	credit_refund: { args: CreditRefundArgs; result: PaymentResult; public: false };
 	client_balance: { args: ClientBalanceArgs; result: Balance; public: false };
+	rooms_list: { args: RoomsListArgs; result: Room[]; public: false };
+	rooms_create: { args: RoomsCreateArgs; result: Room; public: false };
+	rooms_update: { args: RoomsUpdateArgs; result: Room; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };

@@ -21,6 +21,7 @@ pub mod ops;
 pub mod phone;
 pub mod progress;
 pub mod roles;
+pub mod schedule;
 pub mod staff;
 pub mod text;
 pub mod throttle;

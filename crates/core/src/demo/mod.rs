@@ -16,7 +16,7 @@ use crate::clients::{
 use crate::error::ApiError;
 use crate::phone::PhoneKind;
 use crate::roles::Role;
-use crate::{exec_tx, on_tx, Core};
+use crate::{on_tx, Core};
 
 /// The password of every demo login.
 pub const DEMO_PASSWORD: &str = "hallpass-demo";
@@ -41,12 +41,13 @@ pub const DEMO_STAFF: &[(&str, &str, Role)] = &[
     ("accountant", "Chanthy Sok", Role::Accountant),
 ];
 
-const ROOMS: &[(&str, i32)] = &[
-    ("Studio A", 16),
-    ("Studio B", 12),
-    ("Gym", 30),
-    ("Art room", 10),
-    ("Music room", 6),
+/// (name, capacity, equipment); open Monday to Friday 08:00–21:00 and Saturday 09:00–18:00.
+const ROOMS: &[(&str, u32, &[&str])] = &[
+    ("Studio A", 16, &["mirrors", "barre", "sound system"]),
+    ("Studio B", 12, &["mirrors", "mats"]),
+    ("Gym", 30, &["mats", "climbing wall"]),
+    ("Art room", 10, &["easels", "sink"]),
+    ("Music room", 6, &["piano"]),
 ];
 
 const GIVEN: &[&str] = &[
@@ -178,10 +179,6 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
         staff.insert(*login, auth::insert_user(&mut tx, &user, now).await?);
     }
     self::staff::seed(&mut tx, &staff, now).await?;
-    for (name, capacity) in ROOMS {
-        exec_tx!(&mut tx, c => sqlx::query("INSERT INTO rooms (id, name, capacity) VALUES ($1, $2, $3)")
-            .bind(crate::new_id()).bind(*name).bind(*capacity).execute(c).await)?;
-    }
     let today = now.date_naive();
     let mut rng = Lcg(0x4A11_9A55);
     let mut words = std::collections::HashSet::new();
@@ -253,6 +250,23 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     );
     let manager = auth::Session::acting(staff["manager"], "manager", Role::Manager, local.clone());
     money::seed(&mut tx, &desk, &manager, &buyers, &mut rng, now).await?;
+    for (name, capacity, equipment) in ROOMS {
+        let span = |weekday: u8, opens: &str, closes: &str| crate::schedule::rooms::OpeningSpan {
+            weekday,
+            opens: opens.into(),
+            closes: closes.into(),
+        };
+        let mut opening_hours: Vec<_> = (1..=5).map(|d| span(d, "08:00", "21:00")).collect();
+        opening_hours.push(span(6, "09:00", "18:00"));
+        let room = crate::schedule::rooms::RoomInput {
+            name: name.to_string(),
+            capacity: *capacity,
+            equipment: equipment.iter().map(|e| e.to_string()).collect(),
+            opening_hours,
+            archived: false,
+        };
+        crate::schedule::rooms::insert_room(&mut tx, &room, &manager, now).await?;
+    }
     audit::append(
         &mut tx,
         None,

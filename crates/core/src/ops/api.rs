@@ -69,6 +69,7 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("ClientFlagsList", "ClientFlags[]"),
     ("Contracts", "Contract[]"),
     ("DocumentTemplates", "DocumentTemplate[]"),
+    ("Rooms", "Room[]"),
 ];
 pub use crate::documents::{
     DocumentFile, DocumentKind, DocumentPreview, DocumentPreviewArgs, DocumentRenderArgs,
@@ -112,6 +113,10 @@ pub use crate::money::plans::{
 };
 pub use crate::money::Party;
 pub type DocumentTemplates = Vec<DocumentTemplate>;
+pub use crate::schedule::rooms::{
+    OpeningSpan, Room, RoomInput, RoomsCreateArgs, RoomsListArgs, RoomsUpdateArgs,
+};
+pub type Rooms = Vec<Room>;
 pub type Contracts = Vec<Contract>;
 pub type ClientFlagsList = Vec<ClientFlags>;
 pub type CatalogCategories = Vec<CatalogCategory>;

@@ -58,4 +58,5 @@ pub(crate) use crate::money::plans::{
     membership_plan_create, membership_plan_update, membership_plans_list,
 };
 pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
+pub(crate) use crate::schedule::rooms::{rooms_create, rooms_list, rooms_update};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};

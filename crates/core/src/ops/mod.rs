@@ -126,6 +126,9 @@ macro_rules! for_each_operation {
                 flag_settings_save(FlagSettingsSaveArgs) -> FlagSettings [CatalogConfigure], "Change the red flags' thresholds (optimistic: pass the version you read).";
                 credit_refund(CreditRefundArgs) -> PaymentResult [MoneyRefund], "Pay out part or all of a payer's credit in cash, by card or by transfer, with a reason (never more than the credit).";
                 client_balance(ClientBalanceArgs) -> Balance [MoneyRead], "What a client owes as a payer, their credit, and what others owe for them; summed from invoices and payments.";
+                rooms_list(RoomsListArgs) -> Rooms [ScheduleRead], "The centre's rooms by name: capacity, equipment, opening hours per weekday; archived ones on request.";
+                rooms_create(RoomsCreateArgs) -> Room [ScheduleConfigure], "Add a room: name, capacity, equipment tags, opening hours per weekday (local HH:MM).";
+                rooms_update(RoomsUpdateArgs) -> Room [ScheduleConfigure], "Change a room or archive it (optimistic: pass the version you read).";
                 document_render(DocumentRenderArgs) -> DocumentFile [MoneyRead], "Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language.";
                 document_templates_list(NoArgs) -> DocumentTemplates [MoneyRead], "The template of each printed document (the built-in one where the centre has not saved its own).";
                 document_template_save(DocumentTemplateSaveArgs) -> DocumentTemplate [CatalogConfigure], "Save a document template (typst); refused with each error's line and column when it does not typeset, and the previous one stays.";

@@ -86,6 +86,8 @@ impl Role {
                     | MoneyRefund
                     | CashClose
                     | CatalogConfigure
+                    | ScheduleRead
+                    | ScheduleConfigure
             ),
             Role::Reception => matches!(
                 p,
@@ -99,12 +101,18 @@ impl Role {
                     | MoneyRead
                     | MoneySell
                     | CashClose
+                    | ScheduleRead
             ),
             // Instructors write observations and must see allergies and health notes, but not
             // the families' phone numbers.
             Role::Instructor => matches!(
                 p,
-                SignedIn | CentreRead | ClientsRead | ClientsMedical | ClientsTimeline
+                SignedIn
+                    | CentreRead
+                    | ClientsRead
+                    | ClientsMedical
+                    | ClientsTimeline
+                    | ScheduleRead
             ),
             Role::Accountant => matches!(
                 p,
@@ -167,10 +175,14 @@ pub enum Permission {
     CashClose,
     /// The catalogue, membership plans, flag thresholds and document templates.
     CatalogConfigure,
+    /// See rooms, groups, the timetable and attendance.
+    ScheduleRead,
+    /// Set up rooms, services, groups and the timetable.
+    ScheduleConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 24] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -193,6 +205,8 @@ impl Permission {
         Permission::MoneyRefund,
         Permission::CashClose,
         Permission::CatalogConfigure,
+        Permission::ScheduleRead,
+        Permission::ScheduleConfigure,
     ];
 
     pub fn parse(s: &str) -> Option<Permission> {
@@ -227,6 +241,8 @@ impl Permission {
             Permission::MoneyRefund => "money_refund",
             Permission::CashClose => "cash_close",
             Permission::CatalogConfigure => "catalog_configure",
+            Permission::ScheduleRead => "schedule_read",
+            Permission::ScheduleConfigure => "schedule_configure",
         }
     }
 }

@@ -24,6 +24,7 @@ mod permissions;
 mod phones;
 mod roles;
 mod saved_filters;
+mod schedule;
 mod sessions;
 mod settings;
 mod staff;

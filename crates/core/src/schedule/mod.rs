@@ -1,0 +1,3 @@
+//! The schedule: rooms, services, groups, the timetable and attendance.
+
+pub mod rooms;

@@ -1,0 +1,3 @@
+//! The schedule: rooms (more to come: services, groups, the timetable, attendance).
+
+mod rooms;
