@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { DESK, TABLET, pageErrors, shots, signIn, start } from './support.mjs';
+import { DESK, TABLET, api, pageErrors, shots, signIn, start } from './support.mjs';
 
 let env;
 
@@ -19,17 +19,6 @@ before(async () => {
 after(async () => {
   await env?.stop();
 });
-
-async function api(page, op, args) {
-  return page.evaluate(
-    async ([op, args]) => {
-      const token = sessionStorage.getItem('hallpass.session');
-      const r = await fetch(`/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(args) });
-      return r.json();
-    },
-    [op, args],
-  );
-}
 
 /** A payment of the demo centre. */
 async function somePayment(page) {

@@ -62,6 +62,18 @@ export async function start(name) {
   };
 }
 
+/** Calls an operation of the hub as the page's signed-in user; resolves to its JSON answer. */
+export async function api(page, op, args) {
+  return page.evaluate(
+    async ([op, args]) => {
+      const token = sessionStorage.getItem('hallpass.session');
+      const r = await fetch(`/api/${op}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(args) });
+      return r.json();
+    },
+    [op, args],
+  );
+}
+
 export async function signIn(page, base, login) {
   await page.goto(base);
   await page.getByLabel('Login').fill(login);
