@@ -202,6 +202,52 @@ export const commands = {
 	roomsCreate: (token: string | null, args: RoomsCreateArgs) => typedError<Room, ApiError>(__TAURI_INVOKE("rooms_create", { token, args })),
 	/** Change a room or archive it (optimistic: pass the version you read). */
 	roomsUpdate: (token: string | null, args: RoomsUpdateArgs) => typedError<Room, ApiError>(__TAURI_INVOKE("rooms_update", { token, args })),
+	/** The catalogue's services as the timetable sees them: colour, usual length, equipment needed, who teaches them. */
+	servicesList: (token: string | null, args: ServicesListArgs) => typedError<Service[], ApiError>(__TAURI_INVOKE("services_list", { token, args })),
+	/** Add a service to the catalogue with its colour, length and equipment (needs catalog_configure too). */
+	servicesCreate: (token: string | null, args: ServicesCreateArgs) => typedError<Service, ApiError>(__TAURI_INVOKE("services_create", { token, args })),
+	/** Change a service's colour, usual length or equipment needed (optimistic: pass the version you read, 0 the first time). */
+	servicesUpdate: (token: string | null, args: ServicesUpdateArgs) => typedError<Service, ApiError>(__TAURI_INVOKE("services_update", { token, args })),
+	/** Current staff with the services they teach and the hours they can teach (local time). */
+	instructorsList: (token: string | null, args: InstructorsListArgs) => typedError<Instructor[], ApiError>(__TAURI_INVOKE("instructors_list", { token, args })),
+	/** Set what an instructor teaches and when they can (optimistic: the staff record's version). */
+	instructorUpdate: (token: string | null, args: InstructorUpdateArgs) => typedError<Instructor, ApiError>(__TAURI_INVOKE("instructor_update", { token, args })),
+	/** Days the centre is closed (no classes), from a day on. */
+	holidaysList: (token: string | null, args: HolidaysListArgs) => typedError<Holiday[], ApiError>(__TAURI_INVOKE("holidays_list", { token, args })),
+	/** Close the centre on a day: its classes are not given. */
+	holidaysAdd: (token: string | null, args: HolidaysAddArgs) => typedError<Holiday, ApiError>(__TAURI_INVOKE("holidays_add", { token, args })),
+	/** Open the centre again on a day. */
+	holidaysRemove: (token: string | null, args: HolidaysRemoveArgs) => typedError<null, ApiError>(__TAURI_INVOKE("holidays_remove", { token, args })),
+	/** Groups and individual lessons by name, with their current slots, members and waiting counts. */
+	groupsList: (token: string | null, args: GroupsListArgs) => typedError<Group[], ApiError>(__TAURI_INVOKE("groups_list", { token, args })),
+	/** One group with its current slots. */
+	groupsGet: (token: string | null, args: GroupGetArgs) => typedError<Group, ApiError>(__TAURI_INVOKE("groups_get", { token, args })),
+	/** Add a group (or individual lessons) with weekly slots; the slots are checked against rooms, instructors and members. */
+	groupsCreate: (token: string | null, args: GroupsCreateArgs) => typedError<Group, ApiError>(__TAURI_INVOKE("groups_create", { token, args })),
+	/** Change a group; changed slots apply from a day on, earlier classes keep theirs (optimistic: pass the version you read). */
+	groupsUpdate: (token: string | null, args: GroupsUpdateArgs) => typedError<Group, ApiError>(__TAURI_INVOKE("groups_update", { token, args })),
+	/** A group's members today (and former ones on request). */
+	groupMembersList: (token: string | null, args: GroupMembersListArgs) => typedError<GroupMember[], ApiError>(__TAURI_INVOKE("group_members_list", { token, args })),
+	/** Make these clients the group's members from a day; those past its capacity go on the waitlist, and a freed place is offered to the first waiting. */
+	groupMembersSet: (token: string | null, args: GroupMembersSetArgs) => typedError<GroupMembersResult, ApiError>(__TAURI_INVOKE("group_members_set", { token, args })),
+	/** Waiting clients by group, first first (closed entries on request). */
+	waitlistList: (token: string | null, args: WaitlistListArgs) => typedError<WaitlistEntry[], ApiError>(__TAURI_INVOKE("waitlist_list", { token, args })),
+	/** Put a client on a group's waitlist (offered a place at once if one is free). */
+	waitlistAdd: (token: string | null, args: WaitlistAddArgs) => typedError<WaitlistEntry, ApiError>(__TAURI_INVOKE("waitlist_add", { token, args })),
+	/** Accept (join the group), decline (the place goes to the next) or remove a waitlist entry. */
+	waitlistResolve: (token: string | null, args: WaitlistResolveArgs) => typedError<WaitlistEntry, ApiError>(__TAURI_INVOKE("waitlist_resolve", { token, args })),
+	/** The classes of a week (or up to 42 days) from a day, all or one room's, instructor's or group's, with members booked and the red-flagged ones. */
+	scheduleWeek: (token: string | null, args: ScheduleWeekArgs) => typedError<ScheduleWeek, ApiError>(__TAURI_INVOKE("schedule_week", { token, args })),
+	/** One class with its attendance sheet: members and others marked, their marks, passes, make-ups and flags. */
+	occurrenceGet: (token: string | null, args: OccurrenceGetArgs) => typedError<OccurrenceDetail, ApiError>(__TAURI_INVOKE("occurrence_get", { token, args })),
+	/** Cancel (with a reason), restore, move (checked against that day's classes) or give another instructor to one class. */
+	occurrenceUpdate: (token: string | null, args: OccurrenceUpdateArgs) => typedError<Occurrence, ApiError>(__TAURI_INVOKE("occurrence_update", { token, args })),
+	/** Mark a client present, late, absent or excused at a class; applied once per op_id; refused if the class was cancelled or held. */
+	attendanceMark: (token: string | null, args: AttendanceMarkArgs) => typedError<MarkResult, ApiError>(__TAURI_INVOKE("attendance_mark", { token, args })),
+	/** Hold a class: each client who came pays a visit (or the group's price) from the pass ending first, or owes it; applied once per op_id. */
+	classHold: (token: string | null, args: ClassHoldArgs) => typedError<HoldResult, ApiError>(__TAURI_INVOKE("class_hold", { token, args })),
+	/** Undo a hold on its own day: every visit goes back; applied once per op_id. */
+	classHoldUndo: (token: string | null, args: ClassHoldArgs) => typedError<HoldResult, ApiError>(__TAURI_INVOKE("class_hold_undo", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -309,6 +355,18 @@ export type AttachedFile = {
 	file_id: string,
 	name: string,
 };
+
+export type AttendanceMarkArgs = {
+	/**  The caller's own id for this mark: sent twice, it is applied once. */
+	op_id: string,
+	occurrence_id: string,
+	client_id: string,
+	status: AttendanceStatus,
+	/**  How they came (a member by default; a walk-in, trial or make-up for others). */
+	kind?: VisitKind | null,
+};
+
+export type AttendanceStatus = "present" | "late" | "absent" | "excused";
 
 export type AuditMarkReviewedArgs = {
 	/**  The last row reviewed; the log's last row when left out. */
@@ -672,6 +730,11 @@ export type ChangeEvent = {
 	 *  was created or removed).
 	 */
 	fields: string[],
+};
+
+export type ClassHoldArgs = {
+	op_id: string,
+	occurrence_id: string,
 };
 
 export type Client = {
@@ -1356,6 +1419,12 @@ export type FlagSettingsSaveArgs = {
 	version: number,
 };
 
+/**  A member flagged red, and why. */
+export type FlaggedClient = {
+	client: Named,
+	flags: Flag[],
+};
+
 export type FlagsGetArgs = {
 	/**  At most 1,000 cards; only flagged ones come back. */
 	client_ids: string[],
@@ -1368,8 +1437,116 @@ export type Freeze = {
 	reason: string,
 };
 
+export type Group = {
+	id: string,
+	name: string,
+	kind: GroupKind,
+	service: Named,
+	colour: string,
+	instructor: Named | null,
+	room: Named | null,
+	capacity: number,
+	/**  Ages in whole years, either end open. */
+	age_min: number | null,
+	age_max: number | null,
+	/**  Visits one class takes from a pass. */
+	price_visits: number,
+	duration_minutes: number,
+	/**  For the automatic timetable. */
+	sessions_per_week: number,
+	starts_on: string,
+	ends_on: string | null,
+	/**  The slots in effect today or later. */
+	slots: Slot[],
+	members: number,
+	waiting: number,
+	archived: boolean,
+	created_at: string,
+	created_by: UserRef | null,
+	updated_at: string,
+	updated_by: UserRef | null,
+	version: number,
+};
+
+export type GroupGetArgs = {
+	id: string,
+};
+
+export type GroupInput = {
+	name: string,
+	kind?: GroupKind,
+	service_id: string,
+	instructor_id?: string | null,
+	room_id?: string | null,
+	capacity: number,
+	age_min?: number | null,
+	age_max?: number | null,
+	price_visits?: number,
+	/**  By default the service's length. */
+	duration_minutes?: number | null,
+	sessions_per_week?: number,
+	/**  `YYYY-MM-DD`. */
+	starts_on: string,
+	ends_on?: string | null,
+	archived?: boolean,
+	slots?: SlotInput[],
+};
+
+export type GroupKind = "group" | 
+/**  One client's lessons. */
+"individual";
+
+export type GroupMember = {
+	client: Named,
+	joined_on: string,
+	left_on: string | null,
+};
+
+export type GroupMembersListArgs = {
+	group_id: string,
+	/**  Also those who left. */
+	include_former?: boolean,
+};
+
+export type GroupMembersResult = {
+	group: Group,
+	members: GroupMember[],
+	/**  Clients the group had no room for: put on its waitlist instead. */
+	waitlisted: Named[],
+};
+
+export type GroupMembersSetArgs = {
+	group_id: string,
+	/**  The group's version read. */
+	version: number,
+	/**  Everyone who should be a member from `on`; others leave that day. */
+	client_ids: string[],
+	/**  `YYYY-MM-DD`; by default today. */
+	on?: string | null,
+};
+
 /**  The groups of the default layout; their titles are translated by the app. */
 export type GroupPreset = "main" | "contact" | "family" | "health" | "more" | "custom";
+
+export type GroupsCreateArgs = {
+	group: GroupInput,
+};
+
+export type GroupsListArgs = {
+	include_archived?: boolean,
+	instructor_id?: string | null,
+};
+
+export type GroupsUpdateArgs = {
+	id: string,
+	version: number,
+	group: GroupInput,
+	/**
+	 *  From which day changed slots apply (`YYYY-MM-DD`; by default today): classes before
+	 *  it keep their old time, room and instructor.
+	 */
+	slots_from?: string | null,
+};
 
 /**
  *  A guardian for a child's card: an existing card (`client_id`), or a new person created
@@ -1391,6 +1568,35 @@ export type GuardianLink = {
 };
 
 export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
+
+export type HoldResult = {
+	occurrence_id: string,
+	held: boolean,
+	at: string,
+	visits: WriteOff[],
+	/**  Excused absences that earned a make-up visit. */
+	makeups_earned: number,
+};
+
+export type Holiday = {
+	day: string,
+	name: string,
+};
+
+export type HolidaysAddArgs = {
+	/**  `YYYY-MM-DD`. */
+	day: string,
+	name: string,
+};
+
+export type HolidaysListArgs = {
+	/**  `YYYY-MM-DD`; by default from a year ago. */
+	from?: string | null,
+};
+
+export type HolidaysRemoveArgs = {
+	day: string,
+};
 
 /**  Where the hub hosted here can be reached. */
 export type HostInfo = {
@@ -1458,6 +1664,34 @@ export type ImportError = {
 export type ImportPreviewLine = {
 	line: number,
 	cells: string[],
+};
+
+export type Instructor = {
+	/**  The staff record's id. */
+	id: string,
+	name: string,
+	position: string,
+	teaches: Named[],
+	/**  When they can teach; empty: not set (any time the rooms are open). */
+	availability: OpeningSpan[],
+	/**  Their calendar feed is on (the address is given to them alone). */
+	calendar_feed: boolean,
+	/**  The staff record's version. */
+	version: number,
+};
+
+export type InstructorUpdateArgs = {
+	id: string,
+	/**  The staff record's version read. */
+	version: number,
+	/**  Catalogue service ids. */
+	teaches: string[],
+	availability: OpeningSpan[],
+};
+
+export type InstructorsListArgs = {
+	/**  Only those who teach something (else every current member of staff). */
+	teaching_only?: boolean,
 };
 
 export type Invoice = {
@@ -1658,6 +1892,15 @@ export type LoginResult = {
 	user: UserInfo,
 };
 
+/**  What a mark did (answered again, unchanged, when it is sent again). */
+export type MarkResult = {
+	occurrence_id: string,
+	client: Named,
+	status: AttendanceStatus,
+	kind: VisitKind,
+	marked_at: string,
+};
+
 export type Membership = {
 	id: string,
 	client: Party,
@@ -1830,6 +2073,12 @@ export type MethodTotal = {
 	net: number,
 };
 
+/**  A record as another names it. */
+export type Named = {
+	id: string,
+	name: string,
+};
+
 /**  The few fields of a person created from another card's form (a parent, a director). */
 export type NewPersonInput = {
 	name: string,
@@ -1841,10 +2090,69 @@ export type NewPersonInput = {
 /**  Arguments of an operation that takes none (`{}`). */
 export type NoArgs = Record<string, never>;
 
-/**
- *  Opening hours on one weekday: from `opens` to `closes` (`HH:MM`, local time). A weekday
- *  may have several spans (a lunch break); a weekday with none is closed.
- */
+export type Occurrence = {
+	/**  Its slot and the start its rule gives it: stays the same when it is moved. */
+	id: string,
+	group: Named,
+	kind: GroupKind,
+	service: Named,
+	colour: string,
+	starts_at: string,
+	ends_at: string,
+	/**  The start the timetable gives it (local time). */
+	original: string,
+	room: Named | null,
+	instructor: Named | null,
+	/**  Taught by someone other than the group's instructor this once. */
+	substitute: boolean,
+	status: OccurrenceStatus,
+	/**  Moved from its usual time or room. */
+	moved: boolean,
+	/**  Why it was cancelled or changed. */
+	reason: string,
+	capacity: number,
+	/**  Members on its day. */
+	booked: number,
+	/**  Members whose money or pass is red-flagged (see the week's `flagged`). */
+	flagged: string[],
+	/**  Of its stored changes (0: none yet); pass it to change it. */
+	version: number,
+};
+
+/**  A one-off change to a class. */
+export type OccurrenceChange = { action: "cancel"; reason: string } | 
+/**  Back to scheduled after a cancel. */
+{ action: "restore" } | 
+/**  Another start (local `YYYY-MM-DDTHH:MM`), length or room; checked against the rules. */
+{ action: "move"; start: string; duration_minutes?: number | null; room_id?: string | null; reason?: string } | 
+/**  Another instructor this once (none: the group's again). */
+{ action: "substitute"; instructor_id: string | null; reason?: string };
+
+export type OccurrenceDetail = {
+	occurrence: Occurrence,
+	lines: SheetLine[],
+	held_at: string | null,
+	held_by: UserRef | null,
+	/**  Until the end of its day a hold may be undone. */
+	can_undo: boolean,
+};
+
+export type OccurrenceGetArgs = {
+	id: string,
+};
+
+export type OccurrenceStatus = "scheduled" | "cancelled" | 
+/**  Taught: visits were written off. */
+"held";
+
+export type OccurrenceUpdateArgs = {
+	id: string,
+	/**  The version read (0 for a class never changed). */
+	version: number,
+	change: OccurrenceChange,
+};
+
+/**  One span on one weekday: from `opens` to `closes` (`HH:MM`, local time). */
 export type OpeningSpan = {
 	/**  1 Monday … 7 Sunday. */
 	weekday: number,
@@ -1856,6 +2164,15 @@ export type OpeningSpan = {
 export type Party = {
 	id: string,
 	name: string,
+};
+
+/**  A pass as the sheet shows it. */
+export type PassInfo = {
+	id: string,
+	name: string,
+	state: MembershipState,
+	visits_left: number | null,
+	ends_on: string | null,
 };
 
 export type PasswordChangeArgs = {
@@ -1949,7 +2266,18 @@ export type Permission =
 /**  See rooms, groups, the timetable and attendance. */
 "schedule_read" | 
 /**  Set up rooms, services, groups and the timetable. */
-"schedule_configure";
+"schedule_configure" | 
+/**
+ *  Day-to-day changes to the schedule: cancel, move or substitute one class, group
+ *  members, the waitlist.
+ */
+"schedule_write" | 
+/**  Mark attendance and hold classes (which writes off visits), and undo that on the day. */
+"attendance_mark" | 
+/**  Instructors' pay statements and rankings. */
+"pay_read" | 
+/**  Pay rules, and approving (locking) pay periods. */
+"pay_configure";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -2066,10 +2394,68 @@ export type SavedFilterSaveArgs = {
 	search: ClientsSearchArgs,
 };
 
+export type ScheduleWeek = {
+	from: string,
+	until: string,
+	time_zone: string,
+	occurrences: Occurrence[],
+	flagged: FlaggedClient[],
+	holidays: Holiday[],
+};
+
+export type ScheduleWeekArgs = {
+	/**  First day, `YYYY-MM-DD` (local). */
+	from: string,
+	/**  How many days (7 by default, at most 42). */
+	days?: number | null,
+	room_id?: string | null,
+	instructor_id?: string | null,
+	group_id?: string | null,
+};
+
+export type Service = {
+	id: string,
+	name: string,
+	active: boolean,
+	/**  `#rrggbb` on the grid. */
+	colour: string,
+	duration_minutes: number,
+	/**  Room equipment tags it needs. */
+	equipment: string[],
+	/**  Staff who teach it. */
+	instructors: Named[],
+	/**  The schedule settings' version (0: never saved). */
+	version: number,
+};
+
 /**  A catalogue service a plan covers. */
 export type ServiceRef = {
 	id: string,
 	name: string,
+};
+
+export type ServiceSettingsInput = {
+	colour: string,
+	duration_minutes: number,
+	equipment?: string[],
+};
+
+export type ServicesCreateArgs = {
+	/**  The catalogue item (its kind is `service` whatever is sent). */
+	item: CatalogItemInput,
+	settings: ServiceSettingsInput,
+};
+
+export type ServicesListArgs = {
+	/**  Also services no longer sold. */
+	include_inactive?: boolean,
+};
+
+export type ServicesUpdateArgs = {
+	id: string,
+	/**  The version read (0 for a service whose settings were never saved). */
+	version: number,
+	settings: ServiceSettingsInput,
 };
 
 export type SessionInfo = {
@@ -2103,6 +2489,25 @@ export type SetupStatus = {
 	centre_name: string | null,
 };
 
+/**  One line of the attendance sheet. */
+export type SheetLine = {
+	client: Named,
+	kind: VisitKind,
+	/**  None: not marked yet. */
+	status: AttendanceStatus | null,
+	/**  The pass a held class took its visits from (or would take them from now). */
+	pass: PassInfo | null,
+	/**  Visits written off (0 until held). */
+	visits: number,
+	/**  Came with no valid pass: the visit is owed at the desk. */
+	to_settle: boolean,
+	/**  Has an unspent make-up visit. */
+	makeups: number,
+	flags: Flag[],
+	marked_at: string | null,
+	marked_by: UserRef | null,
+};
+
 /**
  *  An existing record that looks like the one being created (same phone, e-mail, name and
  *  birth date…), so the caller can open it instead, or confirm.
@@ -2116,6 +2521,41 @@ export type Similar = {
 	name: string,
 	/**  The responsible manager, who may already be working with this client. */
 	owner: string | null,
+};
+
+/**  When a group meets: every `every_weeks` weeks on a weekday at a local time. */
+export type Slot = {
+	id: string,
+	/**  1 Monday … 7 Sunday. */
+	weekday: number,
+	/**  `HH:MM`, the centre's local time. */
+	start: string,
+	duration_minutes: number,
+	every_weeks: number,
+	/**  The rule as stored (RFC 5545). */
+	rule: string,
+	room: Named | null,
+	/**  None: the group's instructor. */
+	instructor: Named | null,
+	/**  Kept when the automatic timetable runs again. */
+	locked: boolean,
+	valid_from: string,
+	valid_until: string | null,
+};
+
+/**  A slot as a form sends it. */
+export type SlotInput = {
+	weekday: number,
+	/**  `HH:MM`. */
+	start: string,
+	/**  By default the group's length. */
+	duration_minutes?: number | null,
+	every_weeks?: number,
+	/**  By default the group's room. */
+	room_id?: string | null,
+	/**  By default the group's instructor. */
+	instructor_id?: string | null,
+	locked?: boolean,
 };
 
 /**  Where a write came from. */
@@ -2269,7 +2709,13 @@ export type TimelineEvent =
  *  Another card was merged into this one. Its card number and tax number are kept here
  *  when this card already had its own.
  */
-{ type: "merged"; name: string; card_number: string | null; tax_id: string | null };
+{ type: "merged"; name: string; card_number: string | null; tax_id: string | null } | 
+/**  A class attended, written when the class was held. */
+{ type: "visit"; group: string; service: string; starts_at: string; late: boolean; 
+/**  Visits written off, and from which pass. */
+visits: number; pass: string | null; 
+/**  No valid pass: the visit is owed. */
+to_settle: boolean; trial: boolean; makeup: boolean };
 
 export type TimelineFile = {
 	file_id: string,
@@ -2379,6 +2825,67 @@ export type ValidityUnit = "days" | "months";
 export type VisitCap = {
 	count: number,
 	period: CapPeriod,
+};
+
+export type VisitKind = 
+/**  A member of the group. */
+"member" | 
+/**  Came without being a member (pays with a pass like a member). */
+"walk_in" | 
+/**  A first, free try. */
+"trial" | 
+/**  Makes up an excused absence: no visit is written off. */
+"makeup";
+
+export type WaitAction = "accept" | "decline" | "remove";
+
+export type WaitStatus = "waiting" | 
+/**  A place is free for them: they accept or decline. */
+"offered" | "accepted" | "declined" | "removed";
+
+export type WaitlistAddArgs = {
+	group_id: string,
+	client_id: string,
+	note?: string,
+};
+
+export type WaitlistEntry = {
+	id: string,
+	group: Named,
+	client: Named,
+	status: WaitStatus,
+	/**  1 for the first waiting (none once offered or closed). */
+	position: number | null,
+	note: string,
+	created_at: string,
+	created_by: UserRef | null,
+	offered_at: string | null,
+	version: number,
+};
+
+export type WaitlistListArgs = {
+	group_id?: string | null,
+	client_id?: string | null,
+	/**  Also accepted, declined and removed entries. */
+	include_closed?: boolean,
+};
+
+export type WaitlistResolveArgs = {
+	id: string,
+	version: number,
+	/**  `accept` (joins the group), `decline` (the place goes to the next) or `remove`. */
+	action: WaitAction,
+};
+
+/**  One present client's visit as a hold wrote it off. */
+export type WriteOff = {
+	client: Named,
+	kind: VisitKind,
+	/**  The pass it came from, with what is left after. */
+	pass: PassInfo | null,
+	visits: number,
+	to_settle: boolean,
+	makeup_used: boolean,
 };
 
 /* Tauri Specta runtime */
@@ -2492,6 +2999,29 @@ export type Operations = {
 	rooms_list: { args: RoomsListArgs; result: Room[]; public: false };
 	rooms_create: { args: RoomsCreateArgs; result: Room; public: false };
 	rooms_update: { args: RoomsUpdateArgs; result: Room; public: false };
+	services_list: { args: ServicesListArgs; result: Service[]; public: false };
+	services_create: { args: ServicesCreateArgs; result: Service; public: false };
+	services_update: { args: ServicesUpdateArgs; result: Service; public: false };
+	instructors_list: { args: InstructorsListArgs; result: Instructor[]; public: false };
+	instructor_update: { args: InstructorUpdateArgs; result: Instructor; public: false };
+	holidays_list: { args: HolidaysListArgs; result: Holiday[]; public: false };
+	holidays_add: { args: HolidaysAddArgs; result: Holiday; public: false };
+	holidays_remove: { args: HolidaysRemoveArgs; result: null; public: false };
+	groups_list: { args: GroupsListArgs; result: Group[]; public: false };
+	groups_get: { args: GroupGetArgs; result: Group; public: false };
+	groups_create: { args: GroupsCreateArgs; result: Group; public: false };
+	groups_update: { args: GroupsUpdateArgs; result: Group; public: false };
+	group_members_list: { args: GroupMembersListArgs; result: GroupMember[]; public: false };
+	group_members_set: { args: GroupMembersSetArgs; result: GroupMembersResult; public: false };
+	waitlist_list: { args: WaitlistListArgs; result: WaitlistEntry[]; public: false };
+	waitlist_add: { args: WaitlistAddArgs; result: WaitlistEntry; public: false };
+	waitlist_resolve: { args: WaitlistResolveArgs; result: WaitlistEntry; public: false };
+	schedule_week: { args: ScheduleWeekArgs; result: ScheduleWeek; public: false };
+	occurrence_get: { args: OccurrenceGetArgs; result: OccurrenceDetail; public: false };
+	occurrence_update: { args: OccurrenceUpdateArgs; result: Occurrence; public: false };
+	attendance_mark: { args: AttendanceMarkArgs; result: MarkResult; public: false };
+	class_hold: { args: ClassHoldArgs; result: HoldResult; public: false };
+	class_hold_undo: { args: ClassHoldArgs; result: HoldResult; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };

@@ -126,7 +126,9 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "centre" => Permission::CentreRead,
         "staff" => Permission::StaffRead,
         "audit_review" => Permission::AuditRead,
-        "room" => Permission::ScheduleRead,
+        "room" | "service" | "holiday" | "group" | "waitlist" | "occurrence" | "attendance" => {
+            Permission::ScheduleRead
+        }
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
         | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract"
         | "document_template" => Permission::MoneyRead,

@@ -38,6 +38,25 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("memberships", "payer_id"),
     ("contracts", "client_id"),
     ("contracts", "payer_id"),
+    ("group_members", "client_id"),
+    ("waitlist", "client_id"),
+    ("attendance", "client_id"),
+    ("makeups", "client_id"),
+];
+
+/// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept
+/// card's where only one may be (both in one group, both waiting for it, both at one class).
+pub const LATER_DUPLICATES: &[&str] = &[
+    "DELETE FROM group_members WHERE client_id = $2 AND group_id IN \
+     (SELECT group_id FROM group_members WHERE client_id = $1)",
+    "UPDATE waitlist SET status = 'removed' WHERE client_id = $2 AND status IN ('waiting','offered') \
+     AND group_id IN (SELECT group_id FROM waitlist WHERE client_id = $1 AND status IN ('waiting','offered'))",
+    "UPDATE makeups SET used_by = NULL WHERE used_by IN (SELECT a.id FROM attendance a WHERE a.client_id = $2 \
+     AND EXISTS (SELECT 1 FROM attendance k WHERE k.client_id = $1 AND k.slot_id = a.slot_id AND k.original = a.original))",
+    "DELETE FROM makeups WHERE earned_by IN (SELECT a.id FROM attendance a WHERE a.client_id = $2 \
+     AND EXISTS (SELECT 1 FROM attendance k WHERE k.client_id = $1 AND k.slot_id = a.slot_id AND k.original = a.original))",
+    "DELETE FROM attendance WHERE client_id = $2 AND EXISTS (SELECT 1 FROM attendance k \
+     WHERE k.client_id = $1 AND k.slot_id = attendance.slot_id AND k.original = attendance.original)",
 ];
 
 /// Foreign keys to `clients` the merge moves by itself, row by row.
@@ -108,6 +127,9 @@ async fn move_rows(tx: &mut Tx, keep: Uuid, merge: Uuid) -> Result<(), ApiError>
         "UPDATE client_merges SET kept_id = $1 WHERE kept_id = $2",
     ];
     for sql in statements {
+        run(tx, sql, keep, merge).await?;
+    }
+    for sql in LATER_DUPLICATES {
         run(tx, sql, keep, merge).await?;
     }
     for (table, column) in LATER_REFERENCES {

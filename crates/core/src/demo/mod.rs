@@ -3,6 +3,7 @@
 
 mod money;
 mod records;
+mod schedule;
 mod staff;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -250,23 +251,14 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     );
     let manager = auth::Session::acting(staff["manager"], "manager", Role::Manager, local.clone());
     money::seed(&mut tx, &desk, &manager, &buyers, &mut rng, now).await?;
-    for (name, capacity, equipment) in ROOMS {
-        let span = |weekday: u8, opens: &str, closes: &str| crate::schedule::rooms::OpeningSpan {
-            weekday,
-            opens: opens.into(),
-            closes: closes.into(),
-        };
-        let mut opening_hours: Vec<_> = (1..=5).map(|d| span(d, "08:00", "21:00")).collect();
-        opening_hours.push(span(6, "09:00", "18:00"));
-        let room = crate::schedule::rooms::RoomInput {
-            name: name.to_string(),
-            capacity: *capacity,
-            equipment: equipment.iter().map(|e| e.to_string()).collect(),
-            opening_hours,
-            archived: false,
-        };
-        crate::schedule::rooms::insert_room(&mut tx, &room, &manager, now).await?;
-    }
+    let teacher = auth::Session::acting(
+        staff["instructor"],
+        "instructor",
+        Role::Instructor,
+        local.clone(),
+    );
+    schedule::rooms(&mut tx, ROOMS, &manager, now).await?;
+    schedule::seed(&mut tx, &manager, &teacher, &kids, &adults, &mut rng, now).await?;
     audit::append(
         &mut tx,
         None,

@@ -70,6 +70,12 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Contracts", "Contract[]"),
     ("DocumentTemplates", "DocumentTemplate[]"),
     ("Rooms", "Room[]"),
+    ("Services", "Service[]"),
+    ("Instructors", "Instructor[]"),
+    ("Holidays", "Holiday[]"),
+    ("Groups", "Group[]"),
+    ("GroupMembers", "GroupMember[]"),
+    ("Waitlist", "WaitlistEntry[]"),
 ];
 pub use crate::documents::{
     DocumentFile, DocumentKind, DocumentPreview, DocumentPreviewArgs, DocumentRenderArgs,
@@ -113,10 +119,42 @@ pub use crate::money::plans::{
 };
 pub use crate::money::Party;
 pub type DocumentTemplates = Vec<DocumentTemplate>;
+pub use crate::schedule::hours::OpeningSpan;
 pub use crate::schedule::rooms::{
-    OpeningSpan, Room, RoomInput, RoomsCreateArgs, RoomsListArgs, RoomsUpdateArgs,
+    Room, RoomInput, RoomsCreateArgs, RoomsListArgs, RoomsUpdateArgs,
 };
 pub type Rooms = Vec<Room>;
+pub use crate::schedule::attendance::{
+    AttendanceMarkArgs, AttendanceStatus, ClassHoldArgs, HoldResult, MarkResult, OccurrenceDetail,
+    OccurrenceGetArgs, PassInfo, SheetLine, VisitKind, WriteOff,
+};
+pub use crate::schedule::conflicts::{Conflict, ConflictKind};
+pub use crate::schedule::groups::{
+    Group, GroupGetArgs, GroupInput, GroupKind, GroupMember, GroupMembersListArgs,
+    GroupMembersResult, GroupMembersSetArgs, GroupsCreateArgs, GroupsListArgs, GroupsUpdateArgs,
+    Slot, SlotInput,
+};
+pub use crate::schedule::holidays::{
+    Holiday, HolidaysAddArgs, HolidaysListArgs, HolidaysRemoveArgs,
+};
+pub use crate::schedule::instructors::{Instructor, InstructorUpdateArgs, InstructorsListArgs};
+pub use crate::schedule::occurrences::{
+    FlaggedClient, Occurrence, OccurrenceChange, OccurrenceStatus, OccurrenceUpdateArgs,
+    ScheduleWeek, ScheduleWeekArgs,
+};
+pub use crate::schedule::services::{
+    Service, ServiceSettingsInput, ServicesCreateArgs, ServicesListArgs, ServicesUpdateArgs,
+};
+pub use crate::schedule::waitlist::{
+    WaitAction, WaitStatus, WaitlistAddArgs, WaitlistEntry, WaitlistListArgs, WaitlistResolveArgs,
+};
+pub use crate::schedule::Named;
+pub type Services = Vec<Service>;
+pub type Instructors = Vec<Instructor>;
+pub type Holidays = Vec<Holiday>;
+pub type Groups = Vec<Group>;
+pub type GroupMembers = Vec<GroupMember>;
+pub type Waitlist = Vec<WaitlistEntry>;
 pub type Contracts = Vec<Contract>;
 pub type ClientFlagsList = Vec<ClientFlags>;
 pub type CatalogCategories = Vec<CatalogCategory>;

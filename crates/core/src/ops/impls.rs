@@ -58,5 +58,16 @@ pub(crate) use crate::money::plans::{
     membership_plan_create, membership_plan_update, membership_plans_list,
 };
 pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
+pub(crate) use crate::schedule::attendance::{
+    attendance_mark, class_hold, class_hold_undo, occurrence_get,
+};
+pub(crate) use crate::schedule::groups::{
+    group_members_list, group_members_set, groups_create, groups_get, groups_list, groups_update,
+};
+pub(crate) use crate::schedule::holidays::{holidays_add, holidays_list, holidays_remove};
+pub(crate) use crate::schedule::instructors::{instructor_update, instructors_list};
+pub(crate) use crate::schedule::occurrences::{occurrence_update, schedule_week};
 pub(crate) use crate::schedule::rooms::{rooms_create, rooms_list, rooms_update};
+pub(crate) use crate::schedule::services::{services_create, services_list, services_update};
+pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};

@@ -88,6 +88,10 @@ impl Role {
                     | CatalogConfigure
                     | ScheduleRead
                     | ScheduleConfigure
+                    | ScheduleWrite
+                    | AttendanceMark
+                    | PayRead
+                    | PayConfigure
             ),
             Role::Reception => matches!(
                 p,
@@ -102,6 +106,8 @@ impl Role {
                     | MoneySell
                     | CashClose
                     | ScheduleRead
+                    | ScheduleWrite
+                    | AttendanceMark
             ),
             // Instructors write observations and must see allergies and health notes, but not
             // the families' phone numbers.
@@ -113,6 +119,7 @@ impl Role {
                     | ClientsMedical
                     | ClientsTimeline
                     | ScheduleRead
+                    | AttendanceMark
             ),
             Role::Accountant => matches!(
                 p,
@@ -123,6 +130,7 @@ impl Role {
                     | StaffRead
                     | AuditRead
                     | MoneyRead
+                    | PayRead
             ),
         }
     }
@@ -179,10 +187,19 @@ pub enum Permission {
     ScheduleRead,
     /// Set up rooms, services, groups and the timetable.
     ScheduleConfigure,
+    /// Day-to-day changes to the schedule: cancel, move or substitute one class, group
+    /// members, the waitlist.
+    ScheduleWrite,
+    /// Mark attendance and hold classes (which writes off visits), and undo that on the day.
+    AttendanceMark,
+    /// Instructors' pay statements and rankings.
+    PayRead,
+    /// Pay rules, and approving (locking) pay periods.
+    PayConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 28] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -207,6 +224,10 @@ impl Permission {
         Permission::CatalogConfigure,
         Permission::ScheduleRead,
         Permission::ScheduleConfigure,
+        Permission::ScheduleWrite,
+        Permission::AttendanceMark,
+        Permission::PayRead,
+        Permission::PayConfigure,
     ];
 
     pub fn parse(s: &str) -> Option<Permission> {
@@ -243,6 +264,10 @@ impl Permission {
             Permission::CatalogConfigure => "catalog_configure",
             Permission::ScheduleRead => "schedule_read",
             Permission::ScheduleConfigure => "schedule_configure",
+            Permission::ScheduleWrite => "schedule_write",
+            Permission::AttendanceMark => "attendance_mark",
+            Permission::PayRead => "pay_read",
+            Permission::PayConfigure => "pay_configure",
         }
     }
 }

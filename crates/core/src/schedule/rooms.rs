@@ -2,12 +2,13 @@
 //! timetable matches against), and when it is open on each weekday (the centre's local time).
 //! A room no longer used is archived, never deleted: past classes keep their room.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
+use super::hours::{check_spans, OpeningSpan};
 use crate::audit::{self, Change};
 use crate::auth::{Session, UserRef};
 use crate::db::Tx;
@@ -19,17 +20,6 @@ const MAX_NAME: usize = 80;
 const MAX_TAGS: usize = 30;
 const MAX_CAPACITY: u32 = 10_000;
 const TAKEN: &str = "a room with this name exists";
-
-/// Opening hours on one weekday: from `opens` to `closes` (`HH:MM`, local time). A weekday
-/// may have several spans (a lunch break); a weekday with none is closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OpeningSpan {
-    /// 1 Monday … 7 Sunday.
-    pub weekday: u8,
-    pub opens: String,
-    pub closes: String,
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct Room {
@@ -88,16 +78,6 @@ struct Valid {
     hours: Vec<OpeningSpan>,
 }
 
-fn time(p: &mut Problems, field: &str, raw: &str) -> Option<NaiveTime> {
-    match NaiveTime::parse_from_str(raw.trim(), "%H:%M") {
-        Ok(t) => Some(t),
-        Err(_) => {
-            p.add(field, "invalid_time", "a time of day as HH:MM, e.g. 08:30");
-            None
-        }
-    }
-}
-
 /// Checks a room: a name, a capacity from 1, tags without repeats, and opening spans that
 /// are real times, end after they start and do not overlap on their weekday.
 fn check(input: &RoomInput) -> Result<Valid, ApiError> {
@@ -128,45 +108,12 @@ fn check(input: &RoomInput) -> Result<Valid, ApiError> {
             format!("at most {MAX_TAGS} tags"),
         );
     }
-    let mut spans: Vec<(u8, NaiveTime, NaiveTime, usize)> = Vec::new();
-    for (i, s) in input.opening_hours.iter().enumerate() {
-        let field = |f: &str| format!("room.opening_hours.{i}.{f}");
-        if !(1..=7).contains(&s.weekday) {
-            p.add(field("weekday"), "out_of_range", "1 (Monday) to 7 (Sunday)");
-        }
-        let opens = time(&mut p, &field("opens"), &s.opens);
-        let closes = time(&mut p, &field("closes"), &s.closes);
-        if let (Some(o), Some(c)) = (opens, closes) {
-            if c <= o {
-                p.add(field("closes"), "before_start", "it closes before it opens");
-            } else {
-                spans.push((s.weekday, o, c, i));
-            }
-        }
-    }
-    spans.sort();
-    for pair in spans.windows(2) {
-        let ((day_a, _, close_a, _), (day_b, open_b, _, i)) = (pair[0], pair[1]);
-        if day_a == day_b && open_b < close_a {
-            p.add(
-                format!("room.opening_hours.{i}.opens"),
-                "overlap",
-                "it overlaps another span of the same day",
-            );
-        }
-    }
+    let hours = check_spans(&mut p, "room.opening_hours", &input.opening_hours);
     p.finish()?;
     Ok(Valid {
         name: name.unwrap_or_default(),
         equipment,
-        hours: spans
-            .iter()
-            .map(|(weekday, o, c, _)| OpeningSpan {
-                weekday: *weekday,
-                opens: o.format("%H:%M").to_string(),
-                closes: c.format("%H:%M").to_string(),
-            })
-            .collect(),
+        hours,
     })
 }
 
@@ -217,18 +164,23 @@ async fn one(tx: &mut Tx, id: Uuid) -> Result<Room, ApiError> {
         .ok_or_else(|| ApiError::not_found("room"))
 }
 
+/// Every room, archived ones included, by name.
+pub(crate) async fn load(tx: &mut Tx) -> Result<Vec<Room>, ApiError> {
+    let sql = format!("{SELECT} ORDER BY r.name_key, r.id");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Room::from).collect())
+}
+
 pub(crate) async fn rooms_list(
     core: &Core,
     _session: &Session,
     args: RoomsListArgs,
 ) -> Result<Vec<Room>, ApiError> {
     let mut tx = core.db.read().await?;
-    let sql = format!("{SELECT} ORDER BY r.name_key, r.id");
-    let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
+    let rooms = load(&mut tx).await?;
     tx.commit().await?;
-    Ok(rows
+    Ok(rooms
         .into_iter()
-        .map(Room::from)
         .filter(|r| args.include_archived || !r.archived)
         .collect())
 }

@@ -11,11 +11,12 @@ use uuid::Uuid;
 use super::model::UserRef;
 
 mod entries;
-
+mod visits;
 pub(crate) use entries::{
     add_event, client_timeline_add, client_timeline_delete, client_timeline_list,
     client_timeline_update,
 };
+pub(crate) use visits::{add_visit_event, remove_visit_events};
 
 string_enum!(
     TimelineKind {
@@ -66,6 +67,20 @@ pub enum TimelineEvent {
         name: String,
         card_number: Option<String>,
         tax_id: Option<String>,
+    },
+    /// A class attended, written when the class was held.
+    Visit {
+        group: String,
+        service: String,
+        starts_at: DateTime<Utc>,
+        late: bool,
+        /// Visits written off, and from which pass.
+        visits: u32,
+        pass: Option<String>,
+        /// No valid pass: the visit is owed.
+        to_settle: bool,
+        trial: bool,
+        makeup: bool,
     },
 }
 
