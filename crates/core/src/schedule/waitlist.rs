@@ -315,7 +315,11 @@ pub(crate) async fn waitlist_resolve(
         WaitAction::Accept => {
             let g = group_in(&mut tx, today, group).await?;
             let offered = before.status == WaitStatus::Offered;
-            if !offered && g.members >= g.capacity {
+            // Places offered to others are theirs until they answer.
+            let held: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM waitlist WHERE group_id = $1 AND status = 'offered'")
+                .bind(group).fetch_one(c).await)?;
+            if !offered && i64::from(g.members) + held >= i64::from(g.capacity) {
                 return Err(ApiError::field(
                     "action",
                     "full",

@@ -4,6 +4,7 @@
 mod attendance;
 mod classes;
 mod rooms;
+mod waitlist;
 
 use hallpass_core::api::*;
 use uuid::Uuid;
