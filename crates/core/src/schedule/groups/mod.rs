@@ -12,6 +12,7 @@ use super::Named;
 use crate::auth::UserRef;
 
 pub(crate) mod members;
+mod slots;
 pub(crate) mod store;
 mod write;
 pub(crate) use members::{group_members_list, group_members_set};

@@ -2,9 +2,10 @@
 //! rules as the automatic timetable; a changed slot closes on the day before the change and a
 //! new one opens, so classes already given keep their time, room and instructor.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::slots::replace_slots;
 use super::{
     group_in, Group, GroupInput, GroupKind, GroupsCreateArgs, GroupsUpdateArgs, SlotInput,
 };
@@ -17,7 +18,7 @@ use crate::schedule::context::Context;
 use crate::schedule::hours::{minutes, time};
 use crate::schedule::recurrence::weekly_rule;
 use crate::text::{date_field, fold, optional_date_field, parse_name};
-use crate::{exec_tx, on_tx, Core};
+use crate::{exec_tx, Core};
 
 const TAKEN: &str = "a group with this name exists";
 
@@ -42,12 +43,7 @@ pub(crate) struct NewSlot {
 }
 
 /// Checks the fields and the records named; then the slots against every other group.
-async fn check(
-    tx: &mut Tx,
-    ctx: &Context,
-    g: &GroupInput,
-    own: Option<Uuid>,
-) -> Result<Valid, ApiError> {
+async fn check(ctx: &Context, g: &GroupInput, own: Option<Uuid>) -> Result<Valid, ApiError> {
     let mut p = Problems::default();
     let name = p.take(parse_name("group.name", &g.name, 100));
     let service = ctx.services.iter().find(|s| s.id == g.service_id);
@@ -150,7 +146,6 @@ async fn check(
         }
         p.finish()?;
     }
-    let _ = tx;
     Ok(Valid {
         name: name.unwrap_or_default(),
         starts_on: starts_on.unwrap_or_default(),
@@ -250,7 +245,7 @@ pub(crate) async fn insert_group(
     session: &Session,
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
-    let v = check(tx, ctx, g, None).await?;
+    let v = check(ctx, g, None).await?;
     let id = crate::new_id();
     exec_tx!(tx, c => sqlx::query(
         "INSERT INTO class_groups (id, name, name_key, kind, service_id, instructor_id, room_id, capacity, \
@@ -266,69 +261,6 @@ pub(crate) async fn insert_group(
     .map_err(|e| crate::db::taken(e, "group.name", TAKEN))?;
     replace_slots(tx, id, &v.slots, v.starts_on, now).await?;
     Ok(id)
-}
-
-/// A live slot: id, rule, start, length, room, instructor, first day.
-type Current = (
-    Uuid,
-    String,
-    String,
-    i32,
-    Option<Uuid>,
-    Option<Uuid>,
-    NaiveDate,
-);
-
-/// Makes `slots` the group's slots from `from` on: unchanged ones stay, the rest close the
-/// day before (or go, if they never started), new ones open on `from`.
-pub(crate) async fn replace_slots(
-    tx: &mut Tx,
-    group: Uuid,
-    slots: &[NewSlot],
-    from: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let current: Vec<Current> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, rule, start_time, duration_minutes, room_id, instructor_id, valid_from FROM group_slots \
-         WHERE group_id = $1 AND (valid_until IS NULL OR valid_until >= $2)")
-        .bind(group).bind(from).fetch_all(c).await)?;
-    let mut kept: Vec<usize> = Vec::new();
-    for (id, rule, start, duration, room, instructor, valid_from) in current {
-        let same = slots.iter().enumerate().position(|(i, s)| {
-            !kept.contains(&i)
-                && s.rule == rule
-                && s.start == start
-                && s.duration as i32 == duration
-                && s.room == room
-                && s.instructor == instructor
-        });
-        if let Some(i) = same {
-            kept.push(i);
-            exec_tx!(tx, c => sqlx::query("UPDATE group_slots SET locked = $1 WHERE id = $2")
-                .bind(slots[i].locked).bind(id).execute(c).await)?;
-            continue;
-        }
-        let used: i64 = on_tx!(tx, c => sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM occurrences WHERE slot_id = $1) + (SELECT COUNT(*) FROM attendance WHERE slot_id = $1)")
-            .bind(id).fetch_one(c).await)?;
-        if valid_from >= from && used == 0 {
-            exec_tx!(tx, c => sqlx::query("DELETE FROM group_slots WHERE id = $1").bind(id).execute(c).await)?;
-        } else {
-            let until = (from - Duration::days(1)).max(valid_from - Duration::days(1));
-            exec_tx!(tx, c => sqlx::query("UPDATE group_slots SET valid_until = $1 WHERE id = $2")
-                .bind(until).bind(id).execute(c).await)?;
-        }
-    }
-    for (i, s) in slots.iter().enumerate().filter(|(i, _)| !kept.contains(i)) {
-        let _ = i;
-        exec_tx!(tx, c => sqlx::query(
-            "INSERT INTO group_slots (id, group_id, rule, start_time, duration_minutes, room_id, instructor_id, \
-             locked, valid_from, valid_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, NULL, $10)")
-            .bind(crate::new_id()).bind(group).bind(&s.rule).bind(&s.start).bind(s.duration as i32)
-            .bind(s.room).bind(s.instructor).bind(s.locked).bind(from).bind(now)
-            .execute(c).await)?;
-    }
-    Ok(())
 }
 
 fn change<'a>(
@@ -382,7 +314,7 @@ pub(crate) async fn groups_update(
     let ctx = Context::load(&mut tx, today).await?;
     let before = group_in(&mut tx, today, args.id).await?;
     let g = &args.group;
-    let v = check(&mut tx, &ctx, g, Some(args.id)).await?;
+    let v = check(&ctx, g, Some(args.id)).await?;
     let n = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE class_groups SET name = $1, name_key = $2, kind = $3, service_id = $4, instructor_id = $5, \
          room_id = $6, capacity = $7, age_min = $8, age_max = $9, price_visits = $10, duration_minutes = $11, \
