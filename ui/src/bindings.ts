@@ -236,6 +236,10 @@ export const commands = {
 	waitlistAdd: (token: string | null, args: WaitlistAddArgs) => typedError<WaitlistEntry, ApiError>(__TAURI_INVOKE("waitlist_add", { token, args })),
 	/** Accept (join the group), decline (the place goes to the next) or remove a waitlist entry. */
 	waitlistResolve: (token: string | null, args: WaitlistResolveArgs) => typedError<WaitlistEntry, ApiError>(__TAURI_INVOKE("waitlist_resolve", { token, args })),
+	/** Propose a week without clashes for every group planned automatically (locked, fortnightly and unplanned classes stay): spread over the week, compact instructor days, returning groups kept at their times; with its score, a lower bound and the groups that cannot be placed. */
+	timetablePropose: (token: string | null, args: TimetableProposeArgs) => typedError<TimetableProposal, ApiError>(__TAURI_INVOKE("timetable_propose", { token, args })),
+	/** Make these groups' slots the timetable from a day on, checked together against every other group with the rules of a slot typed by hand; earlier classes keep their times (optimistic: each group's version). */
+	timetableApply: (token: string | null, args: TimetableApplyArgs) => typedError<Group[], ApiError>(__TAURI_INVOKE("timetable_apply", { token, args })),
 	/** The classes of a week (or up to 42 days) from a day, all or one room's, instructor's or group's, with members booked and the red-flagged ones. */
 	scheduleWeek: (token: string | null, args: ScheduleWeekArgs) => typedError<ScheduleWeek, ApiError>(__TAURI_INVOKE("schedule_week", { token, args })),
 	/** One class with its attendance sheet: members and others marked, their marks, passes, make-ups and flags. */
@@ -248,6 +252,22 @@ export const commands = {
 	classHold: (token: string | null, args: ClassHoldArgs) => typedError<HoldResult, ApiError>(__TAURI_INVOKE("class_hold", { token, args })),
 	/** Undo a hold on its own day: every visit goes back; applied once per op_id. */
 	classHoldUndo: (token: string | null, args: ClassHoldArgs) => typedError<HoldResult, ApiError>(__TAURI_INVOKE("class_hold_undo", { token, args })),
+	/** Turn an instructor's calendar feed on (a new private address, shown once; the old one stops working) or off. */
+	instructorCalendarFeed: (token: string | null, args: CalendarFeedArgs) => typedError<CalendarFeed, ApiError>(__TAURI_INVOKE("instructor_calendar_feed", { token, args })),
+	/** Instructors' pay rules (one instructor's on request), each in force from its day until the next for the same instructor and service. */
+	payRulesList: (token: string | null, args: PayRulesListArgs) => typedError<PayRule[], ApiError>(__TAURI_INVOKE("pay_rules_list", { token, args })),
+	/** A pay rule from a day on (after the last approved period): per class, per attendee, tiers, a percent of the visits' value, an empty-class base, a substitute's pay. Earlier pay never moves. */
+	payRulesCreate: (token: string | null, args: PayRulesCreateArgs) => typedError<PayRule, ApiError>(__TAURI_INVOKE("pay_rules_create", { token, args })),
+	/** Delete a pay rule that has not paid an approved period. */
+	payRulesDelete: (token: string | null, args: PayRulesDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("pay_rules_delete", { token, args })),
+	/** An instructor's pay from the classes held over days (local), each with attendees, the visits' value, the rule in force and the sum; approved classes as approved. */
+	payStatement: (token: string | null, args: PayStatementArgs) => typedError<PayStatement, ApiError>(__TAURI_INVOKE("pay_statement", { token, args })),
+	/** Approved pay periods, newest first. */
+	payPeriodsList: (token: string | null, args: NoArgs) => typedError<PayPeriod[], ApiError>(__TAURI_INVOKE("pay_periods_list", { token, args })),
+	/** Approve the pay of a finished span of days (the day after the last approved): every class's line kept as it stands, and its classes locked. */
+	payPeriodApprove: (token: string | null, args: PayPeriodApproveArgs) => typedError<PayPeriod, ApiError>(__TAURI_INVOKE("pay_period_approve", { token, args })),
+	/** Instructors over days: clients who joined and left their groups, classes held, attendees, the visits' value. */
+	instructorRankings: (token: string | null, args: InstructorRankingsArgs) => typedError<InstructorRankings, ApiError>(__TAURI_INVOKE("instructor_rankings", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -501,6 +521,18 @@ export type BrokenLink = {
 	 */
 	problem: string,
 	message: string,
+};
+
+export type CalendarFeed = {
+	enabled: boolean,
+	/**  The address on the hub (`/calendar/<token>.ics`), shown this once. */
+	path: string | null,
+};
+
+export type CalendarFeedArgs = {
+	staff_id: string,
+	/**  On: a new private address (the old one stops working); off: no feed. */
+	enabled: boolean,
 };
 
 export type CapPeriod = "week" | "month";
@@ -1680,6 +1712,31 @@ export type Instructor = {
 	version: number,
 };
 
+export type InstructorRank = {
+	instructor: Named,
+	/**  Clients who joined their groups. */
+	enrolments: number,
+	/**  Clients who left their groups. */
+	refusals: number,
+	classes: number,
+	attendees: number,
+	/**  What the visits at their classes were worth. */
+	revenue: number,
+};
+
+export type InstructorRankings = {
+	from: string,
+	to: string,
+	/**  By revenue, most first; the screen sorts by any column. */
+	instructors: InstructorRank[],
+};
+
+export type InstructorRankingsArgs = {
+	/**  `YYYY-MM-DD`, both days included. */
+	from: string,
+	to: string,
+};
+
 export type InstructorUpdateArgs = {
 	id: string,
 	/**  The staff record's version read. */
@@ -2180,6 +2237,110 @@ export type PasswordChangeArgs = {
 	new_password: string,
 };
 
+/**  One held class on a statement. */
+export type PayLine = {
+	occurrence_id: string,
+	starts_at: string,
+	day: string,
+	group: Named,
+	service: Named,
+	/**  Present or late, walk-ins and trials included. */
+	attendees: number,
+	/**  What the visits written off were worth. */
+	value: number,
+	/**  Taught in another instructor's place. */
+	substitute: boolean,
+	/**  The rule applied (none: no rule in force, nothing paid). */
+	rule_id: string | null,
+	rule_from: string | null,
+	amount: number,
+	/**  From an approved pay period: kept as approved. */
+	locked: boolean,
+};
+
+export type PayPeriod = {
+	id: string,
+	starts_on: string,
+	ends_on: string,
+	/**  Every instructor's pay for it. */
+	total: number,
+	approved_at: string,
+	approved_by: UserRef | null,
+};
+
+export type PayPeriodApproveArgs = {
+	/**  `YYYY-MM-DD`: the day after the last approved period (any day, for the first). */
+	starts_on: string,
+	/**  `YYYY-MM-DD`: today at the latest. */
+	ends_on: string,
+};
+
+export type PayRule = {
+	id: string,
+	staff: Named,
+	/**  None: every service the instructor teaches without a rule of its own. */
+	service: Named | null,
+	/**  In force from this day until the next rule for the same instructor and service. */
+	effective_from: string,
+	per_class: number,
+	per_attendee: number,
+	tiers: Tier[],
+	/**  Hundredths of a percent of the value of the visits written off. */
+	percent_points: number,
+	/**  Paid for a held class nobody came to (instead of the rest). */
+	empty_class: number,
+	/**  Paid for a class taught in another's place (instead of the rest); none: as their own. */
+	substitute_per_class: number | null,
+	note: string,
+	created_at: string,
+	created_by: UserRef | null,
+};
+
+export type PayRuleInput = {
+	staff_id: string,
+	service_id?: string | null,
+	/**  `YYYY-MM-DD`: after the last approved pay period. */
+	effective_from: string,
+	per_class?: number,
+	per_attendee?: number,
+	tiers?: Tier[],
+	percent_points?: number,
+	empty_class?: number,
+	substitute_per_class?: number | null,
+	note?: string,
+};
+
+export type PayRulesCreateArgs = {
+	rule: PayRuleInput,
+};
+
+export type PayRulesDeleteArgs = {
+	id: string,
+};
+
+export type PayRulesListArgs = {
+	staff_id?: string | null,
+};
+
+export type PayStatement = {
+	staff: Named,
+	from: string,
+	to: string,
+	lines: PayLine[],
+	classes: number,
+	attendees: number,
+	/**  Classes with no rule in force. */
+	unruled: number,
+	total: number,
+};
+
+export type PayStatementArgs = {
+	staff_id: string,
+	/**  `YYYY-MM-DD`, both days included. */
+	from: string,
+	to: string,
+};
+
 export type Payment = {
 	id: string,
 	payer_id: string,
@@ -2299,6 +2460,30 @@ export type PlanStart =
 /**  From the first visit. */
 "first_visit";
 
+export type ProposedGroup = {
+	group: Named,
+	/**  The group's version read (to apply with). */
+	version: number,
+	colour: string,
+	slots: ProposedSlot[],
+};
+
+/**  A class of the proposed week. */
+export type ProposedSlot = {
+	/**  1 Monday … 7 Sunday. */
+	weekday: number,
+	/**  `HH:MM`, local time. */
+	start: string,
+	duration_minutes: number,
+	every_weeks: number,
+	room: Named | null,
+	instructor: Named | null,
+	/**  Locked: kept where it was. */
+	locked: boolean,
+	/**  At a weekday, time or room it did not have before. */
+	changed: boolean,
+};
+
 export type PurchaseStep = {
 	min_purchases: number,
 	points: number,
@@ -2411,6 +2596,13 @@ export type ScheduleWeekArgs = {
 	room_id?: string | null,
 	instructor_id?: string | null,
 	group_id?: string | null,
+};
+
+/**  A timetable's soft score in its three parts; lower is better. */
+export type Score = {
+	spread: number,
+	idle: number,
+	moved: number,
 };
 
 export type Service = {
@@ -2660,6 +2852,13 @@ export type TemplateProblem = {
 	hints: string[],
 };
 
+/**  From `min_attendees` up, a class pays `amount` more (the highest tier reached counts). */
+export type Tier = {
+	min_attendees: number,
+	/**  Minor units. */
+	amount: number,
+};
+
 export type TimelineAddArgs = {
 	client_id: string,
 	entry: TimelineEntryInput,
@@ -2744,6 +2943,58 @@ export type TimelineUpdateArgs = {
 	id: string,
 	version: number,
 	entry: TimelineEntryInput,
+};
+
+export type TimetableApplyArgs = {
+	/**
+	 *  The first day of the new timetable (`YYYY-MM-DD`, today or later): earlier classes
+	 *  keep their times.
+	 */
+	from: string,
+	/**  The groups whose slots change; every other group keeps its own. */
+	groups: TimetableGroupInput[],
+};
+
+export type TimetableGroupInput = {
+	id: string,
+	/**  The version read. */
+	version: number,
+	slots: SlotInput[],
+};
+
+export type TimetableProposal = {
+	from: string,
+	groups: ProposedGroup[],
+	unplaced: Unplaced[],
+	/**  Pairs of classes that still clash; a proposal with any cannot be applied. */
+	hard_conflicts: number,
+	/**  Lower is better: spread over the week, instructors' idle time, classes moved. */
+	score: Score,
+	/**  No timetable can score below this. */
+	lower_bound: Score,
+	/**  The score meets the bound. */
+	optimal: boolean,
+	elapsed_ms: number,
+	moves: number,
+};
+
+export type TimetableProposeArgs = {
+	/**  The first day of the new timetable (`YYYY-MM-DD`); by default next Monday. */
+	from?: string | null,
+	/**
+	 *  How long to search, 1 to 60 seconds (10 by default); it stops sooner when it cannot
+	 *  do better.
+	 */
+	seconds?: number | null,
+	/**  Another seed gives another timetable of the same quality. */
+	seed?: number | null,
+};
+
+/**  A group whose classes have nowhere to go, and why. */
+export type Unplaced = {
+	group: Named,
+	/**  `no_room_large_enough`, `no_room_with_equipment` or `no_common_hours`. */
+	reason: string,
 };
 
 export type User = {
@@ -3016,12 +3267,22 @@ export type Operations = {
 	waitlist_list: { args: WaitlistListArgs; result: WaitlistEntry[]; public: false };
 	waitlist_add: { args: WaitlistAddArgs; result: WaitlistEntry; public: false };
 	waitlist_resolve: { args: WaitlistResolveArgs; result: WaitlistEntry; public: false };
+	timetable_propose: { args: TimetableProposeArgs; result: TimetableProposal; public: false };
+	timetable_apply: { args: TimetableApplyArgs; result: Group[]; public: false };
 	schedule_week: { args: ScheduleWeekArgs; result: ScheduleWeek; public: false };
 	occurrence_get: { args: OccurrenceGetArgs; result: OccurrenceDetail; public: false };
 	occurrence_update: { args: OccurrenceUpdateArgs; result: Occurrence; public: false };
 	attendance_mark: { args: AttendanceMarkArgs; result: MarkResult; public: false };
 	class_hold: { args: ClassHoldArgs; result: HoldResult; public: false };
 	class_hold_undo: { args: ClassHoldArgs; result: HoldResult; public: false };
+	instructor_calendar_feed: { args: CalendarFeedArgs; result: CalendarFeed; public: false };
+	pay_rules_list: { args: PayRulesListArgs; result: PayRule[]; public: false };
+	pay_rules_create: { args: PayRulesCreateArgs; result: PayRule; public: false };
+	pay_rules_delete: { args: PayRulesDeleteArgs; result: null; public: false };
+	pay_statement: { args: PayStatementArgs; result: PayStatement; public: false };
+	pay_periods_list: { args: NoArgs; result: PayPeriod[]; public: false };
+	pay_period_approve: { args: PayPeriodApproveArgs; result: PayPeriod; public: false };
+	instructor_rankings: { args: InstructorRankingsArgs; result: InstructorRankings; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };

@@ -60,6 +60,7 @@ pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<boo
         .route("/api/openapi.json", get(openapi))
         .route("/api/events", get(events::events))
         .route("/api/{operation}", post(call).get(method_not_allowed))
+        .route("/calendar/{token}", get(calendar))
         // Each operation has its own limit (`ops::max_body`), applied while reading.
         .layer(DefaultBodyLimit::disable())
         .with_state(Hub { core, stopping });
@@ -89,6 +90,21 @@ pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<boo
 /// may frame it.
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
     script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// An instructor's classes as iCalendar, at the private address the feed was given.
+async fn calendar(State(hub): State<Hub>, Path(token): Path<String>) -> Response {
+    match hallpass_core::schedule::calendar::calendar_feed(&hub.core, &token).await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, max-age=300"),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => ErrorResponse(e).into_response(),
+    }
+}
 
 struct ErrorResponse(ApiError);
 

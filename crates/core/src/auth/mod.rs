@@ -18,7 +18,7 @@ use crate::{on_tx, Core};
 
 mod login;
 mod password;
-mod secrets;
+pub(crate) mod secrets;
 mod sessions;
 mod setup;
 mod users;

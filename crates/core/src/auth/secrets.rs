@@ -112,7 +112,7 @@ pub fn check_password_with(field: &str, password: &str, related: &[&str], proble
     }
 }
 
-pub(super) fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
 }
@@ -151,7 +151,7 @@ pub(super) fn one_time_password() -> String {
         .join("-")
 }
 
-pub(super) fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

@@ -129,6 +129,7 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "room" | "service" | "holiday" | "group" | "waitlist" | "occurrence" | "attendance" => {
             Permission::ScheduleRead
         }
+        "pay_rule" | "pay_period" => Permission::PayRead,
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
         | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract"
         | "document_template" => Permission::MoneyRead,

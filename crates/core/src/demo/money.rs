@@ -19,7 +19,7 @@ use crate::money::plans::{insert_plan, MembershipPlanInput, PlanStart, Validity,
 use crate::{exec_tx, on_tx};
 
 /// One kip is 100 minor units (ISO 4217 gives LAK two decimals, though nobody uses them).
-const KIP: i64 = 100;
+pub(super) const KIP: i64 = 100;
 const VAT: Tax = Tax {
     points: 1_000,
     included: true,

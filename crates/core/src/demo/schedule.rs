@@ -1,11 +1,12 @@
 //! The demo centre's timetable: services with colours and lengths, instructors with their
 //! hours, groups with members on weekly slots (a class every day, so the tablet always has
-//! one), and three weeks of past classes marked and held — visits written off, a few owed,
-//! make-ups earned.
+//! one), three weeks of past classes marked and held — visits written off, a few owed,
+//! make-ups earned — and the instructors' pay rules.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
+use super::money::KIP;
 use super::Lcg;
 use crate::auth::Session;
 use crate::db::Tx;
@@ -231,6 +232,92 @@ pub(super) async fn seed(
             mark_in(tx, teacher, o, &args, o.starts_at).await?;
         }
         hold(tx, teacher, o, o.ends_at).await?;
+    }
+    pay_rules(tx, instructor, starts, today, now).await
+}
+
+/// A pay rule: staff, service, from, per class, per attendee, tiers, percent points, empty
+/// class, substitute (kip).
+type Rule = (
+    Uuid,
+    Option<Uuid>,
+    NaiveDate,
+    i64,
+    i64,
+    &'static str,
+    i32,
+    i64,
+    Option<i64>,
+);
+
+/// Somsack's pay: a general rule from before the first class, Karate's own, raised a week
+/// ago (earlier classes keep the old rate); Khamphet's general rule.
+async fn pay_rules(
+    tx: &mut Tx,
+    somsack: Uuid,
+    starts: NaiveDate,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let karate = service(tx, "Karate").await?;
+    let khamphet: Uuid = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM staff WHERE name = 'Khamphet Vongsa'")
+        .fetch_one(c).await)?;
+    let tiers = r#"[{"min_attendees":8,"amount":2000000}]"#;
+    let rules: [Rule; 4] = [
+        (
+            somsack,
+            None,
+            starts - Duration::days(7),
+            60_000,
+            5_000,
+            tiers,
+            0,
+            30_000,
+            Some(50_000),
+        ),
+        (
+            somsack,
+            Some(karate),
+            starts - Duration::days(7),
+            50_000,
+            0,
+            "[]",
+            1_000,
+            30_000,
+            None,
+        ),
+        (
+            somsack,
+            Some(karate),
+            today - Duration::days(7),
+            70_000,
+            0,
+            "[]",
+            1_000,
+            30_000,
+            None,
+        ),
+        (
+            khamphet,
+            None,
+            starts - Duration::days(7),
+            80_000,
+            0,
+            "[]",
+            0,
+            40_000,
+            Some(60_000),
+        ),
+    ];
+    for (staff, svc, from, per_class, per_attendee, tiers, percent, empty, sub) in rules {
+        exec_tx!(tx, c => sqlx::query(
+            "INSERT INTO pay_rules (id, staff_id, service_id, service_key, effective_from, per_class, per_attendee, tiers, \
+             percent_points, empty_class, substitute_per_class, note, created_at, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, NULL)")
+            .bind(crate::new_id()).bind(staff).bind(svc).bind(svc.map(|s| s.to_string()).unwrap_or_default())
+            .bind(from).bind(per_class * KIP).bind(per_attendee * KIP).bind(tiers).bind(percent)
+            .bind(empty * KIP).bind(sub.map(|x| x * KIP)).bind(now)
+            .execute(c).await)?;
     }
     Ok(())
 }

@@ -74,6 +74,8 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Instructors", "Instructor[]"),
     ("Holidays", "Holiday[]"),
     ("Groups", "Group[]"),
+    ("PayRules", "PayRule[]"),
+    ("PayPeriods", "PayPeriod[]"),
     ("GroupMembers", "GroupMember[]"),
     ("Waitlist", "WaitlistEntry[]"),
 ];
@@ -128,6 +130,7 @@ pub use crate::schedule::attendance::{
     AttendanceMarkArgs, AttendanceStatus, ClassHoldArgs, HoldResult, MarkResult, OccurrenceDetail,
     OccurrenceGetArgs, PassInfo, SheetLine, VisitKind, WriteOff,
 };
+pub use crate::schedule::calendar::{CalendarFeed, CalendarFeedArgs};
 pub use crate::schedule::conflicts::{Conflict, ConflictKind};
 pub use crate::schedule::groups::{
     Group, GroupGetArgs, GroupInput, GroupKind, GroupMember, GroupMembersListArgs,
@@ -142,8 +145,17 @@ pub use crate::schedule::occurrences::{
     FlaggedClient, Occurrence, OccurrenceChange, OccurrenceStatus, OccurrenceUpdateArgs,
     ScheduleWeek, ScheduleWeekArgs,
 };
+pub use crate::schedule::pay::{
+    InstructorRank, InstructorRankings, InstructorRankingsArgs, PayLine, PayPeriod,
+    PayPeriodApproveArgs, PayRule, PayRuleInput, PayRulesCreateArgs, PayRulesDeleteArgs,
+    PayRulesListArgs, PayStatement, PayStatementArgs, Tier,
+};
 pub use crate::schedule::services::{
     Service, ServiceSettingsInput, ServicesCreateArgs, ServicesListArgs, ServicesUpdateArgs,
+};
+pub use crate::schedule::timetable::{
+    ProposedGroup, ProposedSlot, Score, TimetableApplyArgs, TimetableGroupInput, TimetableProposal,
+    TimetableProposeArgs, Unplaced,
 };
 pub use crate::schedule::waitlist::{
     WaitAction, WaitStatus, WaitlistAddArgs, WaitlistEntry, WaitlistListArgs, WaitlistResolveArgs,
@@ -153,6 +165,8 @@ pub type Services = Vec<Service>;
 pub type Instructors = Vec<Instructor>;
 pub type Holidays = Vec<Holiday>;
 pub type Groups = Vec<Group>;
+pub type PayRules = Vec<PayRule>;
+pub type PayPeriods = Vec<PayPeriod>;
 pub type GroupMembers = Vec<GroupMember>;
 pub type Waitlist = Vec<WaitlistEntry>;
 pub type Contracts = Vec<Contract>;

@@ -61,13 +61,19 @@ pub(crate) use crate::roles::store::{role_create, role_update, roles_list};
 pub(crate) use crate::schedule::attendance::{
     attendance_mark, class_hold, class_hold_undo, occurrence_get,
 };
+pub(crate) use crate::schedule::calendar::instructor_calendar_feed;
 pub(crate) use crate::schedule::groups::{
     group_members_list, group_members_set, groups_create, groups_get, groups_list, groups_update,
 };
 pub(crate) use crate::schedule::holidays::{holidays_add, holidays_list, holidays_remove};
 pub(crate) use crate::schedule::instructors::{instructor_update, instructors_list};
 pub(crate) use crate::schedule::occurrences::{occurrence_update, schedule_week};
+pub(crate) use crate::schedule::pay::{
+    instructor_rankings, pay_period_approve, pay_periods_list, pay_rules_create, pay_rules_delete,
+    pay_rules_list, pay_statement,
+};
 pub(crate) use crate::schedule::rooms::{rooms_create, rooms_list, rooms_update};
 pub(crate) use crate::schedule::services::{services_create, services_list, services_update};
+pub(crate) use crate::schedule::timetable::{timetable_apply, timetable_propose};
 pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};

@@ -28,11 +28,14 @@ impl Named {
 }
 
 pub mod attendance;
+pub mod calendar;
 pub mod conflicts;
 pub(crate) mod context;
 pub mod groups;
 pub mod holidays;
 pub mod instructors;
 pub mod occurrences;
+pub mod pay;
 pub mod recurrence;
+pub mod timetable;
 pub mod waitlist;

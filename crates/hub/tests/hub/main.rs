@@ -4,8 +4,10 @@
 #[allow(dead_code)]
 mod support;
 
+mod crash;
 mod events;
 mod http;
+mod schedule;
 mod tls;
 
 use reqwest::StatusCode;

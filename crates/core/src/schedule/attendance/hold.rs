@@ -18,6 +18,7 @@ use crate::clients::timeline::{add_visit_event, remove_visit_events, TimelineEve
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
 use crate::schedule::occurrences::{one, Occurrence, OccurrenceStatus};
+use crate::schedule::pay::refuse_if_paid;
 use crate::schedule::recurrence::{original_key, parse_occurrence_id};
 use crate::schedule::Named;
 use crate::{exec_tx, on_tx, Core};
@@ -95,7 +96,11 @@ async fn write_off(
         }
         w.to_settle = w.pass.is_none() && price > 0;
     }
-    exec_tx!(tx, c => sqlx::query("UPDATE attendance SET membership_id = $1, visits = $2, to_settle = $3 WHERE id = $4")
+    // The visits' value: the pass's price shared over its visits, fixed now (instructors' pay).
+    exec_tx!(tx, c => sqlx::query(
+        "UPDATE attendance SET membership_id = $1, visits = $2, to_settle = $3, value = COALESCE((\
+         SELECT l.total * $2 / m.visits_total FROM memberships m JOIN invoice_lines l ON l.membership_id = m.id \
+         WHERE m.id = $1 AND m.visits_total > 0 ORDER BY l.id LIMIT 1), 0) WHERE id = $4")
         .bind(w.pass.as_ref().map(|p| p.id)).bind(w.visits as i32).bind(w.to_settle).bind(m.id).execute(c).await)?;
     let event = TimelineEvent::Visit {
         group: o.group.name.clone(),
@@ -242,6 +247,7 @@ pub(crate) async fn class_hold_undo(
             "a hold can be undone on its own day only",
         ));
     }
+    refuse_if_paid(&mut tx, session.local_date(o.starts_at)).await?;
     let rows: Vec<(Uuid, Uuid, String, Option<Uuid>, i32, String)> = on_tx!(&mut tx, c => sqlx::query_as(
         "SELECT a.id, a.client_id, c.name, a.membership_id, a.visits, a.kind FROM attendance a \
          JOIN clients c ON c.id = a.client_id WHERE a.slot_id = $1 AND a.original = $2")
@@ -268,7 +274,7 @@ pub(crate) async fn class_hold_undo(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
     remove_visit_events(&mut tx, &ids).await?;
     exec_tx!(&mut tx, c => sqlx::query(
-        "UPDATE attendance SET membership_id = NULL, visits = 0, to_settle = $3 WHERE slot_id = $1 AND original = $2")
+        "UPDATE attendance SET membership_id = NULL, visits = 0, value = 0, to_settle = $3 WHERE slot_id = $1 AND original = $2")
         .bind(slot).bind(&key).bind(false).execute(c).await)?;
     let n = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE occurrences SET status = 'scheduled', held_at = NULL, held_by = NULL, updated_at = $1, updated_by = $2, \

@@ -12,6 +12,7 @@ use crate::db::Tx;
 use crate::error::ApiError;
 use crate::schedule::groups::members::members_on;
 use crate::schedule::occurrences::{ensure_row, one, Occurrence, OccurrenceStatus};
+use crate::schedule::pay::refuse_if_paid;
 use crate::schedule::recurrence::{original_key, parse_occurrence_id};
 use crate::schedule::Named;
 use crate::{exec_tx, on_tx, Core};
@@ -38,6 +39,7 @@ pub(crate) async fn lock_open(
         }
         OccurrenceStatus::Scheduled => {}
     }
+    refuse_if_paid(tx, session.local_date(o.starts_at)).await?;
     ensure_row(tx, o, session, now).await?;
     let (slot, original) =
         parse_occurrence_id(&o.id).ok_or_else(|| ApiError::not_found("class"))?;

@@ -12,12 +12,13 @@ use super::Named;
 use crate::auth::UserRef;
 
 pub(crate) mod members;
-mod slots;
+pub(crate) mod slots;
 pub(crate) mod store;
 mod write;
 pub(crate) use members::{group_members_list, group_members_set};
+pub(crate) use slots::replace_slots;
 pub(crate) use store::{group_in, groups_get, groups_list, load_groups, SlotRow};
-pub(crate) use write::{groups_create, groups_update, insert_group};
+pub(crate) use write::{check_slot, groups_create, groups_update, insert_group, Defaults, NewSlot};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]

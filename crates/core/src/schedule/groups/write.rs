@@ -114,8 +114,13 @@ async fn check(ctx: &Context, g: &GroupInput, own: Option<Uuid>) -> Result<Valid
         }
     }
     let mut slots = Vec::new();
+    let defaults = Defaults {
+        room: g.room_id,
+        instructor: g.instructor_id,
+        duration,
+    };
     for (i, s) in g.slots.iter().enumerate() {
-        if let Some(slot) = check_slot(&mut p, ctx, i, s, g, duration) {
+        if let Some(slot) = check_slot(&mut p, ctx, &format!("group.slots.{i}"), s, &defaults) {
             slots.push(slot);
         }
     }
@@ -179,15 +184,23 @@ fn placed<'a>(
     }
 }
 
-fn check_slot(
+/// The group's own room and instructor, and its length: what a slot takes by default.
+pub(crate) struct Defaults {
+    pub room: Option<Uuid>,
+    pub instructor: Option<Uuid>,
+    pub duration: u32,
+}
+
+/// Checks one slot's fields (problems at `{prefix}.{field}`), not yet its clashes.
+pub(crate) fn check_slot(
     p: &mut Problems,
     ctx: &Context,
-    i: usize,
+    prefix: &str,
     s: &SlotInput,
-    g: &GroupInput,
-    duration: u32,
+    g: &Defaults,
 ) -> Option<NewSlot> {
-    let f = |x: &str| format!("group.slots.{i}.{x}");
+    let f = |x: &str| format!("{prefix}.{x}");
+    let duration = g.duration;
     let before = p.errors().len();
     if !(1..=7).contains(&s.weekday) {
         p.add(f("weekday"), "out_of_range", "1 (Monday) to 7 (Sunday)");
@@ -213,7 +226,7 @@ fn check_slot(
     if !(1..=8).contains(&s.every_weeks) {
         p.add(f("every_weeks"), "out_of_range", "every 1 to 8 weeks");
     }
-    let room = s.room_id.or(g.room_id);
+    let room = s.room_id.or(g.room);
     if let Some(r) = s.room_id {
         if !ctx.rooms.iter().any(|x| x.id == r && !x.archived) {
             p.add(f("room_id"), "not_found", "no such room in use");
@@ -232,7 +245,7 @@ fn check_slot(
             .unwrap_or_default(),
         duration,
         room,
-        instructor: s.instructor_id.filter(|i| Some(*i) != g.instructor_id),
+        instructor: s.instructor_id.filter(|i| Some(*i) != g.instructor),
         locked: s.locked,
     })
 }

@@ -11,7 +11,7 @@ use crate::support::{each_engine, TestCore};
 
 /// Today's (Monday 23 November) 17:00 class of a new group with members A, B, C, D: A has a
 /// pass, B two (the one ending first must pay), C none, D will be excused.
-async fn class(t: &TestCore, token: Option<&str>) -> (Setup, String, Vec<Uuid>, Vec<Uuid>) {
+pub async fn class(t: &TestCore, token: Option<&str>) -> (Setup, String, Vec<Uuid>, Vec<Uuid>) {
     let s = setup(t, token).await;
     let g = t
         .core

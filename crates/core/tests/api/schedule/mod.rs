@@ -1,9 +1,11 @@
 //! The schedule: rooms, services, instructors, groups and their slots, classes derived from
 //! them (across a daylight-saving change), one-off changes, attendance and holding classes.
 
-mod attendance;
+pub mod attendance;
 mod classes;
+mod pay;
 mod rooms;
+mod timetable;
 mod waitlist;
 
 use hallpass_core::api::*;
