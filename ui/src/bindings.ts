@@ -1427,6 +1427,8 @@ export type Flag =
 { kind: "expired"; membership_id: string; membership: string; ended_on: string } | 
 /**  Owes money as a payer (all unpaid invoices). */
 { kind: "debt"; amount: number | null } | 
+/**  Came to classes with no pass to pay for them: visits owed at the desk. */
+{ kind: "to_settle"; classes: number } | 
 /**  The card has a medical note or a physical condition. */
 { kind: "medical_note" } | 
 /**  A child with no guardian on the card. */

@@ -25,6 +25,8 @@ export function flagText(f: Flag, t: T, money: (n: number) => string, date: (d: 
       return t('money.flag.expired', { pass: f.membership, date: date(f.ended_on) });
     case 'debt':
       return f.amount === null ? t('money.flag.debt') : t('money.flag.debt_amount', { amount: money(f.amount) });
+    case 'to_settle':
+      return t('money.flag.to_settle', { n: f.classes });
     case 'medical_note':
       return t('money.flag.medical_note');
     case 'no_guardian':

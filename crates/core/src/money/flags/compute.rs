@@ -18,11 +18,11 @@ use crate::{on_tx, Core};
 #[derive(sqlx::FromRow)]
 struct Row {
     client_id: Uuid,
-    /// `m` a membership, `c` the card, `d` the debt.
+    /// `m` a membership, `c` the card, `d` the debt, `v` visits to settle.
     src: String,
     membership_id: Option<Uuid>,
     name: Option<String>,
-    /// Visits left (`m`); has a medical note, 1 or 0 (`c`).
+    /// Visits left (`m`); has a medical note, 1 or 0 (`c`); classes to settle (`v`).
     num: Option<i32>,
     /// The pass's end (`m`); the birth date (`c`).
     day: Option<NaiveDate>,
@@ -113,10 +113,14 @@ fn sql(filter: Option<&dyn Fn(&str) -> String>) -> String {
          UNION ALL \
          SELECT d.payer_id, 'd', NULL, NULL, NULL, NULL, NULL, CAST(SUM(d.due) AS BIGINT), 0 FROM \
          (SELECT i.payer_id, i.total - {paid_d} AS due FROM invoices i{joins_d} WHERE i.status = 'issued'{d}) d \
-         WHERE d.due > 0 GROUP BY d.payer_id",
+         WHERE d.due > 0 GROUP BY d.payer_id \
+         UNION ALL \
+         SELECT a.client_id, 'v', NULL, NULL, CAST(COUNT(*) AS INTEGER), NULL, NULL, NULL, 0 FROM attendance a \
+         WHERE a.to_settle{v} GROUP BY a.client_id",
         m = f("m.client_id"),
         c = f("c.id"),
         d = f("i.payer_id"),
+        v = f("a.client_id"),
     )
 }
 
@@ -295,6 +299,9 @@ fn client_flags(
             }
             "d" => flags.push(Flag::Debt {
                 amount: money.then_some(r.amount.unwrap_or(0)),
+            }),
+            "v" => flags.push(Flag::ToSettle {
+                classes: r.num.and_then(|n| u32::try_from(n).ok()).unwrap_or(0),
             }),
             _ => {}
         }

@@ -55,6 +55,8 @@ pub enum Flag {
     },
     /// Owes money as a payer (all unpaid invoices).
     Debt { amount: Option<i64> },
+    /// Came to classes with no pass to pay for them: visits owed at the desk.
+    ToSettle { classes: u32 },
     /// The card has a medical note or a physical condition.
     MedicalNote,
     /// A child with no guardian on the card.

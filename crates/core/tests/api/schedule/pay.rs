@@ -113,6 +113,21 @@ async fn pay_follows_the_rule_in_force_and_approved_periods_stay() {
             )
         };
         hold(&occ).await.unwrap();
+        // The one who came without a pass owes the class at the desk.
+        let flags = t
+            .core
+            .flags_get(
+                mgr,
+                FlagsGetArgs {
+                    client_ids: vec![members[2]],
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            flags[0].flags.contains(&Flag::ToSettle { classes: 1 }),
+            "{flags:?}"
+        );
 
         // An empty class at 18:00, and one at 19:00 taught by a substitute.
         let mut today = Vec::new();
