@@ -9,6 +9,8 @@ export type Tab =
   | { id: string; kind: 'cash' }
   | { id: string; kind: 'catalog' }
   | { id: string; kind: 'contracts' }
+  | { id: string; kind: 'schedule' }
+  | { id: string; kind: 'today' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
 let counter = 0;

@@ -13,6 +13,7 @@ use crate::db::Tx;
 use crate::error::ApiError;
 use crate::schedule::attendance::hold::hold;
 use crate::schedule::attendance::mark::mark_in;
+use crate::schedule::attendance::writeoff::choose;
 use crate::schedule::attendance::{AttendanceMarkArgs, AttendanceStatus};
 use crate::schedule::context::Context;
 use crate::schedule::groups::{insert_group, members::join, GroupInput, GroupKind, SlotInput};
@@ -215,8 +216,13 @@ pub(super) async fn seed(
     {
         let members: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(
             "SELECT client_id FROM group_members WHERE group_id = $1 ORDER BY client_id").bind(o.group.id).fetch_all(c).await)?;
+        let day = manager.local_date(o.starts_at);
         for client in members {
+            // Most children without a pass to pay stay home; one in eight comes anyway and
+            // owes the class at the desk.
+            let paid = choose(tx, client, o.service.id, day, 1).await?.is_some();
             let status = match rng.next() % 20 {
+                _ if !paid && !rng.next().is_multiple_of(8) => AttendanceStatus::Absent,
                 0 => AttendanceStatus::Absent,
                 1 => AttendanceStatus::Excused,
                 2 => AttendanceStatus::Late,

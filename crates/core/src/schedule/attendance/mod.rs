@@ -17,7 +17,7 @@ pub(crate) mod hold;
 pub(crate) mod mark;
 pub(crate) mod oplog;
 mod sheet;
-mod writeoff;
+pub(crate) mod writeoff;
 pub(crate) use hold::{class_hold, class_hold_undo};
 pub(crate) use mark::attendance_mark;
 pub(crate) use sheet::occurrence_get;
