@@ -1,7 +1,7 @@
 // The tablet and the grid in Chromium at a 10-inch touch size: open today's class, mark
 // three present, hold it and see each one's visits drop by one; a member with an unpaid pass
 // makes the grid's cell red. Then offline: marks and a hold wait in the outbox (kept through
-// a reload), and arrive exactly once when the tablet is back online.
+// a reload without the network), and arrive exactly once when the tablet is back online.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -84,6 +84,8 @@ test('tablet: mark, hold, visits drop, red cell; offline marks arrive once', asy
     await page.getByRole('button', { name: 'My day', exact: true }).click();
     await page.getByTestId('today-class').filter({ hasText: second.o.group.name }).first().tap();
     await sheet.waitFor();
+    // The app's files are kept by the service worker before the network goes.
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
     await ctx.setOffline(true);
     const people = second.sheet.lines.slice(0, 2);
     for (const line of people) {
@@ -102,8 +104,17 @@ test('tablet: mark, hold, visits drop, red cell; offline marks arrive once', asy
     });
     assert.equal(stored, 3, 'kept on the device, not in memory only');
 
+    // Reloaded without the network: the app opens from the kept files and session, and the
+    // day shows what waits to be sent.
+    await page.reload();
+    await page.getByRole('button', { name: 'My day', exact: true }).click();
+    const waiting = page.getByTestId('outbox');
+    await waiting.filter({ hasText: '3 marks wait to be sent' }).waitFor();
+    await page.getByTestId('today-class').filter({ hasText: second.o.group.name }).first().waitFor();
+    await page.screenshot({ path: join(shots, 'schedule-offline-reload-tablet.png') });
+
     await ctx.setOffline(false);
-    await page.getByTestId('sheet-pending').waitFor({ state: 'detached', timeout: 30_000 });
+    await waiting.waitFor({ state: 'detached', timeout: 30_000 });
     const done = await api(page, 'occurrence_get', { id: second.o.id });
     assert.equal(done.occurrence.status, 'held');
     for (const line of people) {

@@ -4,11 +4,15 @@ import { ApiFailure, createApi, httpTransport, inTauri, tauriTransport, type Api
 import { CLIENT_ENTITIES, live } from './live.svelte';
 
 const TOKEN_KEY = 'hallpass.session';
+/** Who is signed in and the centre, kept for a page reloaded without the network. */
+const KEPT_KEY = 'hallpass.kept';
 
 class SessionState {
   token = $state<string | null>(null);
   user = $state<UserInfo | null>(null);
   centre = $state<Centre | null>(null);
+  /** Started from a kept session while the hub was out of reach. */
+  offline = $state(false);
   /** Bumped after every saved change, so lists showing the data reload. */
   revision = $state(0);
   /** The session ran out while screens were open: sign in again over them, losing nothing. */
@@ -56,6 +60,31 @@ class SessionState {
     this.user = result.user;
     sessionStorage.setItem(TOKEN_KEY, result.token);
     void live.connect(result.token);
+    this.keep();
+  }
+
+  /** Keeps the user and the centre in this tab, for a reload while the hub is out of reach. */
+  keep() {
+    if (this.user) sessionStorage.setItem(KEPT_KEY, JSON.stringify({ user: this.user, centre: this.centre }));
+  }
+
+  /**
+   * The hub cannot be reached at start: with a session kept in this tab, go on with what was
+   * kept (the outbox sends when the hub is back; the hub still checks the token then).
+   */
+  resumeOffline(): boolean {
+    const kept = sessionStorage.getItem(KEPT_KEY);
+    if (!this.token || !kept) return false;
+    try {
+      const { user, centre } = JSON.parse(kept);
+      this.user = user;
+      this.centre = centre;
+      this.offline = true;
+      void live.connect(this.token);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** A session the app's shell keeps (hub mode: the keyring's), under the token it answers to. */
@@ -69,6 +98,7 @@ class SessionState {
     try {
       this.user = await this.api.session_get({});
       void live.connect(this.token);
+      this.keep();
       return true;
     } catch {
       this.clear();
@@ -109,6 +139,7 @@ class SessionState {
     this.user = null;
     this.centre = null;
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(KEPT_KEY);
   }
 }
 
