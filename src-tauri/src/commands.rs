@@ -53,6 +53,9 @@ macro_rules! tauri_operations {
                     crate::mode::commands::device_mode_get,
                     crate::mode::commands::device_mode_set,
                     crate::mode::commands::hub_probe,
+                    crate::outbox::outbox_list,
+                    crate::outbox::outbox_put,
+                    crate::outbox::outbox_delete,
                 ])
                 .typ::<hallpass_core::api::LiveEvent>()
                 .dangerously_cast_bigints_to_number()

@@ -7,6 +7,7 @@ mod files;
 pub mod host;
 mod live;
 pub mod mode;
+pub mod outbox;
 pub mod remote;
 mod smoke;
 
@@ -121,6 +122,8 @@ pub fn run() {
             tracing::info!("database {}", path.display());
             app.manage(shell);
             app.manage(live::Listeners::default());
+            // Marks waiting for the hub, beside the device's database.
+            app.manage(outbox::Outbox::new(path.with_file_name("outbox.db")));
             smoke.arm(app.handle().clone());
             app.manage(smoke);
             Ok(())

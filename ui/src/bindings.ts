@@ -311,6 +311,12 @@ export const commands = {
 	 *  the hub's screen, or with the one a QR code's link carries), version and centre.
 	 */
 	hubProbe: (address: string) => typedError<HubProbe, ApiError>(__TAURI_INVOKE("hub_probe", { address })),
+	/**  The entries of a list, oldest first. */
+	outboxList: (list: OutboxList) => typedError<OutboxEntry[], ApiError>(__TAURI_INVOKE("outbox_list", { list })),
+	/**  Keeps an entry before it is sent (or once it was refused). */
+	outboxPut: (list: OutboxList, entry: OutboxEntry) => typedError<null, ApiError>(__TAURI_INVOKE("outbox_put", { list, entry })),
+	/**  Forgets an entry: sent, or its refusal seen. */
+	outboxDelete: (list: OutboxList, opId: string) => typedError<null, ApiError>(__TAURI_INVOKE("outbox_delete", { list, opId })),
 };
 
 /* Types */
@@ -2218,6 +2224,18 @@ export type OpeningSpan = {
 	opens: string,
 	closes: string,
 };
+
+/**
+ *  One entry: its op id (a UUID v7, so their order is the order they were made) and the UI's
+ *  JSON.
+ */
+export type OutboxEntry = {
+	op_id: string,
+	entry: string,
+};
+
+/**  Which list: waiting to be sent, or refused by the hub (kept until the instructor has seen it). */
+export type OutboxList = "pending" | "refused";
 
 /**  A client as money records name them: the one an invoice is for, or who pays it. */
 export type Party = {

@@ -11,6 +11,8 @@ export type Tab =
   | { id: string; kind: 'contracts' }
   | { id: string; kind: 'schedule' }
   | { id: string; kind: 'today' }
+  | { id: string; kind: 'setup' }
+  | { id: string; kind: 'pay' }
   | { id: string; kind: 'client'; clientId: string | null; title: string };
 
 let counter = 0;

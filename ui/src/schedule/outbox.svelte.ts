@@ -1,11 +1,11 @@
-// The tablet's outbox: every mark and hold is stored first (IndexedDB, so a reload or a
-// crash keeps it), each with its own op id, and sent in order whenever the hub can be
+// The tablet's outbox: every mark and hold is stored first (the app's SQLite file, or
+// IndexedDB in a browser, so a reload or a crash keeps it), each with its own op id, and sent in order whenever the hub can be
 // reached. The hub applies an op id once, so sending again after a lost reply is safe. An op
 // the hub refuses (the class was cancelled or changed meanwhile) leaves the outbox as a
 // conflict the instructor sees, never silently.
-import { openDB, type IDBPDatabase } from 'idb';
 import { ApiFailure, type Args, type OpName } from '../lib/api';
 import { session } from '../lib/session.svelte';
+import { deviceStore, type Store } from './outboxStore';
 
 export type OutboxOp = 'attendance_mark' | 'class_hold' | 'class_hold_undo';
 
@@ -22,8 +22,6 @@ export type Entry = {
 export type Refused = Entry & { message: string };
 
 type Send = (op: OpName, args: unknown) => Promise<unknown>;
-
-const DB = 'hallpass-outbox';
 
 /** Now, as an ISO instant. */
 const stamp = () => new Date().toISOString();
@@ -56,32 +54,21 @@ export class Outbox {
   sending = $state(false);
   /** Set when the last try could not reach the hub. */
   offline = $state(false);
-  #db: Promise<IDBPDatabase> | null = null;
+  #store: Store<Entry | Refused>;
   #send: Send;
   // Plain bookkeeping, not reactive state.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #listeners = new Set<(e: Entry, result: unknown) => void>();
 
-  constructor(send: Send) {
+  constructor(send: Send, store: Store<Entry | Refused> = deviceStore()) {
     this.#send = send;
-  }
-
-  #open(): Promise<IDBPDatabase> {
-    this.#db ??= openDB(DB, 1, {
-      upgrade(db) {
-        db.createObjectStore('pending', { keyPath: 'op_id' });
-        db.createObjectStore('refused', { keyPath: 'op_id' });
-      },
-    });
-    return this.#db;
+    this.#store = store;
   }
 
   /** Reads what an earlier page left waiting, then tries to send it. */
   async load() {
-    const db = await this.#open();
-    const all = (await db.getAll('pending')) as Entry[];
-    this.pending = all.sort((a, b) => a.op_id.localeCompare(b.op_id));
-    this.refused = (await db.getAll('refused')) as Refused[];
+    this.pending = await this.#store.all('pending');
+    this.refused = (await this.#store.all('refused')) as Refused[];
     void this.flush();
   }
 
@@ -94,8 +81,7 @@ export class Outbox {
   /** Stores an op, then sends what is waiting. */
   async add(op: OutboxOp, args: Args<OutboxOp>, occurrence_id: string, label: string) {
     const entry: Entry = { op_id: (args as { op_id: string }).op_id, op, args, occurrence_id, label, queued_at: stamp() };
-    const db = await this.#open();
-    await db.put('pending', $state.snapshot(entry));
+    await this.#store.put('pending', $state.snapshot(entry));
     this.pending = [...this.pending, entry];
     await this.flush();
   }
@@ -105,7 +91,6 @@ export class Outbox {
     if (this.sending) return;
     this.sending = true;
     try {
-      const db = await this.#open();
       while (this.pending.length) {
         const entry = this.pending[0];
         let result: unknown;
@@ -118,10 +103,10 @@ export class Outbox {
             return;
           }
           const refused: Refused = { ...$state.snapshot(entry), message: e instanceof Error ? e.message : String(e) };
-          await db.put('refused', refused);
+          await this.#store.put('refused', refused);
           this.refused = [...this.refused, refused];
         }
-        await db.delete('pending', entry.op_id);
+        await this.#store.delete('pending', entry.op_id);
         this.pending = this.pending.slice(1);
         if (result !== undefined) for (const f of this.#listeners) f(entry, result);
       }
@@ -132,8 +117,7 @@ export class Outbox {
 
   /** The instructor has seen a refusal. */
   async dismiss(op_id: string) {
-    const db = await this.#open();
-    await db.delete('refused', op_id);
+    await this.#store.delete('refused', op_id);
     this.refused = this.refused.filter((r) => r.op_id !== op_id);
   }
 

@@ -3,7 +3,7 @@
 //! one), three weeks of past classes marked and held — visits written off, a few owed,
 //! make-ups earned — and the instructors' pay rules.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::money::KIP;
@@ -239,7 +239,33 @@ pub(super) async fn seed(
         }
         hold(tx, teacher, o, o.ends_at).await?;
     }
+    holidays(tx, today, manager, now).await?;
     pay_rules(tx, instructor, starts, today, now).await
+}
+
+/// The coming public holidays of Laos the centre closes on (Women's Day, the three days of
+/// Lao New Year), each on its next date more than a month away.
+async fn holidays(
+    tx: &mut Tx,
+    today: NaiveDate,
+    manager: &Session,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    const DAYS: [(u32, u32, &str); 4] = [
+        (3, 8, "International Women's Day"),
+        (4, 14, "Lao New Year"),
+        (4, 15, "Lao New Year"),
+        (4, 16, "Lao New Year"),
+    ];
+    for (month, day, name) in DAYS {
+        let next = (0..2)
+            .filter_map(|y| NaiveDate::from_ymd_opt(today.year() + y, month, day))
+            .find(|d| *d > today + Duration::days(31));
+        let Some(day) = next else { continue };
+        exec_tx!(tx, c => sqlx::query("INSERT INTO holidays (day, name, created_at, created_by) VALUES ($1, $2, $3, $4)")
+            .bind(day).bind(name).bind(now).bind(manager.user_id).execute(c).await)?;
+    }
+    Ok(())
 }
 
 /// A pay rule: staff, service, from, per class, per attendee, tiers, percent points, empty

@@ -68,7 +68,10 @@ pub(crate) async fn holidays_list(
     p.finish()?;
     let from = from.unwrap_or_default();
     let mut tx = core.db.read().await?;
-    let list = between(&mut tx, from, NaiveDate::MAX).await?;
+    // The last day both engines compare as a date (SQLite keeps dates as text, where
+    // `NaiveDate::MAX`, "+262142-12-31", sorts before every real year).
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let list = between(&mut tx, from, last).await?;
     tx.commit().await?;
     Ok(list)
 }

@@ -267,6 +267,17 @@ async fn classes_keep_local_time_across_daylight_saving_with_changes_and_holiday
             ]
         );
         assert_eq!(w.holidays.len(), 1);
+        // The list of holidays shows it, with the demo's coming public holidays.
+        let listed = t
+            .core
+            .holidays_list(owner, HolidaysListArgs { from: None })
+            .await
+            .unwrap();
+        assert!(listed
+            .iter()
+            .any(|h| h.name == "Easter" && h.day.to_string() == "2027-04-10"));
+        assert!(listed.iter().any(|h| h.name == "Lao New Year"));
+        assert!(listed.windows(2).all(|w| w[0].day < w[1].day));
         // The moved class is found by its id alone.
         let d = t
             .core
