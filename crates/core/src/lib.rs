@@ -23,6 +23,7 @@ pub mod progress;
 pub mod roles;
 pub mod schedule;
 pub mod staff;
+pub mod telephony;
 pub mod text;
 pub mod throttle;
 

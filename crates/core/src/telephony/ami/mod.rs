@@ -1,0 +1,9 @@
+//! The Asterisk Manager Interface on the wire: a banner line, then blocks of `Key: Value`
+//! lines each ended by an empty line (CRLF), responses to our actions (by `ActionID`)
+//! interleaved with events.
+
+mod action;
+mod frame;
+
+pub use action::{action, ActionError};
+pub use frame::{Block, Frame, FrameError, Framer};

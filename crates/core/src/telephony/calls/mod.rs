@@ -1,0 +1,5 @@
+//! Calls as the centre sees them, built from the PBX's events.
+
+mod tracker;
+
+pub use tracker::{endpoint, CallChange, Direction, Side, TrackedCall, Tracker};

@@ -1,0 +1,6 @@
+//! Telephony: the office PBX's calls as the centre sees them. `ami` speaks the Asterisk
+//! Manager Interface (framing, actions); `calls` turns its events into calls — who rang, which
+//! extensions rang, who answered, how long, missed or not.
+
+pub mod ami;
+pub mod calls;
