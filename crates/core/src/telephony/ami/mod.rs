@@ -3,7 +3,9 @@
 //! interleaved with events.
 
 mod action;
+mod client;
 mod frame;
 
 pub use action::{action, ActionError};
+pub use client::{AmiClient, AmiConfig, AmiState};
 pub use frame::{Block, Frame, FrameError, Framer};

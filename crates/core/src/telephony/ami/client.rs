@@ -1,0 +1,302 @@
+//! One persistent connection to a PBX's manager interface: connect, check the banner, log in,
+//! then read events into the call tracker and send actions, each answered by its `ActionID`.
+//! A refused login, a PBX that is away, a socket that closes or talks nonsense end the
+//! connection, never the process: the state says why, and it tries again after a backoff
+//! (1 s doubling to a minute; a refused secret waits the minute, Asterisk slows such logins
+//! down anyway).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot, watch};
+
+use super::{action, Block, Frame, Framer};
+use crate::telephony::calls::{CallChange, Tracker};
+
+/// Where and as whom to connect.
+#[derive(Debug, Clone)]
+pub struct AmiConfig {
+    /// `host:port`, e.g. `192.168.1.10:5038`.
+    pub address: String,
+    pub username: String,
+    pub secret: String,
+    /// The centre's extensions (every other endpoint is an outside line).
+    pub extensions: Vec<String>,
+}
+
+/// How the connection is doing, for the settings screen and the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmiState {
+    Connecting,
+    Connected {
+        since: DateTime<Utc>,
+    },
+    /// The PBX refused the user or secret.
+    LoginRefused {
+        message: String,
+    },
+    /// Could not connect, or the connection ended; `problem` says how.
+    Down {
+        problem: String,
+    },
+}
+
+/// Limits a misbehaving peer cannot push past.
+const BLOCK_LIMIT: usize = 64 * 1024;
+const GREETING: Duration = Duration::from_secs(10);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Block>>>>;
+
+/// A request to send an action and hear its response.
+struct Request {
+    name: String,
+    fields: Vec<(String, String)>,
+    reply: oneshot::Sender<Result<Block, String>>,
+}
+
+/// The connection's handle: its state, the calls' changes, and actions to send.
+pub struct AmiClient {
+    pub state: watch::Receiver<AmiState>,
+    requests: mpsc::Sender<Request>,
+}
+
+impl AmiClient {
+    /// Starts the connection in the background; `changes` hears every call change.
+    pub fn start(config: AmiConfig, changes: mpsc::UnboundedSender<CallChange>) -> AmiClient {
+        let (state_tx, state) = watch::channel(AmiState::Connecting);
+        let (requests, rx) = mpsc::channel(32);
+        tokio::spawn(run(config, state_tx, changes, rx));
+        AmiClient { state, requests }
+    }
+
+    /// Sends an action (not `Login`/`Logoff`) and waits for its response.
+    pub async fn send(&self, name: &str, fields: &[(&str, &str)]) -> Result<Block, String> {
+        let (reply, answer) = oneshot::channel();
+        let fields = fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self.requests
+            .send(Request {
+                name: name.into(),
+                fields,
+                reply,
+            })
+            .await
+            .map_err(|_| "the PBX connection has stopped".to_string())?;
+        answer
+            .await
+            .map_err(|_| "the PBX connection ended before it answered".to_string())?
+    }
+}
+
+async fn run(
+    config: AmiConfig,
+    state: watch::Sender<AmiState>,
+    changes: mpsc::UnboundedSender<CallChange>,
+    mut requests: mpsc::Receiver<Request>,
+) {
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let _ = state.send(AmiState::Connecting);
+        let outcome = session(&config, &state, &changes, &mut requests).await;
+        let wait = match &outcome {
+            Outcome::Refused(message) => {
+                tracing::warn!(address = %config.address, "AMI login refused: {message}");
+                let _ = state.send(AmiState::LoginRefused {
+                    message: message.clone(),
+                });
+                MAX_BACKOFF
+            }
+            Outcome::Down { problem, was_up } => {
+                tracing::warn!(address = %config.address, "AMI connection: {problem}");
+                let _ = state.send(AmiState::Down {
+                    problem: problem.clone(),
+                });
+                if *was_up {
+                    backoff = Duration::from_secs(1);
+                }
+                backoff
+            }
+            Outcome::Stopped => return,
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = state.closed() => return,
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+enum Outcome {
+    Refused(String),
+    Down {
+        problem: String,
+        was_up: bool,
+    },
+    /// Nobody holds the handle any more.
+    Stopped,
+}
+
+fn down(problem: impl Into<String>, was_up: bool) -> Outcome {
+    Outcome::Down {
+        problem: problem.into(),
+        was_up,
+    }
+}
+
+/// One connection, from connecting to its end.
+async fn session(
+    config: &AmiConfig,
+    state: &watch::Sender<AmiState>,
+    changes: &mpsc::UnboundedSender<CallChange>,
+    requests: &mut mpsc::Receiver<Request>,
+) -> Outcome {
+    let stream = match tokio::time::timeout(GREETING, TcpStream::connect(&config.address)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return down(format!("cannot connect to {}: {e}", config.address), false),
+        Err(_) => return down(format!("{} does not answer", config.address), false),
+    };
+    let _ = stream.set_nodelay(true);
+    let (mut reader, mut writer) = stream.into_split();
+    let mut framer = Framer::new(BLOCK_LIMIT);
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut next_id = 0u64;
+    let mut tracker = Tracker::new(config.extensions.clone());
+    let pending: Pending = Arc::default();
+
+    // The banner, then the login's answer, within the greeting time.
+    let login = action(
+        "Login",
+        "login",
+        &[
+            ("Username", &config.username),
+            ("Secret", &config.secret),
+            ("Events", "on"),
+        ],
+    );
+    let Ok(login) = login else {
+        return Outcome::Refused("the user or secret holds a line break".into());
+    };
+    let greeting = async {
+        let mut banner = false;
+        let mut sent = false;
+        loop {
+            while let Some(frame) = framer.next_frame() {
+                match frame {
+                    Ok(Frame::Banner(b)) if b.starts_with("Asterisk Call Manager/") => {
+                        banner = true
+                    }
+                    Ok(Frame::Banner(b)) => {
+                        return Err(down(
+                            format!("not an Asterisk manager interface: {b:?}"),
+                            false,
+                        ))
+                    }
+                    Ok(Frame::Block(b)) if b.action_id() == Some("login") => {
+                        return match b.response() {
+                            Some("Success") => Ok(()),
+                            _ => Err(Outcome::Refused(
+                                b.get("Message").unwrap_or("refused").to_string(),
+                            )),
+                        };
+                    }
+                    Ok(Frame::Block(_)) => {}
+                    Err(e) => return Err(down(e.to_string(), false)),
+                }
+            }
+            if banner && !sent {
+                writer
+                    .write_all(login.as_bytes())
+                    .await
+                    .map_err(|e| down(e.to_string(), false))?;
+                sent = true;
+            }
+            match reader.read(&mut buf).await {
+                Ok(0) => {
+                    return Err(down(
+                        "the PBX closed the connection during the login",
+                        false,
+                    ))
+                }
+                Ok(n) => framer.push(&buf[..n]),
+                Err(e) => return Err(down(e.to_string(), false)),
+            }
+        }
+    };
+    match tokio::time::timeout(GREETING, greeting).await {
+        Ok(Ok(())) => {}
+        Ok(Err(outcome)) => return outcome,
+        Err(_) => return down("the PBX did not greet or answer the login in time", false),
+    }
+    let _ = state.send(AmiState::Connected { since: Utc::now() });
+    tracing::info!(address = %config.address, "AMI connected");
+
+    loop {
+        tokio::select! {
+            read = reader.read(&mut buf) => {
+                let n = match read {
+                    Ok(0) => return down("the PBX closed the connection", true),
+                    Ok(n) => n,
+                    Err(e) => return down(e.to_string(), true),
+                };
+                framer.push(&buf[..n]);
+                let now = Utc::now();
+                while let Some(frame) = framer.next_frame() {
+                    match frame {
+                        Ok(Frame::Block(b)) if b.response().is_some() && b.event().is_none() => {
+                            let waiting = b.action_id().and_then(|id| pending.lock().ok()?.remove(id));
+                            if let Some(w) = waiting {
+                                let _ = w.send(b);
+                            }
+                        }
+                        Ok(Frame::Block(b)) => {
+                            for change in tracker.feed(&b, now) {
+                                let _ = changes.send(change);
+                            }
+                        }
+                        Ok(Frame::Banner(_)) => {}
+                        Err(e) => tracing::warn!(address = %config.address, "AMI: {e}"),
+                    }
+                }
+            }
+            request = requests.recv() => {
+                let Some(r) = request else { return Outcome::Stopped };
+                next_id += 1;
+                let id = format!("hp-{next_id}");
+                let fields: Vec<(&str, &str)> = r.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let bytes = match action(&r.name, &id, &fields) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        let _ = r.reply.send(Err(e.to_string()));
+                        continue;
+                    }
+                };
+                let (tx, rx) = oneshot::channel();
+                if let Ok(mut p) = pending.lock() {
+                    p.insert(id, tx);
+                }
+                if let Err(e) = writer.write_all(bytes.as_bytes()).await {
+                    let _ = r.reply.send(Err(e.to_string()));
+                    return down(e.to_string(), true);
+                }
+                tokio::spawn(async move {
+                    let answer = tokio::time::timeout(Duration::from_secs(30), rx).await;
+                    let _ = r.reply.send(match answer {
+                        Ok(Ok(b)) => Ok(b),
+                        _ => Err("the PBX did not answer the action".into()),
+                    });
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "client_tests.rs"]
+mod tests;
