@@ -1,6 +1,8 @@
 //! Telephony: the office PBX's calls as the centre sees them. `ami` speaks the Asterisk
 //! Manager Interface (framing, actions); `calls` turns its events into calls — who rang, which
-//! extensions rang, who answered, how long, missed or not.
+//! extensions rang, who answered, how long, missed or not; `webhook` takes the same from a
+//! cloud PBX's signed requests.
 
 pub mod ami;
 pub mod calls;
+pub mod webhook;

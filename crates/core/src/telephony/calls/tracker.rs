@@ -47,7 +47,7 @@ pub struct TrackedCall {
     pub action_id: Option<String>,
     /// The client the call was placed for (`HALLPASS_CLIENT` on the channel).
     pub client_tag: Option<String>,
-    legs: HashSet<String>,
+    pub(crate) legs: HashSet<String>,
 }
 
 impl TrackedCall {
