@@ -75,6 +75,8 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Holidays", "Holiday[]"),
     ("Groups", "Group[]"),
     ("PayRules", "PayRule[]"),
+    ("Calls", "Call[]"),
+    ("Callbacks", "Callback[]"),
     ("PayPeriods", "PayPeriod[]"),
     ("GroupMembers", "GroupMember[]"),
     ("Waitlist", "WaitlistEntry[]"),
@@ -161,11 +163,17 @@ pub use crate::schedule::waitlist::{
     WaitAction, WaitStatus, WaitlistAddArgs, WaitlistEntry, WaitlistListArgs, WaitlistResolveArgs,
 };
 pub use crate::schedule::Named;
+pub use crate::telephony::callbacks::{
+    Callback, CallbackCloseArgs, CallbackOutcome, CallbacksListArgs,
+};
+pub use crate::telephony::log::{Call, CallClient, CallsListArgs};
 pub type Services = Vec<Service>;
 pub type Instructors = Vec<Instructor>;
 pub type Holidays = Vec<Holiday>;
 pub type Groups = Vec<Group>;
 pub type PayRules = Vec<PayRule>;
+pub type Calls = Vec<Call>;
+pub type Callbacks = Vec<Callback>;
 pub type PayPeriods = Vec<PayPeriod>;
 pub type GroupMembers = Vec<GroupMember>;
 pub type Waitlist = Vec<WaitlistEntry>;

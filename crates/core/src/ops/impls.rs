@@ -77,3 +77,5 @@ pub(crate) use crate::schedule::services::{services_create, services_list, servi
 pub(crate) use crate::schedule::timetable::{timetable_apply, timetable_propose};
 pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
+pub(crate) use crate::telephony::callbacks::{callback_close, callbacks_list};
+pub(crate) use crate::telephony::log::calls_list;

@@ -162,6 +162,9 @@ macro_rules! for_each_operation {
                 pay_periods_list(NoArgs) -> PayPeriods [PayRead], "Approved pay periods, newest first.";
                 pay_period_approve(PayPeriodApproveArgs) -> PayPeriod [PayConfigure], "Approve the pay of a finished span of days (the day after the last approved): every class's line kept as it stands, and its classes locked.";
                 instructor_rankings(InstructorRankingsArgs) -> InstructorRankings [PayRead], "Instructors over days: clients who joined and left their groups, classes held, attendees, the visits' value.";
+                calls_list(CallsListArgs) -> Calls [CallsRead], "The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number.";
+                callbacks_list(CallbacksListArgs) -> Callbacks [CallsRead], "Missed calls to call back (open ones; closed too on request), each the card's responsible manager's or the reception's.";
+                callback_close(CallbackCloseArgs) -> Callback [CallsMake], "Close a call-back: called back, or closed with a note (optimistic: the version read).";
                 document_render(DocumentRenderArgs) -> DocumentFile [MoneyRead], "Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language.";
                 document_templates_list(NoArgs) -> DocumentTemplates [MoneyRead], "The template of each printed document (the built-in one where the centre has not saved its own).";
                 document_template_save(DocumentTemplateSaveArgs) -> DocumentTemplate [CatalogConfigure], "Save a document template (typst); refused with each error's line and column when it does not typeset, and the previous one stays.";

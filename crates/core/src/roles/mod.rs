@@ -92,6 +92,9 @@ impl Role {
                     | AttendanceMark
                     | PayRead
                     | PayConfigure
+                    | CallsRead
+                    | CallsMake
+                    | TelephonyConfigure
             ),
             Role::Reception => matches!(
                 p,
@@ -108,6 +111,8 @@ impl Role {
                     | ScheduleRead
                     | ScheduleWrite
                     | AttendanceMark
+                    | CallsRead
+                    | CallsMake
             ),
             // Instructors write observations and must see allergies and health notes, but not
             // the families' phone numbers.
@@ -196,10 +201,16 @@ pub enum Permission {
     PayRead,
     /// Pay rules, and approving (locking) pay periods.
     PayConfigure,
+    /// The call log and the missed calls to call back.
+    CallsRead,
+    /// Call clients from the app (click-to-call) and close call-backs.
+    CallsMake,
+    /// The PBX's connection and extensions.
+    TelephonyConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 31] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -228,6 +239,9 @@ impl Permission {
         Permission::AttendanceMark,
         Permission::PayRead,
         Permission::PayConfigure,
+        Permission::CallsRead,
+        Permission::CallsMake,
+        Permission::TelephonyConfigure,
     ];
 
     pub fn parse(s: &str) -> Option<Permission> {
@@ -268,6 +282,9 @@ impl Permission {
             Permission::AttendanceMark => "attendance_mark",
             Permission::PayRead => "pay_read",
             Permission::PayConfigure => "pay_configure",
+            Permission::CallsRead => "calls_read",
+            Permission::CallsMake => "calls_make",
+            Permission::TelephonyConfigure => "telephony_configure",
         }
     }
 }

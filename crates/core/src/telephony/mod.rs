@@ -4,5 +4,7 @@
 //! cloud PBX's signed requests.
 
 pub mod ami;
+pub mod callbacks;
 pub mod calls;
+pub mod log;
 pub mod webhook;

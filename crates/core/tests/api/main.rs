@@ -29,6 +29,7 @@ mod sessions;
 mod settings;
 mod staff;
 mod storage;
+mod telephony;
 mod timeline;
 mod transfer;
 mod users;

@@ -1,0 +1,245 @@
+//! The call log: every call that ended, with the client cards carrying its number, and a
+//! call-back item for each missed one (the card's responsible manager's, or the reception's).
+//! Written by the PBX connection (no user: the audit row's source is `background`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use super::calls::{Direction, Side, TrackedCall};
+use crate::audit::{self, Entry};
+use crate::auth::Session;
+use crate::changes::Source;
+use crate::clients::by_phone::matches;
+use crate::error::{ApiError, Problems};
+use crate::phone::{suffix_key, Phone};
+use crate::text::optional_date_field;
+use crate::{exec_tx, on_tx, Core};
+
+/// A client card a call concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CallClient {
+    pub id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct Call {
+    pub id: Uuid,
+    /// `incoming` or `outgoing`.
+    pub direction: String,
+    /// The outside party's number (E.164 when it reads as one).
+    pub number: Option<String>,
+    pub name: Option<String>,
+    /// The centre's number called.
+    pub did: Option<String>,
+    /// Who answered, or who called out.
+    pub extension: Option<String>,
+    pub rang: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub ended_at: DateTime<Utc>,
+    pub missed: bool,
+    pub ring_seconds: u32,
+    pub talk_seconds: u32,
+    /// `centre` or `outside`.
+    pub hung_up_by: Option<String>,
+    pub clients: Vec<CallClient>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallsListArgs {
+    /// `YYYY-MM-DD`, the centre's days, both included; by default the last 7 days.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub missed_only: bool,
+    /// Only calls of this card.
+    #[serde(default)]
+    pub client_id: Option<Uuid>,
+}
+
+type Row = (
+    Uuid,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    bool,
+    Option<String>,
+    String,
+);
+
+const COLUMNS: &str = "id, direction, COALESCE(number_e164, number), name, did, extension, rang, \
+                       started_at, answered_at, ended_at, missed, hung_up_by, client_ids";
+
+async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiError> {
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .flat_map(|r| serde_json::from_str::<Vec<Uuid>>(&r.12).unwrap_or_default())
+        .collect();
+    let names = client_names(core, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let clients = serde_json::from_str::<Vec<Uuid>>(&r.12)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|id| names.iter().find(|c| c.id == id).cloned())
+                .collect();
+            let secs = |a: DateTime<Utc>, b: DateTime<Utc>| (b - a).num_seconds().max(0) as u32;
+            Call {
+                id: r.0,
+                direction: r.1,
+                number: r.2,
+                name: r.3,
+                did: r.4,
+                extension: r.5,
+                rang: serde_json::from_str(&r.6).unwrap_or_default(),
+                started_at: r.7,
+                answered_at: r.8,
+                ended_at: r.9,
+                missed: r.10,
+                ring_seconds: secs(r.7, r.8.unwrap_or(r.9)),
+                talk_seconds: r.8.map_or(0, |a| secs(a, r.9)),
+                hung_up_by: r.11,
+                clients,
+            }
+        })
+        .collect())
+}
+
+async fn client_names(core: &Core, ids: &[Uuid]) -> Result<Vec<CallClient>, ApiError> {
+    let mut out = Vec::new();
+    let mut tx = core.db.read().await?;
+    for id in ids {
+        let name: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT name FROM clients WHERE id = $1")
+            .bind(id).fetch_optional(c).await)?;
+        if let Some(name) = name {
+            out.push(CallClient { id: *id, name });
+        }
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Calls between two of the centre's days, newest first (at most 1,000).
+pub(crate) async fn calls_list(
+    core: &Core,
+    session: &Session,
+    args: CallsListArgs,
+) -> Result<Vec<Call>, ApiError> {
+    let mut p = Problems::default();
+    let from = optional_date_field(&mut p, "from", &args.from);
+    let to = optional_date_field(&mut p, "to", &args.to);
+    p.finish()?;
+    let zone = session.local.time_zone;
+    let today = session.local_date(core.now());
+    let to: NaiveDate = to.unwrap_or(today);
+    let from: NaiveDate = from.unwrap_or(to - chrono::Duration::days(6));
+    let (start, end) = (
+        crate::centre::start_of_day(from, zone),
+        crate::centre::start_of_day(to + chrono::Duration::days(1), zone),
+    );
+    let like = args
+        .client_id
+        .map(|id| format!("%{id}%"))
+        .unwrap_or_else(|| "%".into());
+    let sql = format!(
+        "SELECT {COLUMNS} FROM calls WHERE started_at >= $1 AND started_at < $2 AND ($3 = FALSE OR missed) \
+         AND client_ids LIKE $4 ORDER BY started_at DESC LIMIT 1000"
+    );
+    let mut tx = core.db.read().await?;
+    let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(&sql)
+        .bind(start).bind(end).bind(args.missed_only).bind(&like).fetch_all(c).await)?;
+    tx.commit().await?;
+    rows_to_calls(core, rows).await
+}
+
+/// Keeps a call that ended (once: the same PBX call again is ignored) and, when missed, a
+/// call-back item. Returns the call's id, and whether it was new.
+pub async fn record(core: &Core, call: &TrackedCall) -> Result<(Uuid, bool), ApiError> {
+    let ended = call.ended_at.unwrap_or_else(|| core.now());
+    let mut tx = core.db.write().await?;
+    tx.set_source(Source::Background);
+    let local = crate::centre::local(&mut tx).await?;
+    let number = call.number.clone();
+    let e164 = number
+        .as_deref()
+        .and_then(|n| Phone::parse("number", n, &local.phone_country).ok())
+        .map(|p| p.e164().to_string());
+    // The cards carrying the number (not the children reached through a guardian).
+    let holders: Vec<(Uuid, Option<Uuid>)> = match number
+        .as_deref()
+        .and_then(|n| suffix_key(n, &local.phone_country))
+    {
+        Some(key) => matches(&core.db, key)
+            .await?
+            .into_iter()
+            .filter(|m| m.guardian_id.is_none())
+            .map(|m| (m.client.id, m.client.manager_id))
+            .collect(),
+        None => Vec::new(),
+    };
+    let existing: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM calls WHERE pbx_call_id = $1 AND started_at = $2")
+        .bind(&call.linkedid).bind(call.started_at).fetch_optional(c).await)?;
+    if let Some(id) = existing {
+        tx.commit().await?;
+        return Ok((id, false));
+    }
+    let id = crate::new_id();
+    let direction = match call.direction {
+        Direction::Incoming => "incoming",
+        Direction::Outgoing => "outgoing",
+    };
+    let hung_up_by = call.hung_up_by.map(|s| match s {
+        Side::Centre => "centre",
+        Side::Outside => "outside",
+    });
+    let rang = serde_json::to_string(&call.rang).unwrap_or_default();
+    let clients =
+        serde_json::to_string(&holders.iter().map(|h| h.0).collect::<Vec<_>>()).unwrap_or_default();
+    let now = core.now();
+    exec_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO calls (id, pbx_call_id, direction, number, number_e164, name, did, extension, rang, started_at, \
+         answered_at, ended_at, missed, hung_up_by, client_ids, action_id, client_tag, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
+        .bind(id).bind(&call.linkedid).bind(direction).bind(&number).bind(&e164).bind(&call.name).bind(&call.did)
+        .bind(&call.agent).bind(&rang).bind(call.started_at).bind(call.answered_at).bind(ended).bind(call.missed())
+        .bind(hung_up_by).bind(&clients).bind(&call.action_id).bind(&call.client_tag).bind(now)
+        .execute(c).await)?;
+    if call.missed() {
+        let (client, manager) = holders.first().copied().unzip();
+        exec_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO callbacks (id, call_id, client_id, assigned_to, status, created_at) VALUES ($1, $2, $3, $4, 'open', $5)")
+            .bind(crate::new_id()).bind(id).bind(client).bind(manager.flatten()).bind(now).execute(c).await)?;
+    }
+    let after = serde_json::json!({ "direction": direction, "number": e164.as_ref().or(number.as_ref()), "missed": call.missed(), "extension": call.agent });
+    audit::append(
+        &mut tx,
+        None,
+        now,
+        Entry {
+            operation: "call_ended",
+            entity: "call",
+            entity_id: Some(id),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    core.changed();
+    Ok((id, true))
+}

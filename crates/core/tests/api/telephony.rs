@@ -1,0 +1,207 @@
+//! The call log from the recorded Asterisk sessions: calls kept once, matched to the cards
+//! carrying their number; a missed call becomes a call-back for the card's manager, closed
+//! once; who may read and act.
+
+use chrono::DateTime;
+use hallpass_core::api::*;
+use hallpass_core::telephony::ami::{Frame, Framer};
+use hallpass_core::telephony::calls::{CallChange, TrackedCall, Tracker};
+use hallpass_core::telephony::log::record;
+
+use crate::support::each_engine;
+
+/// The calls a recorded session ends, at their recorded times.
+fn ended(name: &str) -> Vec<TrackedCall> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ami");
+    let wire = std::fs::read(dir.join(format!("ami-{name}.txt"))).unwrap();
+    let times = std::fs::read_to_string(dir.join(format!("ami-{name}.timestamps.tsv"))).unwrap();
+    let times = times.lines().filter(|l| !l.starts_with('#')).map(|l| {
+        let epoch: f64 = l.split('\t').nth(3).unwrap().parse().unwrap();
+        DateTime::from_timestamp_micros((epoch * 1e6).round() as i64).unwrap()
+    });
+    let mut framer = Framer::new(64 * 1024);
+    framer.push(&wire);
+    let mut tracker = Tracker::new(["101".to_string(), "102".to_string()]);
+    std::iter::from_fn(|| framer.next_frame())
+        .zip(times)
+        .flat_map(|(f, at)| match f.unwrap() {
+            Frame::Block(b) => tracker.feed(&b, at),
+            Frame::Banner(_) => Vec::new(),
+        })
+        .filter_map(|c| match c {
+            CallChange::Ended(call) => Some(call),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let reception = t.login("reception").await;
+        let desk = Some(reception.as_str());
+        // A demo parent with a phone and a responsible manager calls, and nobody answers.
+        let page = t
+            .core
+            .clients_search(
+                desk,
+                ClientsSearchArgs {
+                    query: String::new(),
+                    limit: Some(200),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let parent = page
+            .items
+            .iter()
+            .find(|c| c.phone.is_some() && c.manager_id.is_some())
+            .expect("a card with a phone and a manager")
+            .clone();
+        let mut missed = ended("b").remove(0);
+        missed.number = parent.phone.clone();
+        let (id, new) = record(&t.core, &missed).await.unwrap();
+        assert!(new);
+        assert_eq!(
+            record(&t.core, &missed).await.unwrap(),
+            (id, false),
+            "the same call again is kept once"
+        );
+        // An answered call from a number nobody carries.
+        let answered = ended("a").remove(0);
+        record(&t.core, &answered).await.unwrap();
+
+        let day = |s: &str| Some(s.to_string());
+        let calls = t
+            .core
+            .calls_list(
+                desk,
+                CallsListArgs {
+                    from: day("2026-11-21"),
+                    to: day("2026-11-23"),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(calls.len(), 2);
+        let a = calls.iter().find(|c| !c.missed).unwrap();
+        assert_eq!(
+            (
+                a.direction.as_str(),
+                a.number.as_deref(),
+                a.extension.as_deref()
+            ),
+            ("incoming", Some("+77011234567"), Some("101"))
+        );
+        assert_eq!(
+            (a.ring_seconds, a.talk_seconds, a.hung_up_by.as_deref()),
+            (2, 3, Some("outside"))
+        );
+        assert_eq!(a.rang, ["101", "102"]);
+        assert!(a.clients.is_empty());
+        let b = calls.iter().find(|c| c.missed).unwrap();
+        assert_eq!(
+            b.clients.iter().map(|c| c.id).collect::<Vec<_>>(),
+            [parent.id]
+        );
+        assert_eq!(b.ring_seconds, 10);
+        // The card's own calls; missed only.
+        let mine = CallsListArgs {
+            from: day("2026-11-21"),
+            to: day("2026-11-23"),
+            client_id: Some(parent.id),
+            ..Default::default()
+        };
+        assert_eq!(t.core.calls_list(desk, mine).await.unwrap().len(), 1);
+        let only = CallsListArgs {
+            from: day("2026-11-21"),
+            to: day("2026-11-23"),
+            missed_only: true,
+            ..Default::default()
+        };
+        assert!(t
+            .core
+            .calls_list(desk, only)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.missed));
+        // A half-typed day is refused at its field.
+        let bad = t
+            .core
+            .calls_list(
+                desk,
+                CallsListArgs {
+                    from: day("2026-11"),
+                    ..Default::default()
+                },
+            )
+            .await;
+        assert!(matches!(bad, Err(ApiError::Validation { errors }) if errors[0].field == "from"));
+
+        // The call-back: the parent's, for their manager, closed once.
+        let open = t
+            .core
+            .callbacks_list(desk, CallbacksListArgs::default())
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        let cb = &open[0];
+        assert_eq!(cb.client.as_ref().map(|c| c.id), Some(parent.id));
+        assert_eq!(cb.assigned_to.as_ref().map(|u| u.id), parent.manager_id);
+        assert_eq!(cb.status, "open");
+        let close = |version: i64| CallbackCloseArgs {
+            id: cb.id,
+            version,
+            outcome: CallbackOutcome::CalledBack,
+            note: "Booked a trial".into(),
+        };
+        assert!(matches!(
+            t.core.callback_close(desk, close(cb.version + 1)).await,
+            Err(ApiError::Conflict { .. })
+        ));
+        let done = t
+            .core
+            .callback_close(desk, close(cb.version))
+            .await
+            .unwrap();
+        assert_eq!(
+            (done.status.as_str(), done.note.as_str()),
+            ("called_back", "Booked a trial")
+        );
+        assert!(done.closed_by.is_some());
+        assert!(
+            matches!(
+                t.core.callback_close(desk, close(done.version)).await,
+                Err(ApiError::Conflict { .. })
+            ),
+            "closed once"
+        );
+        assert!(t
+            .core
+            .callbacks_list(desk, CallbacksListArgs::default())
+            .await
+            .unwrap()
+            .is_empty());
+        let all = CallbacksListArgs {
+            include_closed: true,
+            mine: false,
+        };
+        assert_eq!(t.core.callbacks_list(desk, all).await.unwrap().len(), 1);
+
+        // An instructor sees no calls.
+        let instructor = t.login("instructor").await;
+        let refused = t
+            .core
+            .calls_list(Some(instructor.as_str()), CallsListArgs::default())
+            .await;
+        assert!(
+            matches!(refused, Err(ApiError::Forbidden { .. })),
+            "{refused:?}"
+        );
+    })
+    .await;
+}
