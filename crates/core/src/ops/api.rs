@@ -167,6 +167,9 @@ pub use crate::telephony::callbacks::{
     Callback, CallbackCloseArgs, CallbackOutcome, CallbacksListArgs,
 };
 pub use crate::telephony::log::{Call, CallClient, CallsListArgs};
+pub use crate::telephony::settings::{
+    PbxExtension, PbxExtensionInput, PbxKind, PbxSettings, PbxSettingsInput, PbxSettingsUpdateArgs,
+};
 pub type Services = Vec<Service>;
 pub type Instructors = Vec<Instructor>;
 pub type Holidays = Vec<Holiday>;

@@ -79,3 +79,4 @@ pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
 pub(crate) use crate::telephony::callbacks::{callback_close, callbacks_list};
 pub(crate) use crate::telephony::log::calls_list;
+pub(crate) use crate::telephony::settings::{pbx_settings_get, pbx_settings_update};

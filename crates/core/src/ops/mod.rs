@@ -162,6 +162,8 @@ macro_rules! for_each_operation {
                 pay_periods_list(NoArgs) -> PayPeriods [PayRead], "Approved pay periods, newest first.";
                 pay_period_approve(PayPeriodApproveArgs) -> PayPeriod [PayConfigure], "Approve the pay of a finished span of days (the day after the last approved): every class's line kept as it stands, and its classes locked.";
                 instructor_rankings(InstructorRankingsArgs) -> InstructorRankings [PayRead], "Instructors over days: clients who joined and left their groups, classes held, attendees, the visits' value.";
+                pbx_settings_get(NoArgs) -> PbxSettings [TelephonyConfigure], "The PBX settings: an office Asterisk or a cloud PBX, click-to-call context and prefix, whose phone each extension is (secrets are never returned, only whether one is set).";
+                pbx_settings_update(PbxSettingsUpdateArgs) -> PbxSettings [TelephonyConfigure], "Change the PBX settings (a secret left out stays as it was; optimistic: the version read).";
                 calls_list(CallsListArgs) -> Calls [CallsRead], "The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number.";
                 callbacks_list(CallbacksListArgs) -> Callbacks [CallsRead], "Missed calls to call back (open ones; closed too on request), each the card's responsible manager's or the reception's.";
                 callback_close(CallbackCloseArgs) -> Callback [CallsMake], "Close a call-back: called back, or closed with a note (optimistic: the version read).";

@@ -7,4 +7,5 @@ pub mod ami;
 pub mod callbacks;
 pub mod calls;
 pub mod log;
+pub mod settings;
 pub mod webhook;

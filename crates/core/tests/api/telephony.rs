@@ -205,3 +205,114 @@ async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn pbx_settings_keep_their_secrets() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let mgr = t.login("manager").await;
+        let mgr = Some(mgr.as_str());
+        let reception = t.core.session_get(mgr, NoArgs {}).await.unwrap().id;
+        let s = t.core.pbx_settings_get(mgr, NoArgs {}).await.unwrap();
+        assert_eq!((s.kind, s.secret_set, s.version), (PbxKind::None, false, 0));
+        let input = |secret: Option<&str>, ext: &str| PbxSettingsInput {
+            kind: PbxKind::Asterisk,
+            address: "192.168.1.10:5038".into(),
+            username: "crm".into(),
+            secret: secret.map(str::to_string),
+            dial_context: String::new(),
+            dial_prefix: "8".into(),
+            webhook_secret: None,
+            extensions: vec![PbxExtensionInput {
+                extension: ext.into(),
+                user_id: reception,
+            }],
+        };
+        // Everything wrong at once, each at its field; nothing is kept.
+        let mut bad = input(None, "10 1");
+        bad.address = "pbx".into();
+        bad.dial_prefix = "8#".into();
+        let Err(ApiError::Validation { errors }) = t
+            .core
+            .pbx_settings_update(
+                mgr,
+                PbxSettingsUpdateArgs {
+                    version: 0,
+                    settings: bad,
+                },
+            )
+            .await
+        else {
+            panic!("refused")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        for f in [
+            "settings.address",
+            "settings.dial_prefix",
+            "settings.secret",
+            "settings.extensions.0.extension",
+        ] {
+            assert!(fields.contains(&f), "{f} in {fields:?}");
+        }
+        let saved = t
+            .core
+            .pbx_settings_update(
+                mgr,
+                PbxSettingsUpdateArgs {
+                    version: 0,
+                    settings: input(Some("s3cret"), "101"),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(saved.secret_set);
+        assert_eq!(saved.dial_context, "internal");
+        assert_eq!(saved.extensions[0].extension, "101");
+        assert!(
+            !serde_json::to_string(&saved).unwrap().contains("s3cret"),
+            "never sent back"
+        );
+        // A change without the secret keeps it; the connector gets it.
+        let again = t
+            .core
+            .pbx_settings_update(
+                mgr,
+                PbxSettingsUpdateArgs {
+                    version: saved.version,
+                    settings: input(None, "102"),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(again.secret_set);
+        let config = hallpass_core::telephony::settings::ami_config(&t.core)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (config.secret.as_str(), config.extensions.as_slice()),
+            ("s3cret", ["102".to_string()].as_slice())
+        );
+        // A stale version is a conflict.
+        let stale = t
+            .core
+            .pbx_settings_update(
+                mgr,
+                PbxSettingsUpdateArgs {
+                    version: saved.version,
+                    settings: input(None, "103"),
+                },
+            )
+            .await;
+        assert!(matches!(stale, Err(ApiError::Conflict { .. })));
+        // Reception may not see or change it.
+        let desk = t.login("reception").await;
+        assert!(matches!(
+            t.core
+                .pbx_settings_get(Some(desk.as_str()), NoArgs {})
+                .await,
+            Err(ApiError::Forbidden { .. })
+        ));
+    })
+    .await;
+}
