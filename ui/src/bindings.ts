@@ -268,6 +268,16 @@ export const commands = {
 	payPeriodApprove: (token: string | null, args: PayPeriodApproveArgs) => typedError<PayPeriod, ApiError>(__TAURI_INVOKE("pay_period_approve", { token, args })),
 	/** Instructors over days: clients who joined and left their groups, classes held, attendees, the visits' value. */
 	instructorRankings: (token: string | null, args: InstructorRankingsArgs) => typedError<InstructorRankings, ApiError>(__TAURI_INVOKE("instructor_rankings", { token, args })),
+	/** The PBX settings: an office Asterisk or a cloud PBX, click-to-call context and prefix, whose phone each extension is (secrets are never returned, only whether one is set). */
+	pbxSettingsGet: (token: string | null, args: NoArgs) => typedError<PbxSettings, ApiError>(__TAURI_INVOKE("pbx_settings_get", { token, args })),
+	/** Change the PBX settings (a secret left out stays as it was; optimistic: the version read). */
+	pbxSettingsUpdate: (token: string | null, args: PbxSettingsUpdateArgs) => typedError<PbxSettings, ApiError>(__TAURI_INVOKE("pbx_settings_update", { token, args })),
+	/** The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number. */
+	callsList: (token: string | null, args: CallsListArgs) => typedError<Call[], ApiError>(__TAURI_INVOKE("calls_list", { token, args })),
+	/** Missed calls to call back (open ones; closed too on request), each the card's responsible manager's or the reception's. */
+	callbacksList: (token: string | null, args: CallbacksListArgs) => typedError<Callback[], ApiError>(__TAURI_INVOKE("callbacks_list", { token, args })),
+	/** Close a call-back: called back, or closed with a note (optimistic: the version read). */
+	callbackClose: (token: string | null, args: CallbackCloseArgs) => typedError<Callback, ApiError>(__TAURI_INVOKE("callback_close", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -539,6 +549,77 @@ export type CalendarFeedArgs = {
 	staff_id: string,
 	/**  On: a new private address (the old one stops working); off: no feed. */
 	enabled: boolean,
+};
+
+export type Call = {
+	id: string,
+	/**  `incoming` or `outgoing`. */
+	direction: string,
+	/**  The outside party's number (E.164 when it reads as one). */
+	number: string | null,
+	name: string | null,
+	/**  The centre's number called. */
+	did: string | null,
+	/**  Who answered, or who called out. */
+	extension: string | null,
+	rang: string[],
+	started_at: string,
+	answered_at: string | null,
+	ended_at: string,
+	missed: boolean,
+	ring_seconds: number,
+	talk_seconds: number,
+	/**  `centre` or `outside`. */
+	hung_up_by: string | null,
+	clients: CallClient[],
+};
+
+/**  A client card a call concerns. */
+export type CallClient = {
+	id: string,
+	name: string,
+};
+
+export type Callback = {
+	id: string,
+	call_id: string,
+	/**  The number that called. */
+	number: string | null,
+	called_at: string,
+	client: CallClient | null,
+	/**  Whose it is: the card's responsible manager (none: the reception's). */
+	assigned_to: UserRef | null,
+	/**  `open`, `called_back` or `closed`. */
+	status: string,
+	note: string,
+	closed_at: string | null,
+	closed_by: UserRef | null,
+	version: number,
+};
+
+export type CallbackCloseArgs = {
+	id: string,
+	version: number,
+	outcome: CallbackOutcome,
+	note?: string,
+};
+
+export type CallbackOutcome = "called_back" | "closed";
+
+export type CallbacksListArgs = {
+	/**  Also those called back or closed (the last 500). */
+	include_closed?: boolean,
+	/**  Only the caller's own and the reception's. */
+	mine?: boolean,
+};
+
+export type CallsListArgs = {
+	/**  `YYYY-MM-DD`, the centre's days, both included; by default the last 7 days. */
+	from?: string | null,
+	to?: string | null,
+	missed_only?: boolean,
+	/**  Only calls of this card. */
+	client_id?: string | null,
 };
 
 export type CapPeriod = "week" | "month";
@@ -2412,6 +2493,51 @@ export type PaymentResult = {
 	balance: Balance,
 };
 
+export type PbxExtension = {
+	extension: string,
+	user: UserRef,
+};
+
+export type PbxExtensionInput = {
+	extension: string,
+	user_id: string,
+};
+
+export type PbxKind = "none" | "asterisk" | "webhook";
+
+export type PbxSettings = {
+	kind: PbxKind,
+	/**  `host:port` of the Asterisk manager interface. */
+	address: string,
+	username: string,
+	/**  A manager secret is kept (it is never shown). */
+	secret_set: boolean,
+	dial_context: string,
+	dial_prefix: string,
+	/**  A cloud PBX's signing secret is kept (never shown). */
+	webhook_secret_set: boolean,
+	extensions: PbxExtension[],
+	version: number,
+};
+
+export type PbxSettingsInput = {
+	kind: PbxKind,
+	address?: string,
+	username?: string,
+	/**  None keeps the secret kept; a value replaces it. */
+	secret?: string | null,
+	dial_context?: string,
+	dial_prefix?: string,
+	/**  None keeps the secret kept; a value replaces it. */
+	webhook_secret?: string | null,
+	extensions?: PbxExtensionInput[],
+};
+
+export type PbxSettingsUpdateArgs = {
+	version: number,
+	settings: PbxSettingsInput,
+};
+
 export type Permission = 
 /**  Any signed-in user: their own session. */
 "signed_in" | "centre_read" | "centre_write" | "clients_read" | "clients_write" | 
@@ -2458,7 +2584,13 @@ export type Permission =
 /**  Instructors' pay statements and rankings. */
 "pay_read" | 
 /**  Pay rules, and approving (locking) pay periods. */
-"pay_configure";
+"pay_configure" | 
+/**  The call log and the missed calls to call back. */
+"calls_read" | 
+/**  Call clients from the app (click-to-call) and close call-backs. */
+"calls_make" | 
+/**  The PBX's connection and extensions. */
+"telephony_configure";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -3303,6 +3435,11 @@ export type Operations = {
 	pay_periods_list: { args: NoArgs; result: PayPeriod[]; public: false };
 	pay_period_approve: { args: PayPeriodApproveArgs; result: PayPeriod; public: false };
 	instructor_rankings: { args: InstructorRankingsArgs; result: InstructorRankings; public: false };
+	pbx_settings_get: { args: NoArgs; result: PbxSettings; public: false };
+	pbx_settings_update: { args: PbxSettingsUpdateArgs; result: PbxSettings; public: false };
+	calls_list: { args: CallsListArgs; result: Call[]; public: false };
+	callbacks_list: { args: CallbacksListArgs; result: Callback[]; public: false };
+	callback_close: { args: CallbackCloseArgs; result: Callback; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };
