@@ -42,6 +42,7 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("waitlist", "client_id"),
     ("attendance", "client_id"),
     ("makeups", "client_id"),
+    ("callbacks", "client_id"),
 ];
 
 /// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept
@@ -136,6 +137,11 @@ async fn move_rows(tx: &mut Tx, keep: Uuid, merge: Uuid) -> Result<(), ApiError>
         let sql = format!("UPDATE {table} SET {column} = $1 WHERE {column} = $2");
         run(tx, &sql, keep, merge).await?;
     }
+    // The call log lists the cards a call matched (a JSON list of ids).
+    let (k, m) = (keep.to_string(), merge.to_string());
+    exec_tx!(&mut *tx, c => sqlx::query(
+        "UPDATE calls SET client_ids = replace(client_ids, $2, $1) WHERE client_ids LIKE $3")
+        .bind(&k).bind(&m).bind(format!("%{m}%")).execute(c).await)?;
     Ok(())
 }
 

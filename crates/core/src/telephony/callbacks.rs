@@ -150,9 +150,13 @@ pub(crate) async fn callback_close(
         CallbackOutcome::CalledBack => "called_back",
         CallbackOutcome::Closed => "closed",
     };
-    exec_tx!(&mut tx, c => sqlx::query(
-        "UPDATE callbacks SET status = $1, note = $2, closed_at = $3, closed_by = $4, version = version + 1 WHERE id = $5")
-        .bind(status).bind(&note).bind(now).bind(session.user_id).bind(args.id).execute(c).await)?;
+    let done = exec_tx!(&mut tx, c => sqlx::query(
+        "UPDATE callbacks SET status = $1, note = $2, closed_at = $3, closed_by = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6 AND status = 'open'")
+        .bind(status).bind(&note).bind(now).bind(session.user_id).bind(args.id).bind(args.version).execute(c).await)?;
+    if done != 1 {
+        return Err(ApiError::conflict("this call-back was changed meanwhile"));
+    }
     let after: Row = on_tx!(&mut tx, c => sqlx::query_as(&sql).bind(args.id).fetch_one(c).await)?;
     let after = from_row(after);
     audit::record(

@@ -211,14 +211,23 @@ pub async fn record(core: &Core, call: &TrackedCall) -> Result<(Uuid, bool), Api
     let clients =
         serde_json::to_string(&holders.iter().map(|h| h.0).collect::<Vec<_>>()).unwrap_or_default();
     let now = core.now();
-    exec_tx!(&mut tx, c => sqlx::query(
+    // Another connection may have kept the same call meanwhile: then that one stands.
+    let inserted = exec_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO calls (id, pbx_call_id, direction, number, number_e164, name, did, extension, rang, started_at, \
          answered_at, ended_at, missed, hung_up_by, client_ids, action_id, client_tag, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         ON CONFLICT (pbx_call_id, started_at) DO NOTHING")
         .bind(id).bind(&call.linkedid).bind(direction).bind(&number).bind(&e164).bind(&call.name).bind(&call.did)
         .bind(&call.agent).bind(&rang).bind(call.started_at).bind(call.answered_at).bind(ended).bind(call.missed())
         .bind(hung_up_by).bind(&clients).bind(&call.action_id).bind(&call.client_tag).bind(now)
         .execute(c).await)?;
+    if inserted == 0 {
+        let id: Uuid = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT id FROM calls WHERE pbx_call_id = $1 AND started_at = $2")
+            .bind(&call.linkedid).bind(call.started_at).fetch_one(c).await)?;
+        tx.commit().await?;
+        return Ok((id, false));
+    }
     if call.missed() {
         let (client, manager) = holders.first().copied().unzip();
         exec_tx!(&mut tx, c => sqlx::query(

@@ -61,7 +61,7 @@ pub struct PbxExtensionInput {
     pub user_id: Uuid,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[derive(Clone, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PbxSettingsInput {
     pub kind: PbxKind,
@@ -81,6 +81,23 @@ pub struct PbxSettingsInput {
     pub webhook_secret: Option<String>,
     #[serde(default)]
     pub extensions: Vec<PbxExtensionInput>,
+}
+
+/// Secrets never show in logs.
+impl std::fmt::Debug for PbxSettingsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PbxSettingsInput")
+            .field("kind", &self.kind)
+            .field("address", &self.address)
+            .field("username", &self.username)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| "***"),
+            )
+            .field("extensions", &self.extensions.len())
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
@@ -228,9 +245,12 @@ pub(crate) async fn pbx_settings_update(
     if prefix.len() > 8 || !prefix.chars().all(|c| c.is_ascii_digit() || c == '+') {
         p.add("settings.dial_prefix", "invalid", "digits (8 at most)");
     }
+    // Secrets as they will be kept: trimmed before they are checked.
+    let new_secret = i.secret.as_deref().map(|s| s.trim().to_string());
+    let new_hook = i.webhook_secret.as_deref().map(|s| s.trim().to_string());
     for (k, v) in [
-        ("settings.secret", &i.secret),
-        ("settings.webhook_secret", &i.webhook_secret),
+        ("settings.secret", &new_secret),
+        ("settings.webhook_secret", &new_hook),
     ] {
         if v.as_deref()
             .is_some_and(|s| s.contains(['\r', '\n']) || s.chars().count() > 200)
@@ -238,11 +258,7 @@ pub(crate) async fn pbx_settings_update(
             p.add(k, "invalid", "one line of at most 200 characters");
         }
     }
-    if i.kind == PbxKind::Webhook
-        && i.webhook_secret
-            .as_deref()
-            .is_some_and(|s| s.chars().count() < 16)
-    {
+    if i.kind == PbxKind::Webhook && new_hook.as_deref().is_some_and(|s| s.chars().count() < 16) {
         p.add(
             "settings.webhook_secret",
             "too_short",
@@ -252,11 +268,8 @@ pub(crate) async fn pbx_settings_update(
     let now = core.now();
     let mut tx = core.db.write().await?;
     let (before, secret, hook) = load(&mut tx).await?;
-    let secret = i.secret.map(|s| s.trim().to_string()).unwrap_or(secret);
-    let hook = i
-        .webhook_secret
-        .map(|s| s.trim().to_string())
-        .unwrap_or(hook);
+    let secret = new_secret.unwrap_or(secret);
+    let hook = new_hook.unwrap_or(hook);
     if i.kind == PbxKind::Asterisk && secret.is_empty() {
         p.add("settings.secret", "required", "the manager user's secret");
     }
@@ -306,11 +319,17 @@ pub(crate) async fn pbx_settings_update(
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
-    exec_tx!(&mut tx, c => sqlx::query(
+    let done = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE pbx_settings SET kind = $1, address = $2, username = $3, secret = $4, dial_context = $5, dial_prefix = $6, \
-         webhook_secret = $7, extensions = $8, version = version + 1, updated_at = $9, updated_by = $10 WHERE id = 1")
+         webhook_secret = $7, extensions = $8, version = version + 1, updated_at = $9, updated_by = $10 \
+         WHERE id = 1 AND version = $11")
         .bind(i.kind.as_str()).bind(&address).bind(&username).bind(&secret).bind(&context).bind(&prefix)
-        .bind(&hook).bind(&extensions).bind(now).bind(session.user_id).execute(c).await)?;
+        .bind(&hook).bind(&extensions).bind(now).bind(session.user_id).bind(args.version).execute(c).await)?;
+    if done != 1 {
+        return Err(ApiError::conflict(
+            "the PBX settings were changed meanwhile",
+        ));
+    }
     let (after, _, _) = load(&mut tx).await?;
     audit::record(
         &mut tx,

@@ -18,7 +18,7 @@ use super::{action, Block, Frame, Framer};
 use crate::telephony::calls::{CallChange, Tracker};
 
 /// Where and as whom to connect.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AmiConfig {
     /// `host:port`, e.g. `192.168.1.10:5038`.
     pub address: String,
@@ -26,6 +26,18 @@ pub struct AmiConfig {
     pub secret: String,
     /// The centre's extensions (every other endpoint is an outside line).
     pub extensions: Vec<String>,
+}
+
+/// Secrets never show in logs.
+impl std::fmt::Debug for AmiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AmiConfig")
+            .field("address", &self.address)
+            .field("username", &self.username)
+            .field("secret", &"***")
+            .field("extensions", &self.extensions)
+            .finish()
+    }
 }
 
 /// How the connection is doing, for the settings screen and the log.
@@ -49,6 +61,8 @@ pub enum AmiState {
 const BLOCK_LIMIT: usize = 64 * 1024;
 const GREETING: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a write may wait for a PBX that stopped reading.
+const WRITE: Duration = Duration::from_secs(10);
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Block>>>>;
 
@@ -102,9 +116,11 @@ async fn run(
     mut requests: mpsc::Receiver<Request>,
 ) {
     let mut backoff = Duration::from_secs(1);
+    // Kept across connections: a call in progress when the link dropped goes on after it.
+    let mut tracker = Tracker::new(config.extensions.clone());
     loop {
         let _ = state.send(AmiState::Connecting);
-        let outcome = session(&config, &state, &changes, &mut requests).await;
+        let outcome = session(&config, &state, &changes, &mut requests, &mut tracker).await;
         let wait = match &outcome {
             Outcome::Refused(message) => {
                 tracing::warn!(address = %config.address, "AMI login refused: {message}");
@@ -125,9 +141,18 @@ async fn run(
             }
             Outcome::Stopped => return,
         };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = state.closed() => return,
+        // Until it is back, an action is refused at once (never sent late).
+        let until = tokio::time::sleep(wait);
+        tokio::pin!(until);
+        loop {
+            tokio::select! {
+                _ = &mut until => break,
+                _ = state.closed() => return,
+                r = requests.recv() => match r {
+                    Some(r) => drop(r.reply.send(Err("the PBX is not connected".into()))),
+                    None => return,
+                },
+            }
         }
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
@@ -156,6 +181,7 @@ async fn session(
     state: &watch::Sender<AmiState>,
     changes: &mpsc::UnboundedSender<CallChange>,
     requests: &mut mpsc::Receiver<Request>,
+    tracker: &mut Tracker,
 ) -> Outcome {
     let stream = match tokio::time::timeout(GREETING, TcpStream::connect(&config.address)).await {
         Ok(Ok(s)) => s,
@@ -167,7 +193,6 @@ async fn session(
     let mut framer = Framer::new(BLOCK_LIMIT);
     let mut buf = vec![0u8; 16 * 1024];
     let mut next_id = 0u64;
-    let mut tracker = Tracker::new(config.extensions.clone());
     let pending: Pending = Arc::default();
 
     // The banner, then the login's answer, within the greeting time.
@@ -237,33 +262,50 @@ async fn session(
     let _ = state.send(AmiState::Connected { since: Utc::now() });
     tracing::info!(address = %config.address, "AMI connected");
 
+    // A PBX that lost power or a link dropped by a router sends nothing more: a ping every
+    // 30 s, and nothing heard for 75 s ends the connection.
+    let mut ping = tokio::time::interval(Duration::from_secs(30));
+    ping.tick().await;
+    let mut heard = tokio::time::Instant::now();
     loop {
+        // Whole frames first (also those that came with the login's answer).
+        let now = Utc::now();
+        while let Some(frame) = framer.next_frame() {
+            match frame {
+                Ok(Frame::Block(b)) if b.response().is_some() && b.event().is_none() => {
+                    let waiting = b.action_id().and_then(|id| pending.lock().ok()?.remove(id));
+                    if let Some(w) = waiting {
+                        let _ = w.send(b);
+                    }
+                }
+                Ok(Frame::Block(b)) => {
+                    for change in tracker.feed(&b, now) {
+                        let _ = changes.send(change);
+                    }
+                }
+                Ok(Frame::Banner(_)) => {}
+                Err(e) => tracing::warn!(address = %config.address, "AMI: {e}"),
+            }
+        }
         tokio::select! {
+            _ = ping.tick() => {
+                if heard.elapsed() > Duration::from_secs(75) {
+                    return down("the PBX stopped answering", true);
+                }
+                let bytes = b"Action: Ping\r\nActionID: keepalive\r\n\r\n";
+                match tokio::time::timeout(WRITE, writer.write_all(bytes)).await {
+                    Ok(Ok(())) => {}
+                    _ => return down("the PBX does not take what is sent", true),
+                }
+            }
             read = reader.read(&mut buf) => {
                 let n = match read {
                     Ok(0) => return down("the PBX closed the connection", true),
                     Ok(n) => n,
                     Err(e) => return down(e.to_string(), true),
                 };
+                heard = tokio::time::Instant::now();
                 framer.push(&buf[..n]);
-                let now = Utc::now();
-                while let Some(frame) = framer.next_frame() {
-                    match frame {
-                        Ok(Frame::Block(b)) if b.response().is_some() && b.event().is_none() => {
-                            let waiting = b.action_id().and_then(|id| pending.lock().ok()?.remove(id));
-                            if let Some(w) = waiting {
-                                let _ = w.send(b);
-                            }
-                        }
-                        Ok(Frame::Block(b)) => {
-                            for change in tracker.feed(&b, now) {
-                                let _ = changes.send(change);
-                            }
-                        }
-                        Ok(Frame::Banner(_)) => {}
-                        Err(e) => tracing::warn!(address = %config.address, "AMI: {e}"),
-                    }
-                }
             }
             request = requests.recv() => {
                 let Some(r) = request else { return Outcome::Stopped };
@@ -279,14 +321,20 @@ async fn session(
                 };
                 let (tx, rx) = oneshot::channel();
                 if let Ok(mut p) = pending.lock() {
-                    p.insert(id, tx);
+                    p.insert(id.clone(), tx);
                 }
-                if let Err(e) = writer.write_all(bytes.as_bytes()).await {
-                    let _ = r.reply.send(Err(e.to_string()));
-                    return down(e.to_string(), true);
+                if !matches!(tokio::time::timeout(WRITE, writer.write_all(bytes.as_bytes())).await, Ok(Ok(()))) {
+                    let _ = r.reply.send(Err("the PBX does not take what is sent".into()));
+                    return down("the PBX does not take what is sent", true);
                 }
+                let pending = pending.clone();
                 tokio::spawn(async move {
                     let answer = tokio::time::timeout(Duration::from_secs(30), rx).await;
+                    if answer.is_err() {
+                        if let Ok(mut p) = pending.lock() {
+                            p.remove(&id);
+                        }
+                    }
                     let _ = r.reply.send(match answer {
                         Ok(Ok(b)) => Ok(b),
                         _ => Err("the PBX did not answer the action".into()),

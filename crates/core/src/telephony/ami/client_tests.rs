@@ -213,6 +213,9 @@ async fn something_else_on_the_port_is_refused_and_a_closed_port_reported() {
         matches!(&state, AmiState::Down { problem } if problem.contains("cannot connect")),
         "{state:?}"
     );
+    // While it is down an action is refused at once, never sent later.
+    let sent = tokio::time::timeout(Duration::from_secs(2), client.send("Ping", &[])).await;
+    assert!(matches!(sent, Ok(Err(_))), "{sent:?}");
 }
 
 #[tokio::test]

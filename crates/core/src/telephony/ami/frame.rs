@@ -100,7 +100,7 @@ impl Framer {
             scanned: 0,
             banner: false,
             skipping: false,
-            limit,
+            limit: limit.max(16),
         }
     }
 
