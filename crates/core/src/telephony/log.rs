@@ -120,14 +120,26 @@ async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiErro
 }
 
 async fn client_names(core: &Core, ids: &[Uuid]) -> Result<Vec<CallClient>, ApiError> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
     let mut out = Vec::new();
     let mut tx = core.db.read().await?;
-    for id in ids {
-        let name: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT name FROM clients WHERE id = $1")
-            .bind(id).fetch_optional(c).await)?;
-        if let Some(name) = name {
-            out.push(CallClient { id: *id, name });
-        }
+    // One query per 500 cards, not one per card.
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, name FROM clients WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<(Uuid, String)> = on_tx!(&mut tx, c => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows.into_iter().map(|(id, name)| CallClient { id, name }));
     }
     tx.commit().await?;
     Ok(out)
