@@ -5,7 +5,7 @@
 //! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench money`;
 //! `HALLPASS_TEST_PG_URL` adds PostgreSQL).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Duration as Days, Utc};
 use hallpass_core::api::*;
@@ -17,24 +17,14 @@ use uuid::Uuid;
 mod pg;
 #[path = "common/seed.rs"]
 mod seed;
+#[path = "common/stats.rs"]
+mod stats;
+use stats::{ids, stats};
 
 /// Passes beside the 100,000 clients: one each, and a second for every other client.
 const PASSES: usize = 150_000;
 /// The generated invoices are numbered after the demo centre's.
 const FIRST: i64 = 1_000;
-
-fn stats(mut v: Vec<Duration>) -> (f64, f64) {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    (ms(v[v.len() / 2]), ms(v[v.len() * 95 / 100]))
-}
-
-async fn ids(db: &Db, sql: &str) -> Vec<Uuid> {
-    match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-        Db::Postgres(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-    }
-}
 
 /// 150,000 passes in every state, each with its invoice, most paid, in multi-row inserts.
 async fn passes(db: &Db, clients: &[Uuid], plan: Uuid) {

@@ -7,7 +7,7 @@
 //! Run: `./dev bench` (or `cargo bench -p hallpass-core --bench schedule`;
 //! `HALLPASS_TEST_PG_URL` adds PostgreSQL; `HALLPASS_BENCH_KEEP=<dir>` keeps the SQLite file).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Duration as Days, NaiveDate, Utc};
 use hallpass_core::api::*;
@@ -18,25 +18,15 @@ use uuid::Uuid;
 mod pg;
 #[path = "common/seed.rs"]
 mod seed;
+#[path = "common/stats.rs"]
+mod stats;
+use stats::{ids, stats};
 
 const ROOMS: usize = 20;
 const FIRST_HOUR: u32 = 8;
 const HOURS: u32 = 14;
 const MEMBERS: usize = 12;
 const VISITS: usize = 1_000_000;
-
-fn stats(mut v: Vec<Duration>) -> (f64, f64) {
-    v.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    (ms(v[v.len() / 2]), ms(v[v.len() * 95 / 100]))
-}
-
-async fn ids(db: &Db, sql: &str) -> Vec<Uuid> {
-    match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-        Db::Postgres(p) => sqlx::query_scalar(sql).fetch_all(p).await.unwrap(),
-    }
-}
 
 fn span(weekday: u8) -> OpeningSpan {
     OpeningSpan {

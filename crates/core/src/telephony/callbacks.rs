@@ -126,14 +126,10 @@ pub(crate) async fn callback_close(
     session: &Session,
     args: CallbackCloseArgs,
 ) -> Result<Callback, ApiError> {
-    let note = args.note.trim().to_string();
-    if note.chars().count() > 1000 {
-        return Err(ApiError::field(
-            "note",
-            "too_long",
-            "at most 1000 characters",
-        ));
-    }
+    let mut p = crate::error::Problems::default();
+    let note = p.take(crate::text::parse_text("note", &args.note, 1000));
+    p.finish()?;
+    let note = note.unwrap_or_default();
     let now = core.now();
     let mut tx = core.db.write().await?;
     let sql = format!("{SELECT} WHERE b.id = $1");
