@@ -272,8 +272,16 @@ export const commands = {
 	pbxSettingsGet: (token: string | null, args: NoArgs) => typedError<PbxSettings, ApiError>(__TAURI_INVOKE("pbx_settings_get", { token, args })),
 	/** Change the PBX settings (a secret left out stays as it was; optimistic: the version read). */
 	pbxSettingsUpdate: (token: string | null, args: PbxSettingsUpdateArgs) => typedError<PbxSettings, ApiError>(__TAURI_INVOKE("pbx_settings_update", { token, args })),
-	/** The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number. */
+	/** How the PBX link is doing (connected, login refused, down and why), calls in progress, and the caller's own extension. */
+	pbxStatus: (token: string | null, args: NoArgs) => typedError<PbxStatus, ApiError>(__TAURI_INVOKE("pbx_status", { token, args })),
+	/** The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number; filtered by card, direction, employee, missed. */
 	callsList: (token: string | null, args: CallsListArgs) => typedError<Call[], ApiError>(__TAURI_INVOKE("calls_list", { token, args })),
+	/** One call of the log. */
+	callGet: (token: string | null, args: CallGetArgs) => typedError<Call, ApiError>(__TAURI_INVOKE("call_get", { token, args })),
+	/** Calls over the centre's days (the last 30 by default): totals and missed rate by day, week or month, by hour of day, by employee, by the caller's country, and talk-time bands. */
+	callsReport: (token: string | null, args: CallsReportArgs) => typedError<CallsReport, ApiError>(__TAURI_INVOKE("calls_report", { token, args })),
+	/** Click-to-call: the caller's own phone rings, then the PBX dials the number (with the centre's prefix and format), tagged with the card it is for. */
+	callOriginate: (token: string | null, args: CallOriginateArgs) => typedError<CallOriginated, ApiError>(__TAURI_INVOKE("call_originate", { token, args })),
 	/** Missed calls to call back (open ones; closed too on request), each the card's responsible manager's or the reception's. */
 	callbacksList: (token: string | null, args: CallbacksListArgs) => typedError<Callback[], ApiError>(__TAURI_INVOKE("callbacks_list", { token, args })),
 	/** Close a call-back: called back, or closed with a note (optimistic: the version read). */
@@ -572,12 +580,77 @@ export type Call = {
 	/**  `centre` or `outside`. */
 	hung_up_by: string | null,
 	clients: CallClient[],
+	/**  Whose extension answered or called out. */
+	user: UserRef | null,
 };
 
 /**  A client card a call concerns. */
 export type CallClient = {
 	id: string,
 	name: string,
+};
+
+export type CallDirection = "incoming" | "outgoing";
+
+/**  A call event for one reader, on the live stream (`event: call`). */
+export type CallEvent = 
+/**  The reader's extension rings: who is calling. */
+{ kind: "ringing"; popup: CallPopup } | 
+/**  Someone answered (the reader's popup closes unless it was the reader). */
+{ kind: "answered"; call_id: string; extension: string; by: UserRef | null } | 
+/**  The call is over (unanswered, or hung up). */
+{ kind: "ended"; call_id: string };
+
+export type CallGetArgs = {
+	id: string,
+};
+
+export type CallOriginateArgs = {
+	/**  The card the call is for, if any. */
+	client_id?: string | null,
+	/**  The number to call, as written anywhere (the card's, or typed). */
+	number: string,
+};
+
+export type CallOriginated = {
+	/**  The caller's extension, which rings first. */
+	extension: string,
+	/**  What the PBX dials once it is picked up. */
+	dialled: string,
+};
+
+export type CallPopup = {
+	/**  The PBX's id of the call. */
+	call_id: string,
+	/**  The extension ringing (the reader's). */
+	extension: string,
+	/**  The caller's number as the PBX gave it, and in E.164 when it reads as one. */
+	number: string | null,
+	number_e164: string | null,
+	/**  The caller's name as the PBX gave it. */
+	name: string | null,
+	/**  The centre's number that was called. */
+	did: string | null,
+	started_at: string,
+	/**  When the hub heard the extension ring. */
+	ringing_at: string,
+	/**
+	 *  Every card carrying the number, then the children of those who are guardians; empty
+	 *  for an unknown number (or a reader who may not read cards).
+	 */
+	cards: PopupCard[],
+};
+
+export type CallTotals = {
+	calls: number,
+	incoming: number,
+	outgoing: number,
+	/**  Incoming calls nobody answered. */
+	missed: number,
+	talk_seconds: number,
+	ring_seconds: number,
+	/**  Missed of incoming, in tenths of a percent (0–1000). */
+	missed_permille: number,
 };
 
 export type Callback = {
@@ -620,6 +693,27 @@ export type CallsListArgs = {
 	missed_only?: boolean,
 	/**  Only calls of this card. */
 	client_id?: string | null,
+	direction?: CallDirection | null,
+	/**  Only calls this user answered or placed. */
+	user_id?: string | null,
+};
+
+export type CallsReport = {
+	from: string,
+	to: string,
+	totals: CallTotals,
+	by_period: PeriodRow[],
+	by_hour: HourRow[],
+	by_employee: EmployeeRow[],
+	by_country: CountryRow[],
+	talk_bands: TalkBand[],
+};
+
+export type CallsReportArgs = {
+	/**  `YYYY-MM-DD`, the centre's days, both included; by default the last 30 days. */
+	from?: string | null,
+	to?: string | null,
+	period?: ReportPeriod,
 };
 
 export type CapPeriod = "week" | "month";
@@ -1256,6 +1350,12 @@ export type ContractsListArgs = {
 	ending_within_days?: number | null,
 };
 
+export type CountryRow = {
+	/**  ISO 3166 code; none when the number does not tell. */
+	country: string | null,
+	totals: CallTotals,
+};
+
 export type CreditRefundArgs = {
 	/**  The payer whose credit is paid out. */
 	client_id: string,
@@ -1353,6 +1453,15 @@ export type DeviceModeInfo = {
 	default_listen: string,
 };
 
+/**  How click-to-call writes the number it dials (after the prefix). */
+export type DialFormat = 
+/**  As dialled at home: `020 5551 2345` → `02055512345`. */
+"national" | 
+/**  `+8562055512345`. */
+"e164" | 
+/**  `8562055512345` (E.164 without the plus). */
+"digits";
+
 /**  How a category's discount is worked out. */
 export type DiscountRule = 
 /**  No discount (a category for grouping only). */
@@ -1433,6 +1542,12 @@ export type DocumentTemplateSaveArgs = {
 	source: string,
 	/**  The version read (0 for the built-in one); a stale one is a conflict. */
 	version: number,
+};
+
+export type EmployeeRow = {
+	/**  None: calls no employee answered or placed (missed ones among them). */
+	user: UserRef | null,
+	totals: CallTotals,
 };
 
 export type ExportFile = {
@@ -1733,6 +1848,12 @@ export type HostInfo = {
 	qr_svg: string,
 };
 
+export type HourRow = {
+	/**  0–23, the centre's time. */
+	hour: number,
+	totals: CallTotals,
+};
+
 /**  What the device learned about a hub before trusting it. */
 export type HubProbe = {
 	/**  The address, normalised (`https://192.168.1.10:8443/`). */
@@ -2019,7 +2140,9 @@ export type LiveEvent =
 /**  The app lost its hub's stream; it reconnects by itself and says `ready` again. */
 { kind: "lost"; message: string } | 
 /**  The session ended; the stream is over. */
-{ kind: "signed_out"; error: ApiError };
+{ kind: "signed_out"; error: ApiError } | 
+/**  A call for this reader (its extension rings; answered; ended). */
+{ kind: "call"; event: CallEvent };
 
 export type LoginArgs = {
 	login: string,
@@ -2505,6 +2628,18 @@ export type PbxExtensionInput = {
 
 export type PbxKind = "none" | "asterisk" | "webhook";
 
+export type PbxLink = 
+/**  No PBX is set up. */
+"off" | "connecting" | "connected" | 
+/**  The PBX refused the manager user or secret. */
+"login_refused" | 
+/**  The PBX cannot be reached, or the connection ended; it is tried again. */
+"down" | 
+/**  A cloud PBX: the hub waits for its signed events. */
+"listening" | 
+/**  The hub's telephony is not running (a device that is not the hub). */
+"not_running";
+
 export type PbxSettings = {
 	kind: PbxKind,
 	/**  `host:port` of the Asterisk manager interface. */
@@ -2514,6 +2649,7 @@ export type PbxSettings = {
 	secret_set: boolean,
 	dial_context: string,
 	dial_prefix: string,
+	dial_format: DialFormat,
 	/**  A cloud PBX's signing secret is kept (never shown). */
 	webhook_secret_set: boolean,
 	extensions: PbxExtension[],
@@ -2528,6 +2664,7 @@ export type PbxSettingsInput = {
 	secret?: string | null,
 	dial_context?: string,
 	dial_prefix?: string,
+	dial_format?: DialFormat,
 	/**  None keeps the secret kept; a value replaces it. */
 	webhook_secret?: string | null,
 	extensions?: PbxExtensionInput[],
@@ -2536,6 +2673,26 @@ export type PbxSettingsInput = {
 export type PbxSettingsUpdateArgs = {
 	version: number,
 	settings: PbxSettingsInput,
+};
+
+export type PbxStatus = {
+	kind: PbxKind,
+	link: PbxLink,
+	/**  Since when it is connected. */
+	since: string | null,
+	/**  What went wrong, as the PBX or the network said it. */
+	problem: string | null,
+	/**  When the last call event arrived. */
+	last_event_at: string | null,
+	calls_in_progress: number,
+	/**  The caller's own extension (for click-to-call), if any. */
+	my_extension: string | null,
+};
+
+export type PeriodRow = {
+	/**  The first day of the period. */
+	start: string,
+	totals: CallTotals,
 };
 
 export type Permission = 
@@ -2612,6 +2769,40 @@ export type PlanStart =
 /**  From the first visit. */
 "first_visit";
 
+export type PopupCard = {
+	client: ClientSummary,
+	photo_id: string | null,
+	/**  Set when the card came as a child of a guardian carrying the number. */
+	guardian_id: string | null,
+	relation: GuardianRelation | null,
+	/**  The discount category's name. */
+	category: string | null,
+	manager: UserRef | null,
+	/**  Passes usable now or later (for readers who see money). */
+	passes: PopupPass[],
+	flags: Flag[],
+	/**  The last notes and contacts of the timeline, newest first. */
+	notes: PopupNote[],
+};
+
+export type PopupNote = {
+	kind: string,
+	at: string,
+	title: string,
+	/**  The first 200 characters. */
+	body: string,
+	author: string | null,
+};
+
+export type PopupPass = {
+	id: string,
+	name: string,
+	/**  None: unlimited. */
+	visits_left: number | null,
+	visits_total: number | null,
+	ends_on: string | null,
+};
+
 export type ProposedGroup = {
 	group: Named,
 	/**  The group's version read (to apply with). */
@@ -2643,6 +2834,10 @@ export type PurchaseStep = {
 
 /**  How far the centre trusts this client or counterparty (payments, returns). */
 export type Reliability = "reliable" | "normal" | "doubtful" | "unreliable";
+
+export type ReportPeriod = "day" | 
+/**  Weeks starting on Monday. */
+"week" | "month";
 
 export type Role = "owner" | "admin" | "manager" | "reception" | "instructor" | "accountant";
 
@@ -2983,6 +3178,12 @@ export type StaffUpdateArgs = {
 	/**  The version read; a stale one is a conflict. */
 	version: number,
 	staff: StaffInput,
+};
+
+export type TalkBand = {
+	/**  Talks up to this many seconds (none: longer than the last band). */
+	up_to_seconds: number | null,
+	calls: number,
 };
 
 /**  A tax rate and whether prices already include it. */
@@ -3437,7 +3638,11 @@ export type Operations = {
 	instructor_rankings: { args: InstructorRankingsArgs; result: InstructorRankings; public: false };
 	pbx_settings_get: { args: NoArgs; result: PbxSettings; public: false };
 	pbx_settings_update: { args: PbxSettingsUpdateArgs; result: PbxSettings; public: false };
+	pbx_status: { args: NoArgs; result: PbxStatus; public: false };
 	calls_list: { args: CallsListArgs; result: Call[]; public: false };
+	call_get: { args: CallGetArgs; result: Call; public: false };
+	calls_report: { args: CallsReportArgs; result: CallsReport; public: false };
+	call_originate: { args: CallOriginateArgs; result: CallOriginated; public: false };
 	callbacks_list: { args: CallbacksListArgs; result: Callback[]; public: false };
 	callback_close: { args: CallbackCloseArgs; result: Callback; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };

@@ -50,6 +50,8 @@ pub struct Core {
     pub(crate) addresses: Arc<throttle::LoginThrottle>,
     pub(crate) jobs: Arc<progress::Jobs>,
     pub(crate) feed: Arc<changes::Feed>,
+    /// The PBX connection and the calls in progress.
+    pub(crate) phone: Arc<telephony::live::Phone>,
     pub backups: Arc<backup::Backups>,
 }
 
@@ -68,6 +70,7 @@ impl Core {
             )),
             jobs: Arc::default(),
             feed: Arc::default(),
+            phone: Arc::default(),
             backups: Arc::default(),
         }
     }

@@ -131,6 +131,19 @@ impl Phone {
         digits_of(&self.e164)
     }
 
+    /// The country the number belongs to (ISO 3166 code), when its plan tells.
+    pub fn country(&self) -> Option<String> {
+        let n = phonenumber::parse(None, &self.e164).ok()?;
+        n.country().id().map(|id| id.as_ref().to_string())
+    }
+
+    /// The digits as dialled inside its own country (`+77011234567` → `87011234567`).
+    pub fn national_digits(&self) -> String {
+        phonenumber::parse(None, &self.e164)
+            .map(|n| digits_of(&n.format().mode(Mode::National).to_string()))
+            .unwrap_or_else(|_| self.digits())
+    }
+
     /// The digits reversed: the suffix key (`rdigits`) an incoming number is looked up by.
     pub fn rdigits(&self) -> String {
         self.digits().chars().rev().collect()

@@ -91,6 +91,11 @@ fn sse(stream: ChangeStream) -> impl Stream<Item = Result<Event, Infallible>> {
                         .json_data(&e)
                         .unwrap_or_else(|_| Event::default().comment("unencodable")),
                     StreamItem::Heartbeat => Event::default().comment("ping"),
+                    // No id: a call is live only, a reconnect resumes the changes after it.
+                    StreamItem::Call(call) => Event::default()
+                        .event("call")
+                        .json_data(&call)
+                        .unwrap_or_else(|_| Event::default().comment("unencodable")),
                     StreamItem::Reset(seq) => Event::default()
                         .event("reset")
                         .id(seq.to_string())

@@ -55,10 +55,16 @@ pub fn router_with(
 
 /// [`router_with`], with the web UI from any source.
 pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<bool>) -> Router {
+    // The PBX's calls: the office Asterisk's connection, or the cloud PBX's webhook below.
+    hallpass_core::telephony::live::start(&core);
     let api = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
         .route("/api/events", get(events::events))
+        .route(
+            "/api/pbx/webhook",
+            post(webhook).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/api/{operation}", post(call).get(method_not_allowed))
         .route("/calendar/{token}", get(calendar))
         // Each operation has its own limit (`ops::max_body`), applied while reading.
@@ -243,6 +249,37 @@ fn browser_name(ua: &str) -> String {
         Some(os) => format!("{browser} on {os}"),
         None => browser.to_string(),
     }
+}
+
+/// `POST /api/pbx/webhook`: a cloud PBX's signed call event (see
+/// `hallpass_core::telephony::webhook`). 204 when taken; 401 for a bad signature or an old
+/// timestamp, 409 for an event id taken before, 400 for an event not understood, 404 when no
+/// cloud PBX is set up.
+async fn webhook(State(hub): State<Hub>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    use hallpass_core::telephony::webhook::WebhookError;
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let result = hallpass_core::telephony::live::webhook_receive(
+        &hub.core,
+        header("x-hallpass-timestamp"),
+        header("x-hallpass-signature"),
+        &body,
+    )
+    .await;
+    let (status, message) = match result {
+        Ok(()) => return StatusCode::NO_CONTENT.into_response(),
+        Err(WebhookError::BadSignature) => (StatusCode::UNAUTHORIZED, "bad signature".to_string()),
+        Err(WebhookError::Stale) => (
+            StatusCode::UNAUTHORIZED,
+            "the timestamp is too far from now".to_string(),
+        ),
+        Err(WebhookError::Replayed) => (
+            StatusCode::CONFLICT,
+            "this event was taken already".to_string(),
+        ),
+        Err(WebhookError::Off) => (StatusCode::NOT_FOUND, "no cloud PBX is set up".to_string()),
+        Err(WebhookError::Invalid(m)) => (StatusCode::BAD_REQUEST, m),
+    };
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
 }
 
 async fn method_not_allowed() -> Response {

@@ -155,11 +155,15 @@ impl Shell {
             DeviceMode::Local => {
                 let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
+                // The office PBX's calls reach this device too.
+                hallpass_core::telephony::live::start(&core);
                 self.set_backend(Some(Backend::Core(core)));
             }
             DeviceMode::Host { listen, https } => {
                 let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
+                // The office PBX's calls reach this device too.
+                hallpass_core::telephony::live::start(&core);
                 self.set_backend(Some(Backend::Core(core.clone())));
                 match self.host(&core, listen, *https).await {
                     Ok(h) => running.hosted = Some(h),

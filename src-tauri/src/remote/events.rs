@@ -102,6 +102,13 @@ async fn connect(
                     continue;
                 }
             },
+            "call" => match serde_json::from_str(&event.data) {
+                Ok(e) => LiveEvent::Call { event: e },
+                Err(e) => {
+                    tracing::warn!(error = %e, "a call event from the hub was not understood");
+                    continue;
+                }
+            },
             "signed_out" => {
                 remote.forget().await;
                 let error =

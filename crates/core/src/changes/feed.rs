@@ -13,6 +13,8 @@ use super::{changed_fields, visible, ChangeEvent, Source};
 use crate::auth::{Session, UserRef};
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::telephony::live::{CallEvent, Signal};
+use crate::telephony::popup::fill;
 use crate::{on_pool, Core};
 
 /// Events buffered per stream before a slow one is told it lagged (it then reads the log).
@@ -189,7 +191,7 @@ fn ensure_tail(core: &Core) -> Result<(), ApiError> {
 }
 
 /// What a stream yields.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum StreamItem {
     Event(ChangeEvent),
     /// Nothing happened for a while (send a keep-alive).
@@ -199,6 +201,9 @@ pub enum StreamItem {
     Reset(i64),
     /// The session ended (signed out, revoked, expired, login disabled): the stream is over.
     SignedOut(ApiError),
+    /// A call for this reader: its extension rings (who is calling), or the call was answered
+    /// or ended. Not in the change log: a reader who was away does not get it again.
+    Call(Box<CallEvent>),
 }
 
 /// One reader's stream of the events its session may see.
@@ -207,6 +212,7 @@ pub struct ChangeStream {
     token: String,
     session: Session,
     rx: broadcast::Receiver<Arc<ChangeEvent>>,
+    calls: broadcast::Receiver<Arc<Signal>>,
     /// Events read from the log, to hand out before the live ones.
     backlog: VecDeque<ChangeEvent>,
     /// The last sequence number this reader has been given (or skipped).
@@ -229,6 +235,7 @@ impl Core {
         let session = self.check_token(token, false).await?;
         // Subscribe before reading the head, so nothing falls between the two.
         let rx = self.feed.sender.subscribe();
+        let calls = self.phone.signals.subscribe();
         let head = head(&self.db).await?;
         // The tail's first start goes on from here (streams read older rows themselves);
         // anything committed after this read is above it and will be handed out.
@@ -248,6 +255,7 @@ impl Core {
             token: token.unwrap_or_default().to_string(),
             session,
             rx,
+            calls,
             backlog: VecDeque::new(),
             cursor,
             reset,
@@ -294,7 +302,26 @@ impl ChangeStream {
                     return item;
                 }
             }
-            let received = tokio::time::timeout(HEARTBEAT, self.rx.recv()).await;
+            let (rx, calls) = (&mut self.rx, &mut self.calls);
+            let received = tokio::time::timeout(HEARTBEAT, async {
+                tokio::select! {
+                    // A ringing phone does not wait behind a burst of changes.
+                    biased;
+                    s = calls.recv() => Err(s),
+                    e = rx.recv() => Ok(e),
+                }
+            })
+            .await;
+            let received = match received {
+                Ok(Err(Ok(signal))) => match self.call(&signal).await {
+                    Some(item) => return item,
+                    None => continue,
+                },
+                // A lagging or closed call channel: calls are live only, nothing to replay.
+                Ok(Err(Err(_))) => continue,
+                Ok(Ok(e)) => Ok(e),
+                Err(elapsed) => Err(elapsed),
+            };
             match received {
                 Err(_) => {
                     return match self.core.check_token(Some(&self.token), false).await {
@@ -325,6 +352,23 @@ impl ChangeStream {
                 }
             }
         }
+    }
+
+    /// A call event, when it is for this reader (its popup filled in as the reader may see it).
+    async fn call(&self, signal: &Signal) -> Option<StreamItem> {
+        if !signal.users.contains(&self.session.user_id)
+            || !self.session.can(crate::roles::Permission::CallsRead)
+        {
+            return None;
+        }
+        let mut event = signal.event.clone();
+        if let CallEvent::Ringing { popup } = &mut event {
+            if let Err(e) = fill(&self.core, &self.session, popup).await {
+                // The number alone is still worth showing.
+                tracing::warn!(error = %e, "filling in a caller popup failed");
+            }
+        }
+        Some(StreamItem::Call(Box::new(event)))
     }
 
     async fn catch_up(&mut self) -> Result<(), StreamItem> {

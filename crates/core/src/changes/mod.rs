@@ -97,6 +97,10 @@ pub enum LiveEvent {
     SignedOut {
         error: crate::error::ApiError,
     },
+    /// A call for this reader (its extension rings; answered; ended).
+    Call {
+        event: crate::telephony::live::CallEvent,
+    },
 }
 
 impl LiveEvent {
@@ -107,6 +111,7 @@ impl LiveEvent {
             StreamItem::Heartbeat => None,
             StreamItem::Reset(seq) => Some(LiveEvent::Reset { seq }),
             StreamItem::SignedOut(error) => Some(LiveEvent::SignedOut { error }),
+            StreamItem::Call(event) => Some(LiveEvent::Call { event: *event }),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The demo centre: a believable kids' and sports club, so a newcomer sees a living system.
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
+pub mod calls;
 mod money;
 mod records;
 mod schedule;
@@ -130,7 +131,7 @@ const NOTES: &[&str] = &[
 ];
 
 /// A small deterministic generator, so the demo centre is the same on every machine.
-struct Lcg(u64);
+pub(crate) struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
@@ -216,6 +217,14 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
                 phones: input.phones[1..].to_vec(),
                 ..Default::default()
             };
+            let mut parent = parent;
+            if kids.len() == 1 {
+                // The first family's parent has a number from abroad too (see `calls`).
+                parent.phones.push(PhoneInput {
+                    kind: PhoneKind::Mobile,
+                    number: calls::VISITING_PARENT_PHONE.into(),
+                });
+            }
             let pid = clients::insert_unaudited(&mut tx, &parent, "LA", now, &mut words).await?;
             let relation = if mother {
                 GuardianRelation::Mother
@@ -259,6 +268,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     );
     schedule::rooms(&mut tx, ROOMS, &manager, now).await?;
     schedule::seed(&mut tx, &manager, &teacher, &kids, &adults, &mut rng, now).await?;
+    calls::extensions(&mut tx, &staff).await?;
     audit::append(
         &mut tx,
         None,
@@ -277,6 +287,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     )
     .await?;
     tx.commit().await?;
+    calls::seed(core, &staff).await?;
     Ok(true)
 }
 

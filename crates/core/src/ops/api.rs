@@ -166,10 +166,19 @@ pub use crate::schedule::Named;
 pub use crate::telephony::callbacks::{
     Callback, CallbackCloseArgs, CallbackOutcome, CallbacksListArgs,
 };
-pub use crate::telephony::log::{Call, CallClient, CallsListArgs};
-pub use crate::telephony::settings::{
-    PbxExtension, PbxExtensionInput, PbxKind, PbxSettings, PbxSettingsInput, PbxSettingsUpdateArgs,
+pub use crate::telephony::dial::{CallOriginateArgs, CallOriginated};
+pub use crate::telephony::live::CallEvent;
+pub use crate::telephony::log::{Call, CallClient, CallDirection, CallGetArgs, CallsListArgs};
+pub use crate::telephony::popup::{CallPopup, PopupCard, PopupNote, PopupPass};
+pub use crate::telephony::report::{
+    CallTotals, CallsReport, CallsReportArgs, CountryRow, EmployeeRow, HourRow, PeriodRow,
+    ReportPeriod, TalkBand,
 };
+pub use crate::telephony::settings::{
+    DialFormat, PbxExtension, PbxExtensionInput, PbxKind, PbxSettings, PbxSettingsInput,
+    PbxSettingsUpdateArgs,
+};
+pub use crate::telephony::status::{PbxLink, PbxStatus};
 pub type Services = Vec<Service>;
 pub type Instructors = Vec<Instructor>;
 pub type Holidays = Vec<Holiday>;

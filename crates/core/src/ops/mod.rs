@@ -164,7 +164,11 @@ macro_rules! for_each_operation {
                 instructor_rankings(InstructorRankingsArgs) -> InstructorRankings [PayRead], "Instructors over days: clients who joined and left their groups, classes held, attendees, the visits' value.";
                 pbx_settings_get(NoArgs) -> PbxSettings [TelephonyConfigure], "The PBX settings: an office Asterisk or a cloud PBX, click-to-call context and prefix, whose phone each extension is (secrets are never returned, only whether one is set).";
                 pbx_settings_update(PbxSettingsUpdateArgs) -> PbxSettings [TelephonyConfigure], "Change the PBX settings (a secret left out stays as it was; optimistic: the version read).";
-                calls_list(CallsListArgs) -> Calls [CallsRead], "The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number.";
+                pbx_status(NoArgs) -> PbxStatus [CallsRead], "How the PBX link is doing (connected, login refused, down and why), calls in progress, and the caller's own extension.";
+                calls_list(CallsListArgs) -> Calls [CallsRead], "The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number; filtered by card, direction, employee, missed.";
+                call_get(CallGetArgs) -> Call [CallsRead], "One call of the log.";
+                calls_report(CallsReportArgs) -> CallsReport [CallsRead], "Calls over the centre's days (the last 30 by default): totals and missed rate by day, week or month, by hour of day, by employee, by the caller's country, and talk-time bands.";
+                call_originate(CallOriginateArgs) -> CallOriginated [CallsMake], "Click-to-call: the caller's own phone rings, then the PBX dials the number (with the centre's prefix and format), tagged with the card it is for.";
                 callbacks_list(CallbacksListArgs) -> Callbacks [CallsRead], "Missed calls to call back (open ones; closed too on request), each the card's responsible manager's or the reception's.";
                 callback_close(CallbackCloseArgs) -> Callback [CallsMake], "Close a call-back: called back, or closed with a note (optimistic: the version read).";
                 document_render(DocumentRenderArgs) -> DocumentFile [MoneyRead], "Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language.";
@@ -349,60 +353,4 @@ fn ts_name(rust: &str) -> &str {
 for_each_operation!(core_operations);
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_arguments_name_their_field() {
-        let e = parse_args::<ClientGetArgs>(br#"{"id": "nope"}"#).unwrap_err();
-        let ApiError::Validation { errors } = e else {
-            panic!("{e:?}")
-        };
-        assert_eq!(errors[0].field, "id");
-        let e = parse_args::<ClientGetArgs>(b"{}").unwrap_err();
-        let ApiError::Validation { errors } = e else {
-            panic!("{e:?}")
-        };
-        assert_eq!(
-            (errors[0].field.as_str(), errors[0].code.as_str()),
-            ("id", "required")
-        );
-        let e = parse_args::<ClientUpdateArgs>(br#"{"id":"018f0000-0000-7000-8000-000000000000","version":1,"client":{"name":"A","phones":[{"number":5}]}}"#).unwrap_err();
-        let ApiError::Validation { errors } = e else {
-            panic!("{e:?}")
-        };
-        assert_eq!(errors[0].field, "client.phones.0.number");
-        assert!(matches!(
-            parse_args::<ClientGetArgs>(b"{\"id\": "),
-            Err(ApiError::BadRequest { .. })
-        ));
-        assert!(parse_args::<NoArgs>(b"").is_ok());
-    }
-
-    #[test]
-    fn names_are_noun_verb_snake_case_and_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for op in OPERATIONS {
-            assert!(seen.insert(op.name), "{} twice", op.name);
-            assert!(
-                op.name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-                "{}",
-                op.name
-            );
-        }
-    }
-
-    #[test]
-    fn openapi_lists_every_operation() {
-        let doc = openapi("test");
-        assert_eq!(doc["openapi"], "3.1.0");
-        for op in OPERATIONS {
-            let path = &doc["paths"][format!("/api/{}", op.name)]["post"];
-            assert_eq!(path["operationId"], op.name);
-        }
-        assert!(doc["components"]["schemas"]["ApiError"].is_object());
-        assert!(doc["components"]["schemas"]["Client"].is_object());
-        assert_eq!(doc["paths"]["/api/events"]["get"]["operationId"], "events");
-        assert!(doc["components"]["schemas"]["ChangeEvent"].is_object());
-    }
-}
+mod tests;

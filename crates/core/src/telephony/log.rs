@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::calls::{Direction, Side, TrackedCall};
 use crate::audit::{self, Entry};
-use crate::auth::Session;
+use crate::auth::{Session, UserRef};
 use crate::changes::Source;
 use crate::clients::by_phone::matches;
 use crate::error::{ApiError, Problems};
@@ -47,6 +47,8 @@ pub struct Call {
     /// `centre` or `outside`.
     pub hung_up_by: Option<String>,
     pub clients: Vec<CallClient>,
+    /// Whose extension answered or called out.
+    pub user: Option<UserRef>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]
@@ -62,6 +64,27 @@ pub struct CallsListArgs {
     /// Only calls of this card.
     #[serde(default)]
     pub client_id: Option<Uuid>,
+    #[serde(default)]
+    pub direction: Option<CallDirection>,
+    /// Only calls this user answered or placed.
+    #[serde(default)]
+    pub user_id: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallDirection {
+    Incoming,
+    Outgoing,
+}
+
+impl CallDirection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallDirection::Incoming => "incoming",
+            CallDirection::Outgoing => "outgoing",
+        }
+    }
 }
 
 type Row = (
@@ -78,10 +101,13 @@ type Row = (
     bool,
     Option<String>,
     String,
+    Option<Uuid>,
+    Option<String>,
 );
 
 const COLUMNS: &str = "id, direction, COALESCE(number_e164, number), name, did, extension, rang, \
-                       started_at, answered_at, ended_at, missed, hung_up_by, client_ids";
+                       started_at, answered_at, ended_at, missed, hung_up_by, client_ids, user_id, \
+                       (SELECT display_name FROM users u WHERE u.id = calls.user_id)";
 
 async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiError> {
     let ids: Vec<Uuid> = rows
@@ -114,6 +140,10 @@ async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiErro
                 talk_seconds: r.8.map_or(0, |a| secs(a, r.9)),
                 hung_up_by: r.11,
                 clients,
+                user: r.13.map(|id| UserRef {
+                    id,
+                    name: r.14.unwrap_or_default(),
+                }),
             }
         })
         .collect())
@@ -167,29 +197,59 @@ pub(crate) async fn calls_list(
         .client_id
         .map(|id| format!("%{id}%"))
         .unwrap_or_else(|| "%".into());
+    let direction = args.direction.map(|d| d.as_str());
     let sql = format!(
         "SELECT {COLUMNS} FROM calls WHERE started_at >= $1 AND started_at < $2 AND ($3 = FALSE OR missed) \
-         AND client_ids LIKE $4 ORDER BY started_at DESC LIMIT 1000"
+         AND client_ids LIKE $4 AND ($5 IS NULL OR direction = $5) AND ($6 IS NULL OR user_id = $6) \
+         ORDER BY started_at DESC LIMIT 1000"
     );
     let mut tx = core.db.read().await?;
     let rows: Vec<Row> = on_tx!(&mut tx, c => sqlx::query_as(&sql)
-        .bind(start).bind(end).bind(args.missed_only).bind(&like).fetch_all(c).await)?;
+        .bind(start).bind(end).bind(args.missed_only).bind(&like).bind(direction).bind(args.user_id)
+        .fetch_all(c).await)?;
     tx.commit().await?;
     rows_to_calls(core, rows).await
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallGetArgs {
+    pub id: Uuid,
+}
+
+pub(crate) async fn call_get(
+    core: &Core,
+    _session: &Session,
+    args: CallGetArgs,
+) -> Result<Call, ApiError> {
+    let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1");
+    let mut tx = core.db.read().await?;
+    let rows: Vec<Row> =
+        on_tx!(&mut tx, c => sqlx::query_as(&sql).bind(args.id).fetch_all(c).await)?;
+    tx.commit().await?;
+    rows_to_calls(core, rows)
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("call"))
+}
+
 /// Keeps a call that ended (once: the same PBX call again is ignored) and, when missed, a
 /// call-back item. Returns the call's id, and whether it was new.
-pub async fn record(core: &Core, call: &TrackedCall) -> Result<(Uuid, bool), ApiError> {
+pub async fn record(
+    core: &Core,
+    call: &TrackedCall,
+    user: Option<Uuid>,
+) -> Result<(Uuid, bool), ApiError> {
     let ended = call.ended_at.unwrap_or_else(|| core.now());
     let mut tx = core.db.write().await?;
     tx.set_source(Source::Background);
     let local = crate::centre::local(&mut tx).await?;
     let number = call.number.clone();
-    let e164 = number
+    let parsed = number
         .as_deref()
-        .and_then(|n| Phone::parse("number", n, &local.phone_country).ok())
-        .map(|p| p.e164().to_string());
+        .and_then(|n| Phone::parse("number", n, &local.phone_country).ok());
+    let e164 = parsed.as_ref().map(|p| p.e164().to_string());
+    let country = parsed.as_ref().and_then(Phone::country);
     // The cards carrying the number (not the children reached through a guardian).
     let holders: Vec<(Uuid, Option<Uuid>)> = match number
         .as_deref()
@@ -203,6 +263,21 @@ pub async fn record(core: &Core, call: &TrackedCall) -> Result<(Uuid, bool), Api
             .collect(),
         None => Vec::new(),
     };
+    // A call placed from a card is that card's, whichever cards carry the number.
+    let mut holders = holders;
+    if let Some(tag) = call
+        .client_tag
+        .as_deref()
+        .and_then(|t| t.parse::<Uuid>().ok())
+    {
+        if !holders.iter().any(|h| h.0 == tag) {
+            let manager: Option<Option<Uuid>> = on_tx!(&mut tx, c => sqlx::query_scalar(
+                "SELECT manager_id FROM clients WHERE id = $1").bind(tag).fetch_optional(c).await)?;
+            if let Some(m) = manager {
+                holders.insert(0, (tag, m));
+            }
+        }
+    }
     let existing: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "SELECT id FROM calls WHERE pbx_call_id = $1 AND started_at = $2")
         .bind(&call.linkedid).bind(call.started_at).fetch_optional(c).await)?;
@@ -223,16 +298,22 @@ pub async fn record(core: &Core, call: &TrackedCall) -> Result<(Uuid, bool), Api
     let clients =
         serde_json::to_string(&holders.iter().map(|h| h.0).collect::<Vec<_>>()).unwrap_or_default();
     let now = core.now();
+    let secs = |a: DateTime<Utc>, b: DateTime<Utc>| {
+        (b - a).num_seconds().clamp(0, i64::from(i32::MAX)) as i32
+    };
+    let ring = secs(call.started_at, call.answered_at.unwrap_or(ended));
+    let talk = call.answered_at.map_or(0, |a| secs(a, ended));
     // Another connection may have kept the same call meanwhile: then that one stands.
     let inserted = exec_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO calls (id, pbx_call_id, direction, number, number_e164, name, did, extension, rang, started_at, \
-         answered_at, ended_at, missed, hung_up_by, client_ids, action_id, client_tag, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+         answered_at, ended_at, missed, hung_up_by, client_ids, action_id, client_tag, created_at, user_id, country, \
+         ring_seconds, talk_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+         $17, $18, $19, $20, $21, $22) \
          ON CONFLICT (pbx_call_id, started_at) DO NOTHING")
         .bind(id).bind(&call.linkedid).bind(direction).bind(&number).bind(&e164).bind(&call.name).bind(&call.did)
         .bind(&call.agent).bind(&rang).bind(call.started_at).bind(call.answered_at).bind(ended).bind(call.missed())
         .bind(hung_up_by).bind(&clients).bind(&call.action_id).bind(&call.client_tag).bind(now)
-        .execute(c).await)?;
+        .bind(user).bind(&country).bind(ring).bind(talk).execute(c).await)?;
     if inserted == 0 {
         let id: Uuid = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM calls WHERE pbx_call_id = $1 AND started_at = $2")

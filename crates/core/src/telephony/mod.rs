@@ -6,6 +6,11 @@
 pub mod ami;
 pub mod callbacks;
 pub mod calls;
+pub mod dial;
+pub mod live;
 pub mod log;
+pub mod popup;
+pub mod report;
 pub mod settings;
+pub mod status;
 pub mod webhook;

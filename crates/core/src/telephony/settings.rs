@@ -32,6 +32,37 @@ impl PbxKind {
     }
 }
 
+/// How click-to-call writes the number it dials (after the prefix).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DialFormat {
+    /// As dialled at home: `020 5551 2345` → `02055512345`.
+    #[default]
+    National,
+    /// `+8562055512345`.
+    E164,
+    /// `8562055512345` (E.164 without the plus).
+    Digits,
+}
+
+impl DialFormat {
+    fn as_str(self) -> &'static str {
+        match self {
+            DialFormat::National => "national",
+            DialFormat::E164 => "e164",
+            DialFormat::Digits => "digits",
+        }
+    }
+
+    fn parse(s: &str) -> DialFormat {
+        match s {
+            "e164" => DialFormat::E164,
+            "digits" => DialFormat::Digits,
+            _ => DialFormat::National,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
 pub struct PbxExtension {
     pub extension: String,
@@ -48,6 +79,7 @@ pub struct PbxSettings {
     pub secret_set: bool,
     pub dial_context: String,
     pub dial_prefix: String,
+    pub dial_format: DialFormat,
     /// A cloud PBX's signing secret is kept (never shown).
     pub webhook_secret_set: bool,
     pub extensions: Vec<PbxExtension>,
@@ -76,6 +108,8 @@ pub struct PbxSettingsInput {
     pub dial_context: String,
     #[serde(default)]
     pub dial_prefix: String,
+    #[serde(default)]
+    pub dial_format: DialFormat,
     /// None keeps the secret kept; a value replaces it.
     #[serde(default)]
     pub webhook_secret: Option<String>,
@@ -95,6 +129,7 @@ impl std::fmt::Debug for PbxSettingsInput {
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| "***"),
             )
+            .field("dial_format", &self.dial_format)
             .field("extensions", &self.extensions.len())
             .finish()
     }
@@ -117,11 +152,13 @@ type Row = (
     String,
     String,
     i64,
+    String,
 );
 
-async fn load(tx: &mut Tx) -> Result<(PbxSettings, String, String), ApiError> {
+/// The settings with the manager secret and the signing secret.
+pub(crate) async fn load(tx: &mut Tx) -> Result<(PbxSettings, String, String), ApiError> {
     let r: Row = on_tx!(tx, c => sqlx::query_as(
-        "SELECT kind, address, username, secret, dial_context, dial_prefix, webhook_secret, extensions, version \
+        "SELECT kind, address, username, secret, dial_context, dial_prefix, webhook_secret, extensions, version, dial_format \
          FROM pbx_settings WHERE id = 1").fetch_one(c).await)?;
     let kind = match r.0.as_str() {
         "asterisk" => PbxKind::Asterisk,
@@ -157,6 +194,7 @@ async fn load(tx: &mut Tx) -> Result<(PbxSettings, String, String), ApiError> {
         secret_set: !r.3.is_empty(),
         dial_context: r.4,
         dial_prefix: r.5,
+        dial_format: DialFormat::parse(&r.9),
         webhook_secret_set: !r.6.is_empty(),
         extensions,
         version: r.8,
@@ -321,10 +359,11 @@ pub(crate) async fn pbx_settings_update(
     .unwrap_or_default();
     let done = exec_tx!(&mut tx, c => sqlx::query(
         "UPDATE pbx_settings SET kind = $1, address = $2, username = $3, secret = $4, dial_context = $5, dial_prefix = $6, \
-         webhook_secret = $7, extensions = $8, version = version + 1, updated_at = $9, updated_by = $10 \
-         WHERE id = 1 AND version = $11")
+         webhook_secret = $7, extensions = $8, version = version + 1, updated_at = $9, updated_by = $10, \
+         dial_format = $12 WHERE id = 1 AND version = $11")
         .bind(i.kind.as_str()).bind(&address).bind(&username).bind(&secret).bind(&context).bind(&prefix)
-        .bind(&hook).bind(&extensions).bind(now).bind(session.user_id).bind(args.version).execute(c).await)?;
+        .bind(&hook).bind(&extensions).bind(now).bind(session.user_id).bind(args.version)
+        .bind(i.dial_format.as_str()).execute(c).await)?;
     if done != 1 {
         return Err(ApiError::conflict(
             "the PBX settings were changed meanwhile",
@@ -345,5 +384,7 @@ pub(crate) async fn pbx_settings_update(
     )
     .await?;
     tx.commit().await?;
+    // The connector follows the new settings.
+    core.phone.reload(&after);
     Ok(after)
 }

@@ -27,6 +27,8 @@ pub enum WebhookError {
     Replayed,
     /// Not an event we understand; the text says why.
     Invalid(String),
+    /// No cloud PBX is set up.
+    Off,
 }
 
 /// One event of a cloud PBX.

@@ -30,6 +30,7 @@ mod settings;
 mod staff;
 mod storage;
 mod telephony;
+mod telephony_live;
 mod timeline;
 mod transfer;
 mod users;

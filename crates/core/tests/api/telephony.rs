@@ -39,6 +39,9 @@ fn ended(name: &str) -> Vec<TrackedCall> {
 async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
     each_engine(|t| async move {
         t.demo().await;
+        // Without the demo's own calls.
+        t.exec("DELETE FROM callbacks").await;
+        t.exec("DELETE FROM calls").await;
         let reception = t.login("reception").await;
         let desk = Some(reception.as_str());
         // A demo parent with a phone and a responsible manager calls, and nobody answers.
@@ -62,16 +65,16 @@ async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
             .clone();
         let mut missed = ended("b").remove(0);
         missed.number = parent.phone.clone();
-        let (id, new) = record(&t.core, &missed).await.unwrap();
+        let (id, new) = record(&t.core, &missed, None).await.unwrap();
         assert!(new);
         assert_eq!(
-            record(&t.core, &missed).await.unwrap(),
+            record(&t.core, &missed, None).await.unwrap(),
             (id, false),
             "the same call again is kept once"
         );
-        // An answered call from a number nobody carries.
+        // An answered call from abroad.
         let answered = ended("a").remove(0);
-        record(&t.core, &answered).await.unwrap();
+        record(&t.core, &answered, None).await.unwrap();
 
         let day = |s: &str| Some(s.to_string());
         let calls = t
@@ -101,7 +104,7 @@ async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
             (2, 3, Some("outside"))
         );
         assert_eq!(a.rang, ["101", "102"]);
-        assert!(a.clients.is_empty());
+        assert_eq!(a.clients.len(), 1, "the demo's visiting parent carries it");
         let b = calls.iter().find(|c| c.missed).unwrap();
         assert_eq!(
             b.clients.iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -214,7 +217,9 @@ async fn pbx_settings_keep_their_secrets() {
         let mgr = Some(mgr.as_str());
         let reception = t.core.session_get(mgr, NoArgs {}).await.unwrap().id;
         let s = t.core.pbx_settings_get(mgr, NoArgs {}).await.unwrap();
-        assert_eq!((s.kind, s.secret_set, s.version), (PbxKind::None, false, 0));
+        // The demo's desks have extensions; no PBX is connected.
+        assert_eq!((s.kind, s.secret_set), (PbxKind::None, false));
+        assert_eq!(s.extensions.len(), 2);
         let input = |secret: Option<&str>, ext: &str| PbxSettingsInput {
             kind: PbxKind::Asterisk,
             address: "192.168.1.10:5038".into(),
@@ -222,6 +227,7 @@ async fn pbx_settings_keep_their_secrets() {
             secret: secret.map(str::to_string),
             dial_context: String::new(),
             dial_prefix: "8".into(),
+            dial_format: DialFormat::National,
             webhook_secret: None,
             extensions: vec![PbxExtensionInput {
                 extension: ext.into(),
@@ -237,7 +243,7 @@ async fn pbx_settings_keep_their_secrets() {
             .pbx_settings_update(
                 mgr,
                 PbxSettingsUpdateArgs {
-                    version: 0,
+                    version: s.version,
                     settings: bad,
                 },
             )
@@ -259,7 +265,7 @@ async fn pbx_settings_keep_their_secrets() {
             .pbx_settings_update(
                 mgr,
                 PbxSettingsUpdateArgs {
-                    version: 0,
+                    version: s.version,
                     settings: input(Some("s3cret"), "101"),
                 },
             )
@@ -313,6 +319,85 @@ async fn pbx_settings_keep_their_secrets() {
                 .await,
             Err(ApiError::Forbidden { .. })
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_report_adds_up_the_demo_calls() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let manager = t.login("manager").await;
+        let mgr = Some(manager.as_str());
+        let all = t.count("calls").await as u32;
+        let missed = t.count("callbacks").await as u32;
+        let r = t
+            .core
+            .calls_report(mgr, CallsReportArgs::default())
+            .await
+            .unwrap();
+        // The demo's two weeks, all within the last 30 days.
+        assert_eq!(r.totals.calls, all);
+        assert_eq!(r.totals.missed, missed);
+        assert_eq!(r.totals.incoming + r.totals.outgoing, all);
+        assert_eq!(r.totals.missed_permille, missed * 1000 / r.totals.incoming);
+        let sum = |rows: &mut dyn Iterator<Item = u32>| rows.sum::<u32>();
+        assert_eq!(sum(&mut r.by_period.iter().map(|p| p.totals.calls)), all);
+        assert_eq!(sum(&mut r.by_hour.iter().map(|h| h.totals.calls)), all);
+        assert_eq!(sum(&mut r.by_employee.iter().map(|e| e.totals.calls)), all);
+        assert_eq!(sum(&mut r.by_country.iter().map(|c| c.totals.calls)), all);
+        assert_eq!(
+            sum(&mut r.talk_bands.iter().map(|b| b.calls)),
+            all - missed,
+            "every answered call has its band"
+        );
+        // The centre's hours: the demo calls come between 9:00 and 19:00 local time.
+        assert!(
+            r.by_hour.iter().all(|h| (9..19).contains(&h.hour)),
+            "{:?}",
+            r.by_hour
+        );
+        let names: Vec<&str> = r
+            .by_employee
+            .iter()
+            .filter_map(|e| e.user.as_ref().map(|u| u.name.as_str()))
+            .collect();
+        assert!(names.contains(&"Noy Phommachanh") && names.contains(&"Anna Volkova"));
+        assert!(r
+            .by_country
+            .iter()
+            .any(|c| c.country.as_deref() == Some("LA")));
+        // By week: fewer rows, the same calls.
+        let weeks = t
+            .core
+            .calls_report(
+                mgr,
+                CallsReportArgs {
+                    period: ReportPeriod::Week,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(weeks.by_period.len() <= 4);
+        assert_eq!(weeks.totals, r.totals);
+        // Bad spans are refused at their field.
+        let span = |from: &str, to: &str| CallsReportArgs {
+            from: Some(from.into()),
+            to: Some(to.into()),
+            period: ReportPeriod::Day,
+        };
+        for (from, to, field) in [
+            ("2026-11", "2026-11-23", "from"),
+            ("2026-11-23", "2026-11-01", "to"),
+            ("2024-01-01", "2026-11-23", "to"),
+        ] {
+            let e = t.core.calls_report(mgr, span(from, to)).await;
+            assert!(
+                matches!(&e, Err(ApiError::Validation { errors }) if errors[0].field == field),
+                "{from}..{to}: {e:?}"
+            );
+        }
     })
     .await;
 }

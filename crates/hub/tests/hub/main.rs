@@ -7,6 +7,7 @@ mod support;
 mod crash;
 mod events;
 mod http;
+mod pbx;
 mod schedule;
 mod tls;
 

@@ -1,6 +1,6 @@
-//! The connector against a peer that behaves like the recorded Asterisk: it greets with the
-//! banner, answers the login as recorded (echoing our ActionID), then sends the recorded
-//! blocks with their recorded spacing (sped up a hundred times) and hangs up.
+//! The connector against a peer that behaves like the recorded Asterisk (`replay`): it greets
+//! with the banner, answers the login as recorded (echoing our ActionID), then sends the
+//! recorded blocks with their recorded spacing (sped up a hundred times) and hangs up.
 
 use std::time::Duration;
 
@@ -10,29 +10,6 @@ use tokio::sync::mpsc;
 
 use super::*;
 use crate::telephony::calls::CallChange;
-
-/// A recorded session's blocks: raw bytes and seconds since the first.
-fn recorded(name: &str) -> Vec<(Vec<u8>, f64)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ami");
-    let wire = std::fs::read(dir.join(format!("ami-{name}.txt"))).unwrap();
-    let rows = std::fs::read_to_string(dir.join(format!("ami-{name}.timestamps.tsv"))).unwrap();
-    let rows: Vec<(usize, usize, f64)> = rows
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (
-                c[1].parse().unwrap(),
-                c[2].parse().unwrap(),
-                c[3].parse().unwrap(),
-            )
-        })
-        .collect();
-    let t0 = rows[0].2;
-    rows.iter()
-        .map(|(o, n, t)| (wire[*o..o + n].to_vec(), t - t0))
-        .collect()
-}
 
 /// Reads until a whole block, returning its fields.
 async fn read_block(s: &mut TcpStream) -> Option<Block> {
@@ -52,49 +29,13 @@ async fn read_block(s: &mut TcpStream) -> Option<Block> {
     }
 }
 
-/// Plays `name` to each connection in turn; sends what it heard back on `heard`.
+/// Plays `name` to each connection in turn, a hundred times faster than recorded; sends
+/// what it heard back on `heard`.
 async fn peer(name: &'static str, heard: mpsc::UnboundedSender<Block>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut s, _)) = listener.accept().await else {
-                return;
-            };
-            let blocks = recorded(name);
-            let heard = heard.clone();
-            tokio::spawn(async move {
-                s.write_all(&blocks[0].0).await.unwrap();
-                let Some(login) = read_block(&mut s).await else {
-                    return;
-                };
-                let id = login.action_id().unwrap_or_default().to_string();
-                let _ = heard.send(login);
-                // The recorded answer, with our ActionID where the recording's was.
-                let recorded = String::from_utf8_lossy(&blocks[1].0).to_string();
-                let answer: String = recorded
-                    .split_inclusive("\r\n")
-                    .map(|l| {
-                        if l.starts_with("ActionID: ") {
-                            format!("ActionID: {id}\r\n")
-                        } else {
-                            l.to_string()
-                        }
-                    })
-                    .collect();
-                s.write_all(answer.as_bytes()).await.unwrap();
-                let mut last = blocks[1].1;
-                for (bytes, at) in &blocks[2..] {
-                    tokio::time::sleep(Duration::from_secs_f64((at - last).max(0.0) / 100.0)).await;
-                    last = *at;
-                    if s.write_all(bytes).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    address
+    let recording = crate::telephony::ami::replay::Recording::fixture(name).unwrap();
+    crate::telephony::ami::replay::serve(recording, 100.0, heard)
+        .await
+        .unwrap()
 }
 
 fn config(address: String, secret: &str) -> AmiConfig {

@@ -5,6 +5,7 @@
 mod action;
 mod client;
 mod frame;
+pub mod replay;
 
 pub use action::{action, ActionError};
 pub use client::{AmiClient, AmiConfig, AmiState};

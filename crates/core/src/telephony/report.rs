@@ -1,0 +1,312 @@
+//! The calls report over a span of the centre's days: totals and missed rate, by day (or week,
+//! or month), by hour of day, by employee, by the caller's country, and how long the talks
+//! were. The database sums; four grouped passes over the span, never a row per call to the
+//! app. Days and hours are the centre's: the sums come per quarter hour of UTC, which every
+//! time zone's hours and days are made of, and are put on local days here.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use uuid::Uuid;
+
+use crate::auth::{Session, UserRef};
+use crate::db::Tx;
+use crate::error::{ApiError, Problems};
+use crate::text::optional_date_field;
+use crate::{on_tx, Core};
+
+/// The longest span one report covers.
+pub const MAX_DAYS: i64 = 366;
+/// Talk-time bands, in seconds (the last band is everything longer).
+pub const TALK_BANDS: [u32; 5] = [30, 60, 180, 600, 1800];
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportPeriod {
+    #[default]
+    Day,
+    /// Weeks starting on Monday.
+    Week,
+    Month,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallsReportArgs {
+    /// `YYYY-MM-DD`, the centre's days, both included; by default the last 30 days.
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub period: ReportPeriod,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CallTotals {
+    pub calls: u32,
+    pub incoming: u32,
+    pub outgoing: u32,
+    /// Incoming calls nobody answered.
+    pub missed: u32,
+    pub talk_seconds: u64,
+    pub ring_seconds: u64,
+    /// Missed of incoming, in tenths of a percent (0–1000).
+    pub missed_permille: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct PeriodRow {
+    /// The first day of the period.
+    pub start: NaiveDate,
+    pub totals: CallTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct HourRow {
+    /// 0–23, the centre's time.
+    pub hour: u8,
+    pub totals: CallTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct EmployeeRow {
+    /// None: calls no employee answered or placed (missed ones among them).
+    pub user: Option<UserRef>,
+    pub totals: CallTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CountryRow {
+    /// ISO 3166 code; none when the number does not tell.
+    pub country: Option<String>,
+    pub totals: CallTotals,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct TalkBand {
+    /// Talks up to this many seconds (none: longer than the last band).
+    pub up_to_seconds: Option<u32>,
+    pub calls: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct CallsReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub totals: CallTotals,
+    pub by_period: Vec<PeriodRow>,
+    pub by_hour: Vec<HourRow>,
+    pub by_employee: Vec<EmployeeRow>,
+    pub by_country: Vec<CountryRow>,
+    pub talk_bands: Vec<TalkBand>,
+}
+
+impl CallTotals {
+    fn add(&mut self, outgoing: bool, missed: bool, n: i64, talk: i64, ring: i64) {
+        let n = u32::try_from(n).unwrap_or(0);
+        self.calls += n;
+        if outgoing {
+            self.outgoing += n;
+        } else {
+            self.incoming += n;
+        }
+        if missed && !outgoing {
+            self.missed += n;
+        }
+        self.talk_seconds += u64::try_from(talk).unwrap_or(0);
+        self.ring_seconds += u64::try_from(ring).unwrap_or(0);
+        self.missed_permille = if self.incoming == 0 {
+            0
+        } else {
+            (u64::from(self.missed) * 1000 / u64::from(self.incoming)) as u32
+        };
+    }
+}
+
+/// One grouped row: the group's key, direction, missed, count, talk and ring seconds.
+type Sums<K> = (K, String, bool, i64, i64, i64);
+
+async fn grouped<K>(
+    tx: &mut Tx,
+    key: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Sums<K>>, ApiError>
+where
+    K: Send + Unpin,
+    for<'r> K: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    for<'r> K: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    let sql = format!(
+        "SELECT {key} AS k, direction, missed, COUNT(*), CAST(SUM(talk_seconds) AS BIGINT), \
+         CAST(SUM(ring_seconds) AS BIGINT) FROM calls WHERE started_at >= $1 AND started_at < $2 \
+         GROUP BY k, direction, missed"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(start).bind(end).fetch_all(c).await)?)
+}
+
+pub(crate) async fn calls_report(
+    core: &Core,
+    session: &Session,
+    args: CallsReportArgs,
+) -> Result<CallsReport, ApiError> {
+    let mut p = Problems::default();
+    let from = optional_date_field(&mut p, "from", &args.from);
+    let to = optional_date_field(&mut p, "to", &args.to);
+    p.finish()?;
+    let zone = session.local.time_zone;
+    let to = to.unwrap_or_else(|| session.local_date(core.now()));
+    let from = from.unwrap_or(to - chrono::Duration::days(29));
+    if from > to {
+        return Err(ApiError::field(
+            "to",
+            "before_from",
+            "ends before it starts",
+        ));
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(ApiError::field(
+            "to",
+            "too_long",
+            format!("at most {MAX_DAYS} days at once"),
+        ));
+    }
+    let start = crate::centre::start_of_day(from, zone);
+    let end = crate::centre::start_of_day(to + chrono::Duration::days(1), zone);
+    let mut tx = core.db.read().await?;
+    let quarter = match &tx.conn {
+        crate::db::Conn::Postgres(_) => {
+            "CAST(FLOOR(EXTRACT(EPOCH FROM started_at) / 900) AS BIGINT)"
+        }
+        _ => "CAST(unixepoch(started_at) / 900 AS BIGINT)",
+    };
+    let times: Vec<Sums<i64>> = grouped(&mut tx, quarter, start, end).await?;
+    let users: Vec<Sums<Option<Uuid>>> = grouped(&mut tx, "user_id", start, end).await?;
+    let countries: Vec<Sums<Option<String>>> = grouped(&mut tx, "country", start, end).await?;
+    let band = TALK_BANDS
+        .iter()
+        .enumerate()
+        .map(|(i, b)| format!("WHEN talk_seconds <= {b} THEN {i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let bands: Vec<Sums<i32>> = grouped(
+        &mut tx,
+        &format!(
+            "CASE WHEN answered_at IS NULL THEN -1 {band} ELSE {} END",
+            TALK_BANDS.len()
+        ),
+        start,
+        end,
+    )
+    .await?;
+    let ids: Vec<Uuid> = users.iter().filter_map(|u| u.0).collect();
+    let names = user_names(&mut tx, &ids).await?;
+    tx.commit().await?;
+
+    let mut totals = CallTotals::default();
+    let mut periods: BTreeMap<NaiveDate, CallTotals> = BTreeMap::new();
+    let mut hours: BTreeMap<u8, CallTotals> = BTreeMap::new();
+    for (q, dir, missed, n, talk, ring) in &times {
+        let out = dir == "outgoing";
+        let at = DateTime::from_timestamp(q * 900, 0).unwrap_or_default();
+        let local = at.with_timezone(&zone);
+        let day = local.date_naive();
+        let start = match args.period {
+            ReportPeriod::Day => day,
+            ReportPeriod::Week => {
+                day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()))
+            }
+            ReportPeriod::Month => day.with_day(1).unwrap_or(day),
+        };
+        totals.add(out, *missed, *n, *talk, *ring);
+        periods
+            .entry(start)
+            .or_default()
+            .add(out, *missed, *n, *talk, *ring);
+        hours
+            .entry(local.hour() as u8)
+            .or_default()
+            .add(out, *missed, *n, *talk, *ring);
+    }
+    let mut by_employee: BTreeMap<Option<Uuid>, CallTotals> = BTreeMap::new();
+    for (u, dir, missed, n, talk, ring) in &users {
+        by_employee
+            .entry(*u)
+            .or_default()
+            .add(dir == "outgoing", *missed, *n, *talk, *ring);
+    }
+    let mut by_country: BTreeMap<Option<String>, CallTotals> = BTreeMap::new();
+    for (c, dir, missed, n, talk, ring) in countries {
+        by_country
+            .entry(c)
+            .or_default()
+            .add(dir == "outgoing", missed, n, talk, ring);
+    }
+    let mut talk_bands: Vec<TalkBand> = (0..=TALK_BANDS.len())
+        .map(|i| TalkBand {
+            up_to_seconds: TALK_BANDS.get(i).copied(),
+            calls: 0,
+        })
+        .collect();
+    for (b, _, _, n, _, _) in bands {
+        if let Some(band) = usize::try_from(b).ok().and_then(|b| talk_bands.get_mut(b)) {
+            band.calls += u32::try_from(n).unwrap_or(0);
+        }
+    }
+    let mut by_employee: Vec<EmployeeRow> = by_employee
+        .into_iter()
+        .map(|(id, totals)| EmployeeRow {
+            user: id.map(|id| UserRef {
+                id,
+                name: names.get(&id).cloned().unwrap_or_default(),
+            }),
+            totals,
+        })
+        .collect();
+    by_employee.sort_by_key(|e| std::cmp::Reverse(e.totals.calls));
+    let mut by_country: Vec<CountryRow> = by_country
+        .into_iter()
+        .map(|(country, totals)| CountryRow { country, totals })
+        .collect();
+    by_country.sort_by_key(|c| std::cmp::Reverse(c.totals.calls));
+    Ok(CallsReport {
+        from,
+        to,
+        totals,
+        by_period: periods
+            .into_iter()
+            .map(|(start, totals)| PeriodRow { start, totals })
+            .collect(),
+        by_hour: hours
+            .into_iter()
+            .map(|(hour, totals)| HourRow { hour, totals })
+            .collect(),
+        by_employee,
+        by_country,
+        talk_bands,
+    })
+}
+
+async fn user_names(tx: &mut Tx, ids: &[Uuid]) -> Result<BTreeMap<Uuid, String>, ApiError> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, display_name FROM users WHERE id IN ({})",
+            marks.join(", ")
+        );
+        let rows: Vec<(Uuid, String)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
