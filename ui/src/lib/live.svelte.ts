@@ -2,7 +2,7 @@
 // role may hear of it. In a browser the hub streams them (`GET /api/events`, Server-Sent
 // Events, resumed from the last id after a drop); in the app the Rust side sends the same feed
 // as the Tauri event `hallpass:live`. Screens subscribe with `live.on(…)`.
-import type { ChangeEvent, LiveEvent } from '../bindings';
+import type { CallEvent, ChangeEvent, LiveEvent } from '../bindings';
 import { inTauri } from './api';
 
 type Listener = (e: ChangeEvent | 'reset') => void;
@@ -13,6 +13,7 @@ class LiveState {
   /** `live` when hearing changes, `lost` after a drop until the stream is back. */
   state = $state<'off' | 'connecting' | 'live' | 'lost'>('off');
   #listeners = new Set<Listener>();
+  #calls = new Set<(e: CallEvent) => void>();
   #source: EventSource | null = null;
   #unlisten: (() => void) | null = null;
   #token: string | null = null;
@@ -25,6 +26,12 @@ class LiveState {
   on(fn: Listener): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
+  }
+
+  /** Listens for this user's calls (the extension rings; answered; ended). */
+  onCall(fn: (e: CallEvent) => void): () => void {
+    this.#calls.add(fn);
+    return () => this.#calls.delete(fn);
   }
 
   #emit(e: ChangeEvent | 'reset') {
@@ -64,6 +71,15 @@ class LiveState {
       case 'lost':
         // The app's link to its hub dropped; its shell reconnects and says `ready` again.
         this.state = 'lost';
+        break;
+      case 'call':
+        for (const fn of this.#calls) {
+          try {
+            fn(e.event);
+          } catch (err) {
+            console.error('a call listener failed', err);
+          }
+        }
         break;
       case 'signed_out':
         this.disconnect();
@@ -109,6 +125,7 @@ class LiveState {
     source.addEventListener('ready', (m) => this.#handle({ kind: 'ready', seq: Number((m as MessageEvent).data) }));
     source.addEventListener('change', (m) => this.#handle({ kind: 'change', event: data(m as MessageEvent) as ChangeEvent }));
     source.addEventListener('reset', (m) => this.#handle({ kind: 'reset', seq: Number((m as MessageEvent).data) }));
+    source.addEventListener('call', (m) => this.#handle({ kind: 'call', event: data(m as MessageEvent) as CallEvent }));
     source.addEventListener('signed_out', (m) => this.#handle({ kind: 'signed_out', error: data(m as MessageEvent) as never }));
     // The browser reconnects by itself (sending the last id); meanwhile the screen says so.
     source.addEventListener('ready', () => (this.#backoff = 1000));

@@ -13,7 +13,8 @@ export type Tab =
   | { id: string; kind: 'today' }
   | { id: string; kind: 'setup' }
   | { id: string; kind: 'pay' }
-  | { id: string; kind: 'client'; clientId: string | null; title: string };
+  | { id: string; kind: 'calls' }
+  | { id: string; kind: 'client'; clientId: string | null; title: string; phone?: string };
 
 let counter = 0;
 
@@ -32,8 +33,9 @@ export class Tabs {
     else this.open({ id: `client:${++counter}`, kind: 'client', clientId, title });
   }
 
-  newClient(title: string) {
-    this.open({ id: `client:${++counter}`, kind: 'client', clientId: null, title });
+  /** A new card; `phone` fills its first number (an unknown caller to register). */
+  newClient(title: string, phone?: string) {
+    this.open({ id: `client:${++counter}`, kind: 'client', clientId: null, title, phone });
   }
 
   /** A card was saved: its tab now names that client. */

@@ -167,7 +167,8 @@ pub(crate) async fn fill(
             "SELECT client_id, kind, at, title, body, author FROM (SELECT t.client_id, t.kind, t.at, t.title, \
              t.body, u.display_name AS author, ROW_NUMBER() OVER (PARTITION BY t.client_id ORDER BY t.at DESC) AS n \
              FROM client_timeline t LEFT JOIN users u ON u.id = t.created_by \
-             WHERE t.client_id IN ({marks}) AND t.kind IN ('note', 'contact', 'observation')) x \
+             WHERE t.client_id IN ({marks}) AND t.kind IN ('note', 'contact', 'observation') \
+             AND (t.title <> '' OR t.body <> '')) x \
              WHERE n <= {NOTES} ORDER BY at DESC");
         let mut q = sqlx::query_as(&sql);
         for id in &ids { q = q.bind(*id); }
