@@ -22,7 +22,7 @@ try {
     const { sentAt, ended } = peer.play();
     times.push((await seen()) - sentAt);
     await ended;
-    await desk.keyboard.press('Escape');
+    await desk.getByTestId('call-popup').getByRole('button', { name: 'Close' }).first().click();
     await new Promise((r) => setTimeout(r, 200));
   }
   times.sort((x, y) => x - y);

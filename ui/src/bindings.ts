@@ -647,9 +647,11 @@ export type CallTotals = {
 	outgoing: number,
 	/**  Incoming calls nobody answered. */
 	missed: number,
+	/**  Calls picked up (incoming answered, outgoing that got through). */
+	answered: number,
 	talk_seconds: number,
 	ring_seconds: number,
-	/**  Missed of incoming, in tenths of a percent (0–1000). */
+	/**  Missed of incoming, in tenths of a percent (0–1000), rounded. */
 	missed_permille: number,
 };
 

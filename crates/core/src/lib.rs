@@ -16,6 +16,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod files;
+pub mod messaging;
 pub mod money;
 pub mod ops;
 pub mod phone;
@@ -77,6 +78,11 @@ impl Core {
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// The clock itself, for a task that keeps its own time (the PBX connection).
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
     }
 
     /// Tells the change feed that something may have been written (the operation methods do

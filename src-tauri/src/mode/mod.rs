@@ -155,15 +155,11 @@ impl Shell {
             DeviceMode::Local => {
                 let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
-                // The office PBX's calls reach this device too.
-                hallpass_core::telephony::live::start(&core);
                 self.set_backend(Some(Backend::Core(core)));
             }
             DeviceMode::Host { listen, https } => {
                 let core = self.open_core().await.map_err(|e| text(&e))?;
                 running.backups = self.backups(&core);
-                // The office PBX's calls reach this device too.
-                hallpass_core::telephony::live::start(&core);
                 self.set_backend(Some(Backend::Core(core.clone())));
                 match self.host(&core, listen, *https).await {
                     Ok(h) => running.hosted = Some(h),
@@ -183,8 +179,11 @@ impl Shell {
         Ok(())
     }
 
-    /// A backup a day into the app's data folder, kept for two weeks.
+    /// The device's own jobs while its database is in use: a backup a day into the app's
+    /// data folder, kept for two weeks (the handle), and the office PBX's connection (stopped
+    /// with [`hallpass_core::telephony::live::stop`]).
     fn backups(&self, core: &Core) -> Option<tokio::task::JoinHandle<()>> {
+        hallpass_core::telephony::live::start(core);
         hallpass_core::backup::schedule(core.clone(), std::time::Duration::from_secs(24 * 3600))
     }
 

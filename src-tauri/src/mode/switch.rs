@@ -88,6 +88,7 @@ impl Shell {
                 if let Some(b) = running.backups.take() {
                     b.abort();
                 }
+                hallpass_core::telephony::live::stop(&core);
                 core.db.close().await;
             }
             (Backend::Core(core), Some(Backend::Remote(_)) | None) => {
@@ -158,6 +159,7 @@ impl Shell {
             b.abort();
         }
         if let Some(Backend::Core(core)) = self.set_backend(None) {
+            hallpass_core::telephony::live::stop(&core);
             core.db.close().await;
         }
     }

@@ -26,6 +26,18 @@ describe('caller popups', () => {
     expect(p.list).toEqual([]);
   });
 
+  it('a popup being worked in stays when the call moves on; all go when the user changes', () => {
+    const p = new Popups();
+    p.handle({ kind: 'ringing', popup: popup('a') }, 'me');
+    p.pinned = 'a';
+    p.handle({ kind: 'answered', call_id: 'a', extension: '102', by: { id: 'other', name: 'Anna' } }, 'me');
+    expect(p.list[0]).toMatchObject({ call_id: 'a', ended: true });
+    p.handle({ kind: 'ringing', popup: popup('b') }, 'me');
+    p.clear();
+    expect(p.list).toEqual([]);
+    expect(p.pinned).toBeNull();
+  });
+
   it('the one I answered stays after the call until I close it', () => {
     const p = new Popups();
     p.handle({ kind: 'ringing', popup: popup('a') }, 'me');

@@ -152,6 +152,8 @@ pub(crate) async fn backup_restore(
     let safety = result?;
     core.feed
         .restored(crate::changes::feed_head(&core.db).await?);
+    // The restored PBX settings are followed.
+    core.phone.refresh();
     core.changed();
     Ok(BackupRestoreResult {
         restored: BackupInfo {

@@ -17,7 +17,9 @@ use crate::auth::{Session, UserRef};
 use crate::roles::Permission;
 
 mod feed;
-pub use feed::{head as feed_head, ChangeStream, Feed, StreamItem};
+mod log;
+pub use feed::{ChangeStream, Feed, StreamItem};
+pub use log::head as feed_head;
 
 /// Where a write came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, JsonSchema)]

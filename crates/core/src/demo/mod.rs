@@ -288,6 +288,8 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     .await?;
     tx.commit().await?;
     calls::seed(core, &staff).await?;
+    // The desks' extensions are in the PBX settings now.
+    core.phone.refresh();
     Ok(true)
 }
 

@@ -1,12 +1,14 @@
 //! The PBX at work: one task follows the settings, keeps the office Asterisk's connection (or
 //! takes a cloud PBX's webhook events), tells the people whose extension rings who is calling,
 //! closes their popups when someone answers or the caller hangs up, and keeps every call that
-//! ends in the log. Popups are not changes to the database: they travel beside the change feed
-//! to the users they are for, and each reader's stream fills them in as that reader may see.
+//! ends in the log ([`super::routing`]). Popups are not changes to the database: they travel
+//! beside the change feed to the users they are for, and each reader's stream fills them in as
+//! that reader may see.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -18,6 +20,7 @@ use uuid::Uuid;
 use super::ami::{AmiClient, AmiConfig, AmiState};
 use super::calls::{CallChange, TrackedCall};
 use super::popup::CallPopup;
+use super::routing::{end_all, handle, prune};
 use super::settings::{self, PbxKind, PbxSettings};
 use super::webhook::{verify, ReplayGuard, WebhookCalls, WebhookError};
 use crate::auth::UserRef;
@@ -46,44 +49,74 @@ pub(crate) struct Signal {
     pub event: CallEvent,
 }
 
-/// A call in progress: who has been told of it.
-struct Live {
-    call: TrackedCall,
-    users: Vec<Uuid>,
+/// Where a call's events come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    Office,
+    Cloud,
+}
+
+/// A call in progress: what is known of it, and who has been told.
+pub(crate) struct Live {
+    pub call: TrackedCall,
+    pub from: Origin,
+    pub users: Vec<Uuid>,
+}
+
+/// What a connection to the office PBX is made of: a change to any of these makes a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Link {
+    address: String,
+    username: String,
+    secret: String,
+    extensions: Vec<String>,
 }
 
 #[derive(Default)]
-struct Inner {
-    settings: Option<PbxSettings>,
-    ami: Option<Arc<AmiClient>>,
-    live: HashMap<String, Live>,
-    webhook: WebhookCalls,
+pub(crate) struct Inner {
+    pub settings: Option<PbxSettings>,
+    link: Option<Link>,
+    pub ami: Option<Arc<AmiClient>>,
+    /// The cloud PBX's signing secret, kept to check requests without reading the database.
+    hook_secret: Option<String>,
+    pub live: HashMap<String, Live>,
+    pub webhook: WebhookCalls,
     replay: ReplayGuard,
     /// Click-to-calls placed, by our `ActionID`: the card each is for.
-    originated: HashMap<String, Uuid>,
-    last_event_at: Option<DateTime<Utc>>,
+    pub originated: HashMap<String, Uuid>,
+    pub last_event_at: Option<DateTime<Utc>>,
 }
+
+type Incoming = (
+    mpsc::UnboundedReceiver<CallChange>,
+    mpsc::UnboundedReceiver<CallChange>,
+);
 
 /// The telephony runtime of one [`Core`].
 pub struct Phone {
     inner: Mutex<Inner>,
     pub(crate) signals: broadcast::Sender<Arc<Signal>>,
     reload: Notify,
+    stop: Notify,
     running: AtomicBool,
-    changes: mpsc::UnboundedSender<CallChange>,
-    incoming: Mutex<Option<mpsc::UnboundedReceiver<CallChange>>>,
+    office: mpsc::UnboundedSender<CallChange>,
+    cloud: mpsc::UnboundedSender<CallChange>,
+    incoming: Mutex<Option<Incoming>>,
 }
 
 impl Default for Phone {
     fn default() -> Phone {
-        let (changes, incoming) = mpsc::unbounded_channel();
+        let (office, office_rx) = mpsc::unbounded_channel();
+        let (cloud, cloud_rx) = mpsc::unbounded_channel();
         Phone {
             inner: Mutex::default(),
             signals: broadcast::channel(256).0,
             reload: Notify::new(),
+            stop: Notify::new(),
             running: AtomicBool::new(false),
-            changes,
-            incoming: Mutex::new(Some(incoming)),
+            office,
+            cloud,
+            incoming: Mutex::new(Some((office_rx, cloud_rx))),
         }
     }
 }
@@ -91,14 +124,23 @@ impl Default for Phone {
 impl Phone {
     /// The settings changed to `settings`: in force at once for what reads them (click-to-call,
     /// the status); the connector follows.
-    pub(crate) fn reload(&self, settings: &PbxSettings) {
+    pub(crate) fn reload(&self, settings: &PbxSettings, hook_secret: &str) {
         if self.running.load(Ordering::SeqCst) {
-            self.lock().settings = Some(settings.clone());
+            let mut inner = self.lock();
+            inner.settings = Some(settings.clone());
+            inner.hook_secret = (settings.kind == PbxKind::Webhook && !hook_secret.is_empty())
+                .then(|| hook_secret.to_string());
         }
         self.reload.notify_one();
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+    /// The settings may have been written behind the operations' back (a restored backup,
+    /// the demo): the connector reads them again.
+    pub fn refresh(&self) {
+        self.reload.notify_one();
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -111,15 +153,15 @@ impl Phone {
         self.lock().ami.clone()
     }
 
-    /// The connection's state, and when a PBX event last arrived.
+    /// The connection's state, when a PBX event last arrived, and the calls in progress.
     pub(crate) fn state(&self) -> (Option<AmiState>, Option<DateTime<Utc>>, usize) {
         let inner = self.lock();
         let state = inner.ami.as_ref().map(|a| a.state.borrow().clone());
         (state, inner.last_event_at, inner.live.len())
     }
 
-    /// A click-to-call was placed for `client` with our `action_id`: the call it becomes is
-    /// that card's even when the dialplan does not pass the tag on.
+    /// A click-to-call was placed for `client` with our `action_id` (unique in the process):
+    /// the call it becomes is that card's even when the dialplan does not pass the tag on.
     pub(crate) fn originated(&self, action_id: &str, client: Uuid) {
         let mut inner = self.lock();
         if inner.originated.len() >= 1000 {
@@ -128,21 +170,21 @@ impl Phone {
         inner.originated.insert(action_id.to_string(), client);
     }
 
-    /// Feeds one verified webhook body (its event `id` taken once) to the cloud calls; the
-    /// changes go the same way as the office PBX's.
-    pub(crate) fn webhook_feed(
-        &self,
-        id: &str,
-        body: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<(), WebhookError> {
+    /// Feeds one verified webhook body to the cloud calls; its event `id` is taken once it was
+    /// understood (an event refused as out of order may come again). The changes go the same
+    /// way as the office PBX's.
+    fn webhook_feed(&self, id: &str, body: &[u8], now: DateTime<Utc>) -> Result<(), WebhookError> {
         let changes = {
             let mut inner = self.lock();
+            if inner.replay.seen(id, now) {
+                return Err(WebhookError::Replayed);
+            }
+            let changes = inner.webhook.feed(body, now)?;
             inner.replay.take(id, now)?;
-            inner.webhook.feed(body, now)?
+            changes
         };
         for c in changes {
-            let _ = self.changes.send(c);
+            let _ = self.cloud.send(c);
         }
         Ok(())
     }
@@ -156,10 +198,12 @@ pub async fn webhook_receive(
     signature: Option<&str>,
     body: &[u8],
 ) -> Result<(), WebhookError> {
-    let secret = settings::webhook_secret(core).await.map_err(|e| {
-        tracing::error!(error = %e, "reading the PBX settings failed");
-        WebhookError::Off
-    })?;
+    let running = core.phone.running.load(Ordering::SeqCst);
+    let secret = if running {
+        core.phone.lock().hook_secret.clone()
+    } else {
+        None
+    };
     let Some(secret) = secret else {
         return Err(WebhookError::Off);
     };
@@ -173,7 +217,7 @@ pub async fn webhook_receive(
     core.phone.webhook_feed(&id, body, now)
 }
 
-/// Starts the telephony runtime of `core` (once; later calls do nothing).
+/// Starts the telephony runtime of `core` (once; later calls do nothing until [`stop`]).
 pub fn start(core: &Core) {
     if core.phone.running.swap(true, Ordering::SeqCst) {
         return;
@@ -185,27 +229,56 @@ pub fn start(core: &Core) {
         .unwrap_or_else(|e| e.into_inner())
         .take()
     else {
+        core.phone.running.store(false, Ordering::SeqCst);
         return;
     };
     tokio::spawn(supervise(core.clone(), incoming));
 }
 
-async fn supervise(core: Core, mut incoming: mpsc::UnboundedReceiver<CallChange>) {
-    loop {
-        apply_settings(&core).await;
-        loop {
-            tokio::select! {
-                _ = core.phone.reload.notified() => break,
-                change = incoming.recv() => match change {
-                    Some(c) => handle(&core, c).await,
-                    None => return,
-                },
-            }
-        }
+/// Stops the runtime of `core`: the office PBX's connection ends, the calls in progress are
+/// kept as they stand and their popups close.
+pub fn stop(core: &Core) {
+    if core.phone.running.load(Ordering::SeqCst) {
+        core.phone.stop.notify_one();
     }
 }
 
-/// Reads the settings and (re)starts the connection when they call for one.
+/// How often calls that never ended (a hangup lost with the connection) are looked for.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+async fn supervise(core: Core, incoming: Incoming) {
+    let (mut office, mut cloud) = incoming;
+    let mut prune_tick = tokio::time::interval(PRUNE_EVERY);
+    'run: loop {
+        apply_settings(&core).await;
+        loop {
+            tokio::select! {
+                _ = core.phone.stop.notified() => break 'run,
+                _ = core.phone.reload.notified() => break,
+                Some(c) = office.recv() => handle(&core, c, Origin::Office),
+                Some(c) = cloud.recv() => handle(&core, c, Origin::Cloud),
+                _ = prune_tick.tick() => prune(&core),
+            }
+        }
+    }
+    {
+        let mut inner = core.phone.lock();
+        inner.ami = None;
+        inner.link = None;
+        inner.settings = None;
+        inner.hook_secret = None;
+    }
+    end_all(&core, None);
+    *core
+        .phone
+        .incoming
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = Some((office, cloud));
+    core.phone.running.store(false, Ordering::SeqCst);
+}
+
+/// Reads the settings; a new connection to the office PBX only when what it is made of
+/// changed (the calls the old one followed are kept as they stand).
 async fn apply_settings(core: &Core) {
     let loaded = async {
         let mut tx = core.db.read().await?;
@@ -214,128 +287,45 @@ async fn apply_settings(core: &Core) {
         r
     }
     .await;
-    let (s, secret, _) = match loaded {
+    let (s, secret, hook) = match loaded {
         Ok(l) => l,
         Err(e) => {
             tracing::error!(error = %e, "reading the PBX settings failed");
             return;
         }
     };
-    let mut inner = core.phone.lock();
-    // A new connection for every change of the office PBX's settings; none otherwise.
-    inner.ami = (s.kind == PbxKind::Asterisk).then(|| {
-        tracing::info!(address = %s.address, "connecting to the PBX's manager interface");
-        Arc::new(AmiClient::start(
-            AmiConfig {
-                address: s.address.clone(),
-                username: s.username.clone(),
-                secret,
-                extensions: s.extensions.iter().map(|e| e.extension.clone()).collect(),
-            },
-            core.phone.changes.clone(),
-        ))
+    let link = (s.kind == PbxKind::Asterisk).then(|| Link {
+        address: s.address.clone(),
+        username: s.username.clone(),
+        secret,
+        extensions: s.extensions.iter().map(|e| e.extension.clone()).collect(),
     });
-    inner.settings = Some(s);
-}
-
-/// The user whose phone `extension` is.
-fn user_of(settings: &Option<PbxSettings>, extension: &str) -> Option<UserRef> {
-    settings
-        .as_ref()?
-        .extensions
-        .iter()
-        .find(|e| e.extension == extension)
-        .map(|e| e.user.clone())
-}
-
-async fn handle(core: &Core, change: CallChange) {
-    let now = core.now();
-    let mut ended = None;
-    let signal = {
+    let replaced = {
         let mut inner = core.phone.lock();
-        inner.last_event_at = Some(now);
-        match change {
-            CallChange::Started(call) => {
-                let id = call.linkedid.clone();
-                inner.live.insert(
-                    id,
-                    Live {
-                        call,
-                        users: Vec::new(),
+        inner.hook_secret = (s.kind == PbxKind::Webhook && !hook.is_empty()).then_some(hook);
+        inner.settings = Some(s);
+        if inner.link == link {
+            false
+        } else {
+            inner.ami = link.clone().map(|l| {
+                tracing::info!(address = %l.address, "connecting to the PBX's manager interface");
+                Arc::new(AmiClient::start(
+                    AmiConfig {
+                        address: l.address,
+                        username: l.username,
+                        secret: l.secret,
+                        extensions: l.extensions,
+                        clock: core.clock(),
                     },
-                );
-                None
-            }
-            CallChange::Ringing {
-                linkedid,
-                extension,
-            } => {
-                let user = user_of(&inner.settings, &extension);
-                match (user, inner.live.get_mut(&linkedid)) {
-                    (Some(u), Some(live)) if !live.users.contains(&u.id) => {
-                        live.users.push(u.id);
-                        Some(Signal {
-                            users: vec![u.id],
-                            event: CallEvent::Ringing {
-                                popup: CallPopup::new(&live.call, extension, now),
-                            },
-                        })
-                    }
-                    _ => None,
-                }
-            }
-            CallChange::Answered {
-                linkedid,
-                extension,
-            } => {
-                let by = user_of(&inner.settings, &extension);
-                inner.live.get(&linkedid).map(|l| Signal {
-                    users: l.users.clone(),
-                    event: CallEvent::Answered {
-                        call_id: linkedid,
-                        extension,
-                        by,
-                    },
-                })
-            }
-            CallChange::Ended(mut call) => {
-                let placed = call
-                    .action_id
-                    .as_ref()
-                    .and_then(|id| inner.originated.remove(id));
-                if let Some(client) = placed {
-                    call.client_tag = Some(client.to_string());
-                }
-                let users = inner
-                    .live
-                    .remove(&call.linkedid)
-                    .map(|l| l.users)
-                    .unwrap_or_default();
-                let user = call
-                    .agent
-                    .as_deref()
-                    .and_then(|x| user_of(&inner.settings, x));
-                ended = Some((call.clone(), user.map(|u| u.id)));
-                Some(Signal {
-                    users,
-                    event: CallEvent::Ended {
-                        call_id: call.linkedid,
-                    },
-                })
-            }
+                    core.phone.office.clone(),
+                ))
+            });
+            let had = inner.link.is_some();
+            inner.link = link;
+            had
         }
     };
-    if let Some((call, user)) = ended {
-        keep(core, &call, user).await;
-    }
-    if let Some(s) = signal.filter(|s| !s.users.is_empty()) {
-        let _ = core.phone.signals.send(Arc::new(s));
-    }
-}
-
-/// Writes an ended call to the log; a failure is logged, the call is not retried forever.
-async fn keep(core: &Core, call: &TrackedCall, user: Option<Uuid>) {
-    if let Err(e) = super::log::record(core, call, user).await {
-        tracing::error!(error = %e, call = %call.linkedid, "keeping a call in the log failed");
+    if replaced {
+        end_all(core, Some(Origin::Office));
     }
 }

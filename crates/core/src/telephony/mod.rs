@@ -11,6 +11,7 @@ pub mod live;
 pub mod log;
 pub mod popup;
 pub mod report;
+pub mod routing;
 pub mod settings;
 pub mod status;
 pub mod webhook;

@@ -126,7 +126,9 @@ pub(crate) async fn fill(
     let Some(key) = suffix_key(&number, country) else {
         return Ok(());
     };
-    if !session.can(Permission::ClientsRead) {
+    // Finding cards by a number is for those who may read cards and see phones, as
+    // `clients_by_phone`.
+    if !session.can(Permission::ClientsRead) || !session.can(Permission::ClientsPhones) {
         return Ok(());
     }
     let found = matches(&core.db, key).await?;
@@ -179,16 +181,12 @@ pub(crate) async fn fill(
     let cards: HashMap<Uuid, CardRow> = cards.into_iter().map(|r| (r.0, r)).collect();
     let mut flags: HashMap<Uuid, Vec<Flag>> =
         flags.into_iter().map(|f| (f.client_id, f.flags)).collect();
-    let phones = session.can(Permission::ClientsPhones);
     popup.cards = found
         .into_iter()
         .map(|m| {
             let id = m.client.id;
             let row = cards.get(&id);
-            let mut client = m.client;
-            if !phones {
-                client.phone = None;
-            }
+            let client = m.client;
             PopupCard {
                 photo_id: row.and_then(|r| r.1),
                 category: row.and_then(|r| r.2.clone()),

@@ -52,6 +52,8 @@ pub struct CallTotals {
     pub outgoing: u32,
     /// Incoming calls nobody answered.
     pub missed: u32,
+    /// Calls picked up (incoming answered, outgoing that got through).
+    pub answered: u32,
     pub talk_seconds: u64,
     pub ring_seconds: u64,
     /// Missed of incoming, in tenths of a percent (0–1000), rounded.
@@ -106,8 +108,9 @@ pub struct CallsReport {
 }
 
 impl CallTotals {
-    fn add(&mut self, outgoing: bool, missed: bool, n: i64, talk: i64, ring: i64) {
+    fn add(&mut self, outgoing: bool, missed: bool, [n, answered, talk, ring]: [i64; 4]) {
         let n = u32::try_from(n).unwrap_or(0);
+        self.answered += u32::try_from(answered).unwrap_or(0);
         self.calls += n;
         if outgoing {
             self.outgoing += n;
@@ -128,8 +131,9 @@ impl CallTotals {
     }
 }
 
-/// One grouped row: the group's key, direction, missed, count, talk and ring seconds.
-type Sums<K> = (K, String, bool, i64, i64, i64);
+/// One grouped row: the group's key, direction, missed, then count, answered, talk and ring
+/// seconds.
+type Sums<K> = (K, String, bool, i64, i64, i64, i64);
 /// Who answered, the caller's country and the talk band, then as [`Sums`].
 type Split = (
     Option<Uuid>,
@@ -140,9 +144,12 @@ type Split = (
     i64,
     i64,
     i64,
+    i64,
 );
 
-const SUMS: &str = "direction, missed, COUNT(*), CAST(SUM(talk_seconds) AS BIGINT), CAST(SUM(ring_seconds) AS BIGINT)";
+const SUMS: &str = "direction, missed, COUNT(*), \
+    CAST(SUM(CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END) AS BIGINT), \
+    CAST(SUM(talk_seconds) AS BIGINT), CAST(SUM(ring_seconds) AS BIGINT)";
 /// Both passes read the span through `calls_report`, an index holding every column they use.
 const SPAN: &str = "FROM calls WHERE started_at >= $1 AND started_at < $2";
 
@@ -207,7 +214,8 @@ pub(crate) async fn calls_report(
     let mut totals = CallTotals::default();
     let mut periods: BTreeMap<NaiveDate, CallTotals> = BTreeMap::new();
     let mut hours: BTreeMap<u8, CallTotals> = BTreeMap::new();
-    for (q, dir, missed, n, talk, ring) in &times {
+    for (q, dir, missed, n, answered, talk, ring) in &times {
+        let sums = [*n, *answered, *talk, *ring];
         let out = dir == "outgoing";
         let at = DateTime::from_timestamp(q * 900, 0).unwrap_or_default();
         let local = at.with_timezone(&zone);
@@ -219,28 +227,23 @@ pub(crate) async fn calls_report(
             }
             ReportPeriod::Month => day.with_day(1).unwrap_or(day),
         };
-        totals.add(out, *missed, *n, *talk, *ring);
-        periods
-            .entry(start)
-            .or_default()
-            .add(out, *missed, *n, *talk, *ring);
+        totals.add(out, *missed, sums);
+        periods.entry(start).or_default().add(out, *missed, sums);
         hours
             .entry(local.hour() as u8)
             .or_default()
-            .add(out, *missed, *n, *talk, *ring);
+            .add(out, *missed, sums);
     }
     let mut by_employee: BTreeMap<Option<Uuid>, CallTotals> = BTreeMap::new();
     let mut by_country: BTreeMap<Option<String>, CallTotals> = BTreeMap::new();
-    for (u, country, _, dir, missed, n, talk, ring) in &split {
+    for (u, country, _, dir, missed, n, answered, talk, ring) in &split {
         let out = dir == "outgoing";
-        by_employee
-            .entry(*u)
-            .or_default()
-            .add(out, *missed, *n, *talk, *ring);
+        let sums = [*n, *answered, *talk, *ring];
+        by_employee.entry(*u).or_default().add(out, *missed, sums);
         by_country
             .entry(country.clone())
             .or_default()
-            .add(out, *missed, *n, *talk, *ring);
+            .add(out, *missed, sums);
     }
     let mut talk_bands: Vec<TalkBand> = (0..=TALK_BANDS.len())
         .map(|i| TalkBand {
@@ -248,7 +251,7 @@ pub(crate) async fn calls_report(
             calls: 0,
         })
         .collect();
-    for (_, _, b, _, _, n, _, _) in split {
+    for (_, _, b, _, _, n, _, _, _) in split {
         if let Some(band) = usize::try_from(b).ok().and_then(|b| talk_bands.get_mut(b)) {
             band.calls += u32::try_from(n).unwrap_or(0);
         }

@@ -223,15 +223,8 @@ pub async fn ami_config(core: &Core) -> Result<Option<AmiConfig>, ApiError> {
         username: s.username,
         secret,
         extensions: s.extensions.into_iter().map(|e| e.extension).collect(),
+        clock: core.clock(),
     }))
-}
-
-/// A cloud PBX's signing secret, when one is set up.
-pub async fn webhook_secret(core: &Core) -> Result<Option<String>, ApiError> {
-    let mut tx = core.db.read().await?;
-    let (s, _, secret) = load(&mut tx).await?;
-    tx.commit().await?;
-    Ok((s.kind == PbxKind::Webhook && !secret.is_empty()).then_some(secret))
 }
 
 fn plain(v: &str) -> bool {
@@ -385,6 +378,6 @@ pub(crate) async fn pbx_settings_update(
     .await?;
     tx.commit().await?;
     // The connector follows the new settings.
-    core.phone.reload(&after);
+    core.phone.reload(&after, &hook);
     Ok(after)
 }

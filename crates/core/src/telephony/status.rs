@@ -74,6 +74,9 @@ pub(crate) async fn pbx_status(
             (PbxLink::Down, None, Some(problem))
         }
     };
+    // What the PBX or the network said is for those who set it up (it may name machines of
+    // the LAN); the others hear only how the link is.
+    let problem = problem.filter(|_| session.can(crate::roles::Permission::TelephonyConfigure));
     let my_extension = settings
         .extensions
         .iter()

@@ -119,6 +119,13 @@ pub struct ReplayGuard {
 }
 
 impl ReplayGuard {
+    /// Whether `id` was taken within the window.
+    pub fn seen(&mut self, id: &str, now: DateTime<Utc>) -> bool {
+        let now = now.timestamp();
+        self.seen.retain(|_, at| now - *at <= 2 * SKEW_SECONDS);
+        self.seen.contains_key(id)
+    }
+
     /// Takes `id` once; forgets ids older than twice the allowed skew.
     pub fn take(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), WebhookError> {
         let now = now.timestamp();
@@ -138,6 +145,11 @@ pub struct WebhookCalls {
 }
 
 impl WebhookCalls {
+    /// Forgets calls started before `cutoff` that never ended.
+    pub fn prune(&mut self, cutoff: DateTime<Utc>) {
+        self.calls.retain(|_, c| c.started_at >= cutoff);
+    }
+
     /// Parses, checks and applies one verified body.
     pub fn feed(
         &mut self,

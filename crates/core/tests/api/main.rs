@@ -31,6 +31,8 @@ mod staff;
 mod storage;
 mod telephony;
 mod telephony_live;
+mod telephony_report;
+mod telephony_webhook;
 mod timeline;
 mod transfer;
 mod users;

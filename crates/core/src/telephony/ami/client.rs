@@ -26,6 +26,8 @@ pub struct AmiConfig {
     pub secret: String,
     /// The centre's extensions (every other endpoint is an outside line).
     pub extensions: Vec<String>,
+    /// Where the time of each event comes from (the core's clock).
+    pub clock: crate::Clock,
 }
 
 /// Secrets never show in logs.
@@ -65,6 +67,9 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 const WRITE: Duration = Duration::from_secs(10);
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Block>>>>;
+
+/// The last `ActionID` number given.
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// A request to send an action and hear its response.
 struct Request {
@@ -192,7 +197,6 @@ async fn session(
     let (mut reader, mut writer) = stream.into_split();
     let mut framer = Framer::new(BLOCK_LIMIT);
     let mut buf = vec![0u8; 16 * 1024];
-    let mut next_id = 0u64;
     let pending: Pending = Arc::default();
 
     // The banner, then the login's answer, within the greeting time.
@@ -259,7 +263,9 @@ async fn session(
         Ok(Err(outcome)) => return outcome,
         Err(_) => return down("the PBX did not greet or answer the login in time", false),
     }
-    let _ = state.send(AmiState::Connected { since: Utc::now() });
+    let _ = state.send(AmiState::Connected {
+        since: (config.clock)(),
+    });
     tracing::info!(address = %config.address, "AMI connected");
 
     // A PBX that lost power or a link dropped by a router sends nothing more: a ping every
@@ -269,7 +275,7 @@ async fn session(
     let mut heard = tokio::time::Instant::now();
     loop {
         // Whole frames first (also those that came with the login's answer).
-        let now = Utc::now();
+        let now = (config.clock)();
         while let Some(frame) = framer.next_frame() {
             match frame {
                 Ok(Frame::Block(b)) if b.response().is_some() && b.event().is_none() => {
@@ -309,8 +315,9 @@ async fn session(
             }
             request = requests.recv() => {
                 let Some(r) = request else { return Outcome::Stopped };
-                next_id += 1;
-                let id = format!("hp-{next_id}");
+                // Unique in the process, across connections: an answer or an event carrying
+                // it is never taken for another connection's action.
+                let id = format!("hp-{}", NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
                 let fields: Vec<(&str, &str)> = r.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let bytes = match action(&r.name, &id, &fields) {
                     Ok(b) => b,

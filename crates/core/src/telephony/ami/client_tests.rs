@@ -44,6 +44,7 @@ fn config(address: String, secret: &str) -> AmiConfig {
         username: "crm".into(),
         secret: secret.into(),
         extensions: vec!["101".into(), "102".into()],
+        clock: std::sync::Arc::new(chrono::Utc::now),
     }
 }
 
