@@ -286,6 +286,20 @@ export const commands = {
 	callbacksList: (token: string | null, args: CallbacksListArgs) => typedError<Callback[], ApiError>(__TAURI_INVOKE("callbacks_list", { token, args })),
 	/** Close a call-back: called back, or closed with a note (optimistic: the version read). */
 	callbackClose: (token: string | null, args: CallbackCloseArgs) => typedError<Callback, ApiError>(__TAURI_INVOKE("callback_close", { token, args })),
+	/** How messages leave: the mail server (SMTP, TLS) and the SMS gateway (an HTTP request from a template, or SMPP); passwords are never returned, only whether one is set. */
+	messageSettingsGet: (token: string | null, args: NoArgs) => typedError<MessageSettings, ApiError>(__TAURI_INVOKE("message_settings_get", { token, args })),
+	/** Change how messages leave (a password left out stays as it was; optimistic: the version read). */
+	messageSettingsUpdate: (token: string | null, args: MessageSettingsUpdateArgs) => typedError<MessageSettings, ApiError>(__TAURI_INVOKE("message_settings_update", { token, args })),
+	/** The centre's message templates, e-mail and SMS, each with its text in the languages it is written in. */
+	messageTemplatesList: (token: string | null, args: NoArgs) => typedError<MessageTemplate[], ApiError>(__TAURI_INVOKE("message_templates_list", { token, args })),
+	/** Add or change a message template (every field checked; optimistic: the version read); archive it to stop using it. */
+	messageTemplatesSave: (token: string | null, args: MessageTemplateSaveArgs) => typedError<MessageTemplate, ApiError>(__TAURI_INVOKE("message_templates_save", { token, args })),
+	/** Queue an e-mail or SMS to cards or a class group, from a template in each client's language or a text written now; those who opted out, have no address or lack a field's value are listed, not sent. */
+	messageSend: (token: string | null, args: MessageSendArgs) => typedError<MessageSendResult, ApiError>(__TAURI_INVOKE("message_send", { token, args })),
+	/** Messages sent or queued, newest first (a card's, or all): address, text, how it went (queued, sent, delivered, failed and why). */
+	messagesList: (token: string | null, args: MessagesListArgs) => typedError<Message[], ApiError>(__TAURI_INVOKE("messages_list", { token, args })),
+	/** A client opts out of (or back into) e-mail or SMS from the centre. */
+	messageOptoutSet: (token: string | null, args: MessageOptoutArgs) => typedError<null, ApiError>(__TAURI_INVOKE("message_optout_set", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -1807,6 +1821,11 @@ export type GuardianLink = {
 
 export type GuardianRelation = "mother" | "father" | "grandparent" | "guardian" | "other";
 
+export type Header = {
+	name: string,
+	value: string,
+};
+
 export type HoldResult = {
 	occurrence_id: string,
 	held: boolean,
@@ -2328,6 +2347,126 @@ export type MembershipsListArgs = {
 	states?: MembershipState[],
 };
 
+export type Message = {
+	id: string,
+	client_id: string | null,
+	channel: MessageChannel,
+	address: string,
+	subject: string,
+	body: string,
+	status: MessageStatus,
+	attempts: number,
+	/**  Why the last try did not go. */
+	last_error: string | null,
+	created_at: string,
+	sent_at: string | null,
+};
+
+export type MessageChannel = "email" | "sms";
+
+export type MessageOptoutArgs = {
+	client_id: string,
+	channel: MessageChannel,
+	/**  True: no more messages by this channel; false: they may come again. */
+	opted_out: boolean,
+};
+
+export type MessageSendArgs = {
+	channel: MessageChannel,
+	/**  The cards to write to. */
+	client_ids?: string[],
+	/**  And/or every current member of a class group. */
+	group_id?: string | null,
+	/**  A template; or `subject` and `body` written now (fields allowed). */
+	template_id?: string | null,
+	subject?: string,
+	body?: string,
+};
+
+export type MessageSendResult = {
+	/**  Messages queued (the outbox sends them). */
+	queued: number,
+	skipped: Skipped[],
+};
+
+export type MessageSettings = {
+	email_from: string,
+	smtp_host: string,
+	smtp_port: number,
+	smtp_security: SmtpSecurity,
+	smtp_username: string,
+	smtp_password_set: boolean,
+	sms_kind: SmsKind,
+	/**  The sender name or number the SMS shows. */
+	sms_sender: string,
+	http_url: string,
+	/**  `GET` or `POST`. */
+	http_method: string,
+	http_headers: Header[],
+	http_body: string,
+	/**  SMPP: `host:port`, the system id, whether a password is kept. */
+	smpp_address: string,
+	smpp_system_id: string,
+	smpp_password_set: boolean,
+	version: number,
+};
+
+export type MessageSettingsInput = {
+	email_from?: string,
+	smtp_host?: string,
+	smtp_port: number,
+	smtp_security: SmtpSecurity,
+	smtp_username?: string,
+	/**  None keeps the password kept; a value replaces it. */
+	smtp_password?: string | null,
+	sms_kind: SmsKind,
+	sms_sender?: string,
+	http_url?: string,
+	http_method?: string,
+	http_headers?: Header[],
+	http_body?: string,
+	smpp_address?: string,
+	smpp_system_id?: string,
+	smpp_password?: string | null,
+};
+
+export type MessageSettingsUpdateArgs = {
+	version: number,
+	settings: MessageSettingsInput,
+};
+
+export type MessageStatus = "queued" | "sending" | "sent" | "delivered" | "failed";
+
+export type MessageTemplate = {
+	id: string,
+	name: string,
+	channel: MessageChannel,
+	/**  The first is used for a client whose language has no text. */
+	texts: TemplateText[],
+	archived: boolean,
+	updated_at: string,
+	version: number,
+};
+
+export type MessageTemplateInput = {
+	name: string,
+	channel: MessageChannel,
+	texts: TemplateText[],
+	archived?: boolean,
+};
+
+export type MessageTemplateSaveArgs = {
+	/**  None: a new template. */
+	id?: string | null,
+	/**  The version read (for an existing template). */
+	version?: number | null,
+	template: MessageTemplateInput,
+};
+
+export type MessagesListArgs = {
+	client_id?: string | null,
+};
+
 export type Messenger = {
 	app: MessengerApp,
 	/**  The handle, number or profile link. */
@@ -2749,7 +2888,11 @@ export type Permission =
 /**  Call clients from the app (click-to-call) and close call-backs. */
 "calls_make" | 
 /**  The PBX's connection and extensions. */
-"telephony_configure";
+"telephony_configure" | 
+/**  Send e-mail and SMS to clients (one, a list, a campaign). */
+"messages_send" | 
+/**  The mail server and SMS gateway, and the message templates. */
+"messaging_configure";
 
 export type PhoneInput = {
 	kind?: PhoneKind,
@@ -3064,6 +3207,17 @@ export type Similar = {
 	owner: string | null,
 };
 
+export type SkipReason = "opted_out" | "no_address" | 
+/**  A field the text needs has no value for this client (`field` says which). */
+"missing_field";
+
+export type Skipped = {
+	client_id: string,
+	name: string,
+	reason: SkipReason,
+	field: string | null,
+};
+
 /**  When a group meets: every `every_weeks` weeks on a weekday at a local time. */
 export type Slot = {
 	id: string,
@@ -3098,6 +3252,16 @@ export type SlotInput = {
 	instructor_id?: string | null,
 	locked?: boolean,
 };
+
+export type SmsKind = "none" | "http" | "smpp";
+
+export type SmtpSecurity = 
+/**  TLS from the first byte (port 465). */
+"tls" | 
+/**  Plain first, then STARTTLS (port 587); refused if the server cannot. */
+"starttls" | 
+/**  No encryption: only for a relay on the same machine or LAN. */
+"none";
 
 /**  Where a write came from. */
 export type Source = 
@@ -3207,6 +3371,14 @@ export type TemplateProblem = {
 	hints: string[],
 };
 
+export type TemplateText = {
+	/**  `en`, `ru`, `lo`, `km`. */
+	language: string,
+	/**  E-mail only. */
+	subject?: string,
+	body: string,
+};
+
 /**  From `min_attendees` up, a class pays `amount` more (the highest tier reached counts). */
 export type Tier = {
 	min_attendees: number,
@@ -3269,7 +3441,11 @@ export type TimelineEvent =
 /**  Visits written off, and from which pass. */
 visits: number; pass: string | null; 
 /**  No valid pass: the visit is owed. */
-to_settle: boolean; trial: boolean; makeup: boolean };
+to_settle: boolean; trial: boolean; makeup: boolean } | 
+/**  A message sent to the client (its text as sent; how it went is in the outbox). */
+{ type: "message"; message_id: string; 
+/**  `email` or `sms`. */
+channel: string; subject: string; body: string };
 
 export type TimelineFile = {
 	file_id: string,
@@ -3647,6 +3823,13 @@ export type Operations = {
 	call_originate: { args: CallOriginateArgs; result: CallOriginated; public: false };
 	callbacks_list: { args: CallbacksListArgs; result: Callback[]; public: false };
 	callback_close: { args: CallbackCloseArgs; result: Callback; public: false };
+	message_settings_get: { args: NoArgs; result: MessageSettings; public: false };
+	message_settings_update: { args: MessageSettingsUpdateArgs; result: MessageSettings; public: false };
+	message_templates_list: { args: NoArgs; result: MessageTemplate[]; public: false };
+	message_templates_save: { args: MessageTemplateSaveArgs; result: MessageTemplate; public: false };
+	message_send: { args: MessageSendArgs; result: MessageSendResult; public: false };
+	messages_list: { args: MessagesListArgs; result: Message[]; public: false };
+	message_optout_set: { args: MessageOptoutArgs; result: null; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };

@@ -53,6 +53,8 @@ pub struct Core {
     pub(crate) feed: Arc<changes::Feed>,
     /// The PBX connection and the calls in progress.
     pub(crate) phone: Arc<telephony::live::Phone>,
+    /// What is queued to be sent.
+    pub(crate) outbox: Arc<messaging::outbox::Outbox>,
     pub backups: Arc<backup::Backups>,
 }
 
@@ -72,6 +74,7 @@ impl Core {
             jobs: Arc::default(),
             feed: Arc::default(),
             phone: Arc::default(),
+            outbox: Arc::default(),
             backups: Arc::default(),
         }
     }

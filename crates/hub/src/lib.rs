@@ -57,6 +57,8 @@ pub fn router_with(
 pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<bool>) -> Router {
     // The PBX's calls: the office Asterisk's connection, or the cloud PBX's webhook below.
     hallpass_core::telephony::live::start(&core);
+    // Queued e-mail and SMS go out from here.
+    hallpass_core::messaging::outbox::start(&core);
     let api = Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))

@@ -180,10 +180,11 @@ impl Shell {
     }
 
     /// The device's own jobs while its database is in use: a backup a day into the app's
-    /// data folder, kept for two weeks (the handle), and the office PBX's connection (stopped
-    /// with [`hallpass_core::telephony::live::stop`]).
+    /// data folder, kept for two weeks (the handle), the office PBX's connection (stopped
+    /// with [`hallpass_core::telephony::live::stop`]) and the outbox of e-mail and SMS.
     fn backups(&self, core: &Core) -> Option<tokio::task::JoinHandle<()>> {
         hallpass_core::telephony::live::start(core);
+        hallpass_core::messaging::outbox::start(core);
         hallpass_core::backup::schedule(core.clone(), std::time::Duration::from_secs(24 * 3600))
     }
 

@@ -89,6 +89,7 @@ impl Shell {
                     b.abort();
                 }
                 hallpass_core::telephony::live::stop(&core);
+                hallpass_core::messaging::outbox::stop(&core);
                 core.db.close().await;
             }
             (Backend::Core(core), Some(Backend::Remote(_)) | None) => {
@@ -160,6 +161,7 @@ impl Shell {
         }
         if let Some(Backend::Core(core)) = self.set_backend(None) {
             hallpass_core::telephony::live::stop(&core);
+            hallpass_core::messaging::outbox::stop(&core);
             core.db.close().await;
         }
     }

@@ -139,6 +139,8 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "pay_rule" | "pay_period" => Permission::PayRead,
         "call" | "callback" => Permission::CallsRead,
         "pbx_settings" => Permission::TelephonyConfigure,
+        "message" | "message_template" => Permission::MessagesSend,
+        "message_settings" => Permission::MessagingConfigure,
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
         | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract"
         | "document_template" => Permission::MoneyRead,

@@ -43,6 +43,8 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("attendance", "client_id"),
     ("makeups", "client_id"),
     ("callbacks", "client_id"),
+    ("messages", "client_id"),
+    ("message_optouts", "client_id"),
 ];
 
 /// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept
@@ -58,6 +60,8 @@ pub const LATER_DUPLICATES: &[&str] = &[
      AND EXISTS (SELECT 1 FROM attendance k WHERE k.client_id = $1 AND k.slot_id = a.slot_id AND k.original = a.original))",
     "DELETE FROM attendance WHERE client_id = $2 AND EXISTS (SELECT 1 FROM attendance k \
      WHERE k.client_id = $1 AND k.slot_id = attendance.slot_id AND k.original = attendance.original)",
+    "DELETE FROM message_optouts WHERE client_id = $2 AND channel IN \
+     (SELECT channel FROM message_optouts WHERE client_id = $1)",
 ];
 
 /// Foreign keys to `clients` the merge moves by itself, row by row.

@@ -207,13 +207,15 @@ pub(super) async fn seed(
         }
         groups.push(id);
     }
-    // Three weeks of classes: marked by the instructor and held.
+    // Three weeks of classes up to yesterday: marked by the instructor and held. Today's are
+    // left for the desk and the tablets, whatever the hour the demo was made.
     let tz = manager.local.time_zone;
     let past = derive(tx, tz, starts, today, &Filter::default()).await?;
-    for o in past
-        .iter()
-        .filter(|o| o.ends_at < now && o.status == OccurrenceStatus::Scheduled)
-    {
+    for o in past.iter().filter(|o| {
+        o.ends_at < now
+            && manager.local_date(o.starts_at) < today
+            && o.status == OccurrenceStatus::Scheduled
+    }) {
         let members: Vec<Uuid> = on_tx!(tx, c => sqlx::query_scalar(
             "SELECT client_id FROM group_members WHERE group_id = $1 ORDER BY client_id").bind(o.group.id).fetch_all(c).await)?;
         let day = manager.local_date(o.starts_at);

@@ -1,4 +1,14 @@
-//! Messaging: e-mail and SMS to clients, from templates filled from the database.
-//! `template` reads and fills the templates.
+//! Messaging: e-mail and SMS to clients, from templates filled from the database. `template`
+//! reads and fills a text; `templates` keeps the centre's; `settings` says how messages leave
+//! (mail server, SMS gateway); `send` checks and queues; `outbox` sends what is queued through
+//! `smtp` or `sms_http`.
 
+pub mod fill;
+pub mod list;
+pub mod outbox;
+pub mod send;
+pub mod settings;
+pub mod sms_http;
+pub mod smtp;
 pub mod template;
+pub mod templates;

@@ -17,23 +17,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("membership.name", "the client's pass ending first"),
     ("membership.visits_left", "visits left on that pass"),
     ("membership.ends_on", "the day that pass ends"),
-    ("class.name", "the client's next class"),
-    (
-        "class.starts_at",
-        "when the next class starts (the centre's time)",
-    ),
-    ("class.room", "the room of the next class"),
     ("debt", "what the client owes, with the currency"),
     ("centre.name", "the centre's name"),
-    ("centre.phone", "the centre's phone"),
-    (
-        "employee.name",
-        "the employee the message is about (after a call)",
-    ),
-    (
-        "rating.link",
-        "where the client rates the call (after a call)",
-    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +34,15 @@ pub struct Template {
 }
 
 impl Template {
-    /// Reads `text`; `field` names the form field errors are reported at.
+    /// Reads `text` with the fields of [`FIELDS`]; `field` names the form field errors are
+    /// reported at.
     pub fn parse(field: &str, text: &str) -> Result<Template, FieldError> {
+        let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+        Template::parse_in(field, text, &known)
+    }
+
+    /// Reads `text`, whose fields must be among `known`.
+    pub fn parse_in(field: &str, text: &str, known: &[&str]) -> Result<Template, FieldError> {
         let err = |code: &str, message: String| FieldError {
             field: field.into(),
             code: code.into(),
@@ -101,7 +93,7 @@ impl Template {
                             format!("an empty field at character {}", at + 1),
                         ));
                     }
-                    if !FIELDS.iter().any(|(f, _)| *f == name) {
+                    if !known.contains(&name.as_str()) {
                         return Err(err("unknown_field", format!("unknown field {{{name}}}")));
                     }
                     if !text_buf.is_empty() {
@@ -114,6 +106,45 @@ impl Template {
         }
         if !text_buf.is_empty() {
             parts.push(Part::Text(text_buf));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Reads a gateway's request (a URL, a JSON or form body): `{name}` of letters, digits,
+    /// `.` and `_` is a field of `known` (another name is an error); every other brace is
+    /// text, so a JSON body needs no escaping.
+    pub fn parse_request(field: &str, text: &str, known: &[&str]) -> Result<Template, FieldError> {
+        let mut parts = Vec::new();
+        let mut buf = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            buf.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+                .unwrap_or(after.len());
+            if name_len > 0 && after[name_len..].starts_with('}') {
+                let name = &after[..name_len];
+                if !known.contains(&name) {
+                    return Err(FieldError {
+                        field: field.into(),
+                        code: "unknown_field".into(),
+                        message: format!("unknown field {{{name}}}"),
+                    });
+                }
+                if !buf.is_empty() {
+                    parts.push(Part::Text(std::mem::take(&mut buf)));
+                }
+                parts.push(Part::Field(name.to_string()));
+                rest = &after[name_len + 1..];
+            } else {
+                buf.push('{');
+                rest = after;
+            }
+        }
+        buf.push_str(rest);
+        if !buf.is_empty() {
+            parts.push(Part::Text(buf));
         }
         Ok(Template { parts })
     }
@@ -182,5 +213,22 @@ mod tests {
         assert_eq!(e("Dear {}").code, "empty_field");
         assert_eq!(e("Dear client}").code, "unopened_brace");
         assert!(Template::parse("body", "ສະບາຍດີ {client.name} ✓").is_ok());
+    }
+
+    #[test]
+    fn a_gateway_request_keeps_its_own_braces() {
+        let known = ["to", "text"];
+        let t = Template::parse_request("body", r#"{"to":"{to}","msg":{"text":"{text}"}}"#, &known)
+            .unwrap();
+        let values = BTreeMap::from([
+            ("to".to_string(), "+856".to_string()),
+            ("text".to_string(), "hi".to_string()),
+        ]);
+        assert_eq!(
+            t.render(&values).unwrap(),
+            r#"{"to":"+856","msg":{"text":"hi"}}"#
+        );
+        let e = Template::parse_request("body", "{phone}", &known).unwrap_err();
+        assert_eq!(e.code, "unknown_field");
     }
 }

@@ -24,6 +24,32 @@ pub fn exponent(currency: &str) -> u16 {
 }
 
 /// `a × b / c` rounded half up, for non-negative `a`, `b` and positive `c`.
+/// An amount as a message's text shows it: `150,000 LAK`, `12.50 USD` (digits grouped by
+/// commas; no floats on the way).
+pub fn plain(minor: i64, currency: &str) -> String {
+    let exp = u32::from(exponent(currency));
+    let unit = 10i64.pow(exp);
+    let (sign, abs) = if minor < 0 {
+        ("-", minor.unsigned_abs())
+    } else {
+        ("", minor.unsigned_abs())
+    };
+    let whole = (abs / unit as u64).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let frac = if exp > 0 {
+        format!(".{:0width$}", abs % unit as u64, width = exp as usize)
+    } else {
+        String::new()
+    };
+    format!("{sign}{grouped}{frac} {currency}")
+}
+
 pub fn mul_div_round(a: i64, b: i64, c: i64) -> i64 {
     let n = i128::from(a) * i128::from(b);
     let c = i128::from(c);

@@ -77,6 +77,8 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("PayRules", "PayRule[]"),
     ("Calls", "Call[]"),
     ("Callbacks", "Callback[]"),
+    ("MessageTemplates", "MessageTemplate[]"),
+    ("Messages", "Message[]"),
     ("PayPeriods", "PayPeriod[]"),
     ("GroupMembers", "GroupMember[]"),
     ("Waitlist", "WaitlistEntry[]"),
@@ -128,6 +130,14 @@ pub use crate::schedule::rooms::{
     Room, RoomInput, RoomsCreateArgs, RoomsListArgs, RoomsUpdateArgs,
 };
 pub type Rooms = Vec<Room>;
+pub use crate::messaging::list::{Message, MessageOptoutArgs, MessageStatus, MessagesListArgs};
+pub use crate::messaging::send::{MessageSendArgs, MessageSendResult, SkipReason, Skipped};
+pub use crate::messaging::settings::{
+    Header, MessageSettings, MessageSettingsInput, MessageSettingsUpdateArgs, SmsKind, SmtpSecurity,
+};
+pub use crate::messaging::templates::{
+    MessageChannel, MessageTemplate, MessageTemplateInput, MessageTemplateSaveArgs, TemplateText,
+};
 pub use crate::schedule::attendance::{
     AttendanceMarkArgs, AttendanceStatus, ClassHoldArgs, HoldResult, MarkResult, OccurrenceDetail,
     OccurrenceGetArgs, PassInfo, SheetLine, VisitKind, WriteOff,
@@ -179,6 +189,8 @@ pub use crate::telephony::settings::{
     PbxSettingsUpdateArgs,
 };
 pub use crate::telephony::status::{PbxLink, PbxStatus};
+pub type MessageTemplates = Vec<MessageTemplate>;
+pub type Messages = Vec<Message>;
 pub type Services = Vec<Service>;
 pub type Instructors = Vec<Instructor>;
 pub type Holidays = Vec<Holiday>;

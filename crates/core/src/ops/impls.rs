@@ -35,6 +35,10 @@ pub(crate) use crate::documents::{
     document_templates_list,
 };
 pub(crate) use crate::files::{file_get, file_upload};
+pub(crate) use crate::messaging::list::{message_optout_set, messages_list};
+pub(crate) use crate::messaging::send::message_send;
+pub(crate) use crate::messaging::settings::{message_settings_get, message_settings_update};
+pub(crate) use crate::messaging::templates::{message_templates_list, message_templates_save};
 pub(crate) use crate::money::cash::{cash_day_close, cash_journal, cash_move};
 pub(crate) use crate::money::catalog::{
     catalog_categories_list, catalog_category_create, catalog_category_update, catalog_item_create,

@@ -95,6 +95,8 @@ impl Role {
                     | CallsRead
                     | CallsMake
                     | TelephonyConfigure
+                    | MessagesSend
+                    | MessagingConfigure
             ),
             Role::Reception => matches!(
                 p,
@@ -113,6 +115,7 @@ impl Role {
                     | AttendanceMark
                     | CallsRead
                     | CallsMake
+                    | MessagesSend
             ),
             // Instructors write observations and must see allergies and health notes, but not
             // the families' phone numbers.
@@ -207,10 +210,14 @@ pub enum Permission {
     CallsMake,
     /// The PBX's connection and extensions.
     TelephonyConfigure,
+    /// Send e-mail and SMS to clients (one, a list, a campaign).
+    MessagesSend,
+    /// The mail server and SMS gateway, and the message templates.
+    MessagingConfigure,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 31] = [
+    pub const ALL: [Permission; 33] = [
         Permission::SignedIn,
         Permission::CentreRead,
         Permission::CentreWrite,
@@ -242,13 +249,15 @@ impl Permission {
         Permission::CallsRead,
         Permission::CallsMake,
         Permission::TelephonyConfigure,
+        Permission::MessagesSend,
+        Permission::MessagingConfigure,
     ];
 
     pub fn parse(s: &str) -> Option<Permission> {
         Permission::ALL.into_iter().find(|p| p.as_str() == s)
     }
 
-    fn bit(self) -> u32 {
+    fn bit(self) -> u64 {
         1 << (Permission::ALL.iter().position(|p| *p == self).unwrap_or(0) as u32)
     }
 
@@ -285,13 +294,15 @@ impl Permission {
             Permission::CallsRead => "calls_read",
             Permission::CallsMake => "calls_make",
             Permission::TelephonyConfigure => "telephony_configure",
+            Permission::MessagesSend => "messages_send",
+            Permission::MessagingConfigure => "messaging_configure",
         }
     }
 }
 
 /// A set of permissions (what a session may do).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Permissions(u32);
+pub struct Permissions(u64);
 
 impl Permissions {
     pub fn all() -> Permissions {

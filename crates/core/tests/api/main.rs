@@ -19,6 +19,7 @@ mod helpers;
 mod layout;
 mod merge;
 mod merged_numbers;
+mod messaging;
 mod money;
 mod permissions;
 mod phones;

@@ -82,6 +82,14 @@ pub enum TimelineEvent {
         trial: bool,
         makeup: bool,
     },
+    /// A message sent to the client (its text as sent; how it went is in the outbox).
+    Message {
+        message_id: Uuid,
+        /// `email` or `sms`.
+        channel: String,
+        subject: String,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]

@@ -1,0 +1,379 @@
+//! How messages leave: the mail server (SMTP with TLS or STARTTLS) and the SMS gateway — an
+//! HTTP request made from a template, as most SMS providers offer, or an SMPP link. Passwords
+//! are written, never read back: the settings say only whether one is set.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::template::Template;
+use crate::audit::{self, Change};
+use crate::auth::{NoArgs, Session};
+use crate::db::Tx;
+use crate::error::{ApiError, Problems};
+use crate::text::is_email;
+use crate::{exec_tx, on_tx, Core};
+
+/// The fields an HTTP gateway's request may use.
+pub const GATEWAY_FIELDS: &[&str] = &["to", "text", "sender"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpSecurity {
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// Plain first, then STARTTLS (port 587); refused if the server cannot.
+    Starttls,
+    /// No encryption: only for a relay on the same machine or LAN.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SmsKind {
+    None,
+    Http,
+    Smpp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
+pub struct MessageSettings {
+    pub email_from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    pub smtp_username: String,
+    pub smtp_password_set: bool,
+    pub sms_kind: SmsKind,
+    /// The sender name or number the SMS shows.
+    pub sms_sender: String,
+    pub http_url: String,
+    /// `GET` or `POST`.
+    pub http_method: String,
+    pub http_headers: Vec<Header>,
+    pub http_body: String,
+    /// SMPP: `host:port`, the system id, whether a password is kept.
+    pub smpp_address: String,
+    pub smpp_system_id: String,
+    pub smpp_password_set: bool,
+    pub version: i64,
+}
+
+#[derive(Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSettingsInput {
+    #[serde(default)]
+    pub email_from: String,
+    #[serde(default)]
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    #[serde(default)]
+    pub smtp_username: String,
+    /// None keeps the password kept; a value replaces it.
+    #[serde(default)]
+    pub smtp_password: Option<String>,
+    pub sms_kind: SmsKind,
+    #[serde(default)]
+    pub sms_sender: String,
+    #[serde(default)]
+    pub http_url: String,
+    #[serde(default)]
+    pub http_method: String,
+    #[serde(default)]
+    pub http_headers: Vec<Header>,
+    #[serde(default)]
+    pub http_body: String,
+    #[serde(default)]
+    pub smpp_address: String,
+    #[serde(default)]
+    pub smpp_system_id: String,
+    #[serde(default)]
+    pub smpp_password: Option<String>,
+}
+
+/// Passwords never show in logs.
+impl std::fmt::Debug for MessageSettingsInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageSettingsInput")
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("sms_kind", &self.sms_kind)
+            .field("http_url", &self.http_url)
+            .field("smpp_password", &self.smpp_password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSettingsUpdateArgs {
+    pub version: i64,
+    pub settings: MessageSettingsInput,
+}
+
+/// The settings with their passwords, for the senders.
+#[derive(Clone)]
+pub struct Secrets {
+    pub smtp_password: String,
+    pub smpp_password: String,
+}
+
+type Row = (
+    String,
+    String,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiError> {
+    let r: Row = on_tx!(tx, c => sqlx::query_as(
+        "SELECT email_from, smtp_host, smtp_port, smtp_security, smtp_username, smtp_password, sms_kind, sms_sender, \
+         http_url, http_method, http_headers, http_body, smpp_address, smpp_system_id, smpp_password, version \
+         FROM message_settings WHERE id = 1").fetch_one(c).await)?;
+    let settings = MessageSettings {
+        email_from: r.0,
+        smtp_host: r.1,
+        smtp_port: u16::try_from(r.2).unwrap_or(587),
+        smtp_security: match r.3.as_str() {
+            "tls" => SmtpSecurity::Tls,
+            "none" => SmtpSecurity::None,
+            _ => SmtpSecurity::Starttls,
+        },
+        smtp_username: r.4,
+        smtp_password_set: !r.5.is_empty(),
+        sms_kind: match r.6.as_str() {
+            "http" => SmsKind::Http,
+            "smpp" => SmsKind::Smpp,
+            _ => SmsKind::None,
+        },
+        sms_sender: r.7,
+        http_url: r.8,
+        http_method: r.9,
+        http_headers: serde_json::from_str(&r.10).unwrap_or_default(),
+        http_body: r.11,
+        smpp_address: r.12,
+        smpp_system_id: r.13,
+        smpp_password_set: !r.14.is_empty(),
+        version: r.15,
+    };
+    Ok((
+        settings,
+        Secrets {
+            smtp_password: r.5,
+            smpp_password: r.14,
+        },
+    ))
+}
+
+pub(crate) async fn message_settings_get(
+    core: &Core,
+    _session: &Session,
+    _args: NoArgs,
+) -> Result<MessageSettings, ApiError> {
+    let mut tx = core.db.read().await?;
+    let (s, _) = load(&mut tx).await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+fn host_port(s: &str) -> bool {
+    s.rsplit_once(':').is_some_and(|(h, p)| {
+        !h.is_empty() && !h.contains(char::is_whitespace) && matches!(p.parse::<u16>(), Ok(1..))
+    })
+}
+
+/// Every mistake of `i`, each at its field.
+fn check(i: &MessageSettingsInput, p: &mut Problems) {
+    let f = |k: &str| format!("settings.{k}");
+    let email = !i.smtp_host.trim().is_empty();
+    if email {
+        if !is_email(i.email_from.trim()) {
+            p.add(
+                f("email_from"),
+                "invalid_email",
+                "the address messages come from",
+            );
+        }
+        if i.smtp_host.contains(char::is_whitespace) || i.smtp_host.len() > 253 {
+            p.add(f("smtp_host"), "invalid", "a host name or address");
+        }
+        if i.smtp_port == 0 {
+            p.add(f("smtp_port"), "invalid", "a port, e.g. 587");
+        }
+    }
+    for (k, v) in [
+        ("smtp_password", &i.smtp_password),
+        ("smpp_password", &i.smpp_password),
+    ] {
+        if v.as_deref()
+            .is_some_and(|s| s.contains(['\r', '\n']) || s.chars().count() > 200)
+        {
+            p.add(f(k), "invalid", "one line of at most 200 characters");
+        }
+    }
+    let sender = i.sms_sender.trim();
+    if sender.chars().count() > 16
+        || !sender
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == ' ')
+    {
+        p.add(
+            f("sms_sender"),
+            "invalid",
+            "letters and digits (11 letters or a number)",
+        );
+    }
+    match i.sms_kind {
+        SmsKind::Http => {
+            let url = i.http_url.trim();
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || url.contains(char::is_whitespace)
+            {
+                p.add(f("http_url"), "invalid", "an http:// or https:// address");
+            } else if let Err(e) = Template::parse_request(&f("http_url"), url, GATEWAY_FIELDS) {
+                p.add(e.field, &e.code, e.message);
+            }
+            if !matches!(i.http_method.as_str(), "GET" | "POST") {
+                p.add(f("http_method"), "invalid", "GET or POST");
+            }
+            if let Err(e) = Template::parse_request(&f("http_body"), &i.http_body, GATEWAY_FIELDS) {
+                p.add(e.field, &e.code, e.message);
+            }
+            for (n, h) in i.http_headers.iter().enumerate() {
+                let name_ok = !h.name.is_empty()
+                    && h.name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !name_ok {
+                    p.add(
+                        f(&format!("http_headers.{n}.name")),
+                        "invalid",
+                        "letters, digits and -",
+                    );
+                }
+                if h.value.contains(['\r', '\n']) {
+                    p.add(f(&format!("http_headers.{n}.value")), "invalid", "one line");
+                } else if let Err(e) = Template::parse_request(
+                    &f(&format!("http_headers.{n}.value")),
+                    &h.value,
+                    GATEWAY_FIELDS,
+                ) {
+                    p.add(e.field, &e.code, e.message);
+                }
+            }
+        }
+        SmsKind::Smpp => {
+            if !host_port(i.smpp_address.trim()) {
+                p.add(
+                    f("smpp_address"),
+                    "invalid",
+                    "host and port, e.g. smpp.example.com:2775",
+                );
+            }
+            let id = i.smpp_system_id.trim();
+            if id.is_empty() || id.len() > 15 {
+                p.add(
+                    f("smpp_system_id"),
+                    "invalid",
+                    "the system id the provider gave (15 at most)",
+                );
+            }
+        }
+        SmsKind::None => {}
+    }
+}
+
+pub(crate) async fn message_settings_update(
+    core: &Core,
+    session: &Session,
+    args: MessageSettingsUpdateArgs,
+) -> Result<MessageSettings, ApiError> {
+    let i = args.settings;
+    let mut p = Problems::default();
+    check(&i, &mut p);
+    p.finish()?;
+    let now = core.now();
+    let mut tx = core.db.write().await?;
+    let (before, kept) = load(&mut tx).await?;
+    if before.version != args.version {
+        return Err(ApiError::conflict(
+            "the message settings were changed meanwhile",
+        ));
+    }
+    let smtp_password = i
+        .smtp_password
+        .as_deref()
+        .map(str::trim)
+        .map_or(kept.smtp_password, str::to_string);
+    let smpp_password = i
+        .smpp_password
+        .as_deref()
+        .map(str::trim)
+        .map_or(kept.smpp_password, str::to_string);
+    let security = match i.smtp_security {
+        SmtpSecurity::Tls => "tls",
+        SmtpSecurity::Starttls => "starttls",
+        SmtpSecurity::None => "none",
+    };
+    let kind = match i.sms_kind {
+        SmsKind::None => "none",
+        SmsKind::Http => "http",
+        SmsKind::Smpp => "smpp",
+    };
+    let method = if i.http_method.is_empty() {
+        "POST".to_string()
+    } else {
+        i.http_method.clone()
+    };
+    let headers = serde_json::to_string(&i.http_headers).unwrap_or_else(|_| "[]".into());
+    let done = exec_tx!(&mut tx, c => sqlx::query(
+        "UPDATE message_settings SET email_from = $1, smtp_host = $2, smtp_port = $3, smtp_security = $4, \
+         smtp_username = $5, smtp_password = $6, sms_kind = $7, sms_sender = $8, http_url = $9, http_method = $10, \
+         http_headers = $11, http_body = $12, smpp_address = $13, smpp_system_id = $14, smpp_password = $15, \
+         version = version + 1, updated_at = $16, updated_by = $17 WHERE id = 1 AND version = $18")
+        .bind(i.email_from.trim()).bind(i.smtp_host.trim()).bind(i32::from(i.smtp_port)).bind(security)
+        .bind(i.smtp_username.trim()).bind(&smtp_password).bind(kind).bind(i.sms_sender.trim())
+        .bind(i.http_url.trim()).bind(&method).bind(&headers).bind(&i.http_body)
+        .bind(i.smpp_address.trim()).bind(i.smpp_system_id.trim()).bind(&smpp_password)
+        .bind(now).bind(session.user_id).bind(args.version).execute(c).await)?;
+    if done != 1 {
+        return Err(ApiError::conflict(
+            "the message settings were changed meanwhile",
+        ));
+    }
+    let (after, _) = load(&mut tx).await?;
+    audit::record(
+        &mut tx,
+        session,
+        now,
+        Change {
+            operation: "message_settings_update",
+            entity: "message_settings",
+            entity_id: None,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
