@@ -216,6 +216,31 @@ mod tests {
     }
 
     #[test]
+    fn the_ui_offers_exactly_these_fields() {
+        let ui = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../ui/src/messaging/fields.ts"
+        ))
+        .unwrap();
+        for (f, _) in FIELDS {
+            assert!(ui.contains(&format!("'{f}'")), "{f} is offered in the UI");
+        }
+        let listed = ui
+            .split("export const FIELDS")
+            .nth(1)
+            .and_then(|s| s.split("] as const").next())
+            .unwrap_or_default()
+            .matches('\'')
+            .count()
+            / 2;
+        assert_eq!(
+            listed,
+            FIELDS.len(),
+            "the UI offers no field the core does not know"
+        );
+    }
+
+    #[test]
     fn a_gateway_request_keeps_its_own_braces() {
         let known = ["to", "text"];
         let t = Template::parse_request("body", r#"{"to":"{to}","msg":{"text":"{text}"}}"#, &known)
