@@ -2404,6 +2404,8 @@ export type MessageSettings = {
 	http_method: string,
 	http_headers: Header[],
 	http_body: string,
+	/**  The gateway's key, used as `{secret}`, is kept (never shown). */
+	http_secret_set: boolean,
 	/**  SMPP: `host:port`, the system id, whether a password is kept. */
 	smpp_address: string,
 	smpp_system_id: string,
@@ -2425,6 +2427,8 @@ export type MessageSettingsInput = {
 	http_method?: string,
 	http_headers?: Header[],
 	http_body?: string,
+	/**  The gateway's key for `{secret}`: None keeps the one kept; a value replaces it. */
+	http_secret?: string | null,
 	smpp_address?: string,
 	smpp_system_id?: string,
 	smpp_password?: string | null,

@@ -51,6 +51,7 @@ async fn run(engine: &str, core: Core, port: u16, maildir: &std::path::Path) {
                 http_method: String::new(),
                 http_headers: Vec::new(),
                 http_body: String::new(),
+                http_secret: None,
                 smpp_address: String::new(),
                 smpp_system_id: String::new(),
                 smpp_password: None,

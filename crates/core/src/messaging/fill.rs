@@ -78,12 +78,17 @@ pub(crate) async fn recipients(
         let passes: Vec<Pass> = on_tx!(tx, c => {
             let sql = format!("SELECT client_id, name, visits_left, ends_on FROM memberships \
                 WHERE client_id IN ({m}) AND cancelled_at IS NULL AND (ends_on IS NULL OR ends_on >= ${}) \
-                ORDER BY ends_on DESC, created_at DESC", chunk.len() + 1);
+                ORDER BY CASE WHEN ends_on IS NULL THEN 1 ELSE 0 END, ends_on, created_at", chunk.len() + 1);
             let mut q = sqlx::query_as(&sql);
             for id in chunk { q = q.bind(*id); }
             q.bind(today).fetch_all(c).await
         })?;
-        let passes: HashMap<Uuid, Pass> = passes.into_iter().map(|p| (p.0, p)).collect();
+        // The pass ending first (an open-ended one last), the first row per client.
+        let mut first: HashMap<Uuid, Pass> = HashMap::new();
+        for p in passes {
+            first.entry(p.0).or_insert(p);
+        }
+        let passes = first;
         let debts: Vec<(Uuid, i64)> = on_tx!(tx, c => {
             let sql = format!("SELECT i.payer_id, CAST(SUM(i.total - {PAID_SQL}) AS BIGINT) FROM invoices i \
                 WHERE i.status = 'issued' AND i.payer_id IN ({m}) GROUP BY i.payer_id");

@@ -3,13 +3,16 @@
 //! message, and marks it `sent` or puts it back with the error and a later time: a mail server
 //! that is away keeps the message queued, tried again after 1, 2, 4… minutes (at most an
 //! hour apart, 12 tries), never lost. An answer that says the message will never go (a
-//! refused address) fails it at once. E-mail keeps one `Message-ID` on every try, so a
-//! receiver drops a repeat.
+//! refused address) fails it at once. A channel with nowhere to send (no mail server, no
+//! gateway) is not claimed at all. Delivery is at least once: a message the server took is
+//! marked with retries, and e-mail keeps one `Message-ID` on every try, so a receiver drops a
+//! repeat; a client who opted out meanwhile is not written to.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
@@ -21,6 +24,8 @@ use crate::{exec_tx, on_tx, Core};
 
 /// How many messages one claim takes.
 const BATCH: i64 = 50;
+/// How many are sent at once.
+const PARALLEL: usize = 8;
 /// A claimed message not marked within this is claimed again.
 const LEASE_SECONDS: i64 = 300;
 /// Tries before a message is failed.
@@ -98,28 +103,87 @@ pub async fn drain(core: &Core, http: &reqwest::Client) -> Result<bool, ApiError
     let now = core.now();
     let mut tx = core.db.write().await?;
     let (settings, secrets) = load(&mut tx).await?;
-    let batch = claim(&mut tx, now).await?;
+    // A channel with nowhere to send waits (its tries are not spent).
+    let mailer = smtp::Mailer::new(&settings, &secrets);
+    let mut channels = Vec::new();
+    if mailer.is_some() {
+        channels.push("email");
+    }
+    if settings.sms_kind == SmsKind::Http {
+        channels.push("sms");
+    }
+    let batch = claim(&mut tx, now, &channels).await?;
     tx.commit().await?;
     if batch.is_empty() {
         return Ok(false);
     }
     let full = batch.len() as i64 == BATCH;
-    let mailer = smtp::Mailer::new(&settings, &secrets);
-    for m in batch {
-        let sent = send(&settings, &secrets, mailer.as_ref(), http, &m).await;
-        mark(core, &m, sent).await?;
-    }
+    // A few at once over the mail server's pooled connections and the gateway's.
+    let results: Vec<Result<(), ApiError>> = futures_util::stream::iter(batch)
+        .map(|m| {
+            let (settings, secrets, mailer) = (&settings, &secrets, mailer.as_ref());
+            async move {
+                let sent = send(settings, secrets, mailer, http, &m).await;
+                mark_surely(core, &m, &sent).await
+            }
+        })
+        .buffer_unordered(PARALLEL)
+        .collect()
+        .await;
     core.changed();
+    results.into_iter().collect::<Result<Vec<()>, _>>()?;
     Ok(full)
 }
 
-async fn claim(tx: &mut Tx, now: DateTime<Utc>) -> Result<Vec<Queued>, ApiError> {
+/// Marks a try, trying again for a while: a message the server took and left unmarked would
+/// be sent again after its lease.
+async fn mark_surely(core: &Core, m: &Queued, sent: &Sent) -> Result<(), ApiError> {
+    let mut wait = Duration::from_millis(200);
+    loop {
+        match mark(core, m, sent).await {
+            Ok(()) => return Ok(()),
+            Err(e) if wait < Duration::from_secs(30) => {
+                tracing::warn!(error = %e, message = %m.id, "marking a message failed; trying again");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Claims what is due on the channels that can send now. The condition is repeated outside the
+/// subquery and PostgreSQL skips rows another claim holds, so two outboxes on one database
+/// (two hubs) never take the same message; SQLite's writer lock does the same there.
+async fn claim(
+    tx: &mut Tx,
+    now: DateTime<Utc>,
+    channels: &[&str],
+) -> Result<Vec<Queued>, ApiError> {
+    if channels.is_empty() {
+        return Ok(Vec::new());
+    }
     let lease = now + chrono::Duration::seconds(LEASE_SECONDS);
-    let rows: Vec<Queued> = on_tx!(tx, c => sqlx::query_as(
+    let skip = match &tx.conn {
+        crate::db::Conn::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        _ => "",
+    };
+    let list = channels
+        .iter()
+        .map(|c| format!("'{c}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let due = format!(
+        "status IN ('queued', 'sending') AND next_attempt_at <= $2 AND channel IN ({list}) \
+         AND (client_id IS NULL OR NOT EXISTS (SELECT 1 FROM message_optouts o \
+         WHERE o.client_id = messages.client_id AND o.channel = messages.channel))"
+    );
+    let sql = format!(
         "UPDATE messages SET status = 'sending', attempts = attempts + 1, next_attempt_at = $1 \
-         WHERE id IN (SELECT id FROM messages WHERE status IN ('queued', 'sending') AND next_attempt_at <= $2 \
-         ORDER BY next_attempt_at LIMIT $3) \
-         RETURNING id, channel, address, subject, body, attempts, message_ref")
+         WHERE {due} AND id IN (SELECT id FROM messages WHERE {due} ORDER BY next_attempt_at LIMIT $3{skip}) \
+         RETURNING id, channel, address, subject, body, attempts, message_ref"
+    );
+    let rows: Vec<Queued> = on_tx!(tx, c => sqlx::query_as(&sql)
         .bind(lease).bind(now).bind(BATCH).fetch_all(c).await)?;
     Ok(rows)
 }
@@ -137,12 +201,8 @@ async fn send(
             None => Sent::Later("no mail server is set up".into()),
         },
         _ => match settings.sms_kind {
-            SmsKind::Http => sms_http::send(http, settings, m).await,
-            SmsKind::Smpp => {
-                let _ = secrets;
-                Sent::Later("SMPP sending is not available yet".into())
-            }
-            SmsKind::None => Sent::Later("no SMS gateway is set up".into()),
+            SmsKind::Http => sms_http::send(http, settings, secrets, m).await,
+            SmsKind::Smpp | SmsKind::None => Sent::Later("no SMS gateway is set up".into()),
         },
     }
 }
@@ -153,25 +213,30 @@ fn backoff(attempts: i32) -> chrono::Duration {
     chrono::Duration::minutes(minutes.min(60))
 }
 
-async fn mark(core: &Core, m: &Queued, sent: Sent) -> Result<(), ApiError> {
+/// Marks the try of `m` (only if it is still this claim's: a claim that outlived its lease does
+/// not overwrite a newer try).
+async fn mark(core: &Core, m: &Queued, sent: &Sent) -> Result<(), ApiError> {
     let now = core.now();
     let mut tx = core.db.write().await?;
     match sent {
         Sent::Ok(provider) => {
             exec_tx!(&mut tx, c => sqlx::query(
-                "UPDATE messages SET status = 'sent', sent_at = $1, provider_ref = $2, last_error = NULL WHERE id = $3")
-                .bind(now).bind(provider).bind(m.id).execute(c).await)?;
+                "UPDATE messages SET status = 'sent', sent_at = $1, provider_ref = $2, last_error = NULL \
+                 WHERE id = $3 AND status = 'sending' AND attempts = $4")
+                .bind(now).bind(provider).bind(m.id).bind(m.attempts).execute(c).await)?;
         }
         Sent::Later(why) if m.attempts < MAX_ATTEMPTS => {
             exec_tx!(&mut tx, c => sqlx::query(
-                "UPDATE messages SET status = 'queued', next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                .bind(now + backoff(m.attempts)).bind(why).bind(m.id).execute(c).await)?;
+                "UPDATE messages SET status = 'queued', next_attempt_at = $1, last_error = $2 \
+                 WHERE id = $3 AND status = 'sending' AND attempts = $4")
+                .bind(now + backoff(m.attempts)).bind(why).bind(m.id).bind(m.attempts).execute(c).await)?;
         }
         Sent::Later(why) | Sent::Never(why) => {
             tracing::warn!(message = %m.id, error = %why, "a message was not sent");
             exec_tx!(&mut tx, c => sqlx::query(
-                "UPDATE messages SET status = 'failed', last_error = $1 WHERE id = $2")
-                .bind(why).bind(m.id).execute(c).await)?;
+                "UPDATE messages SET status = 'failed', last_error = $1 \
+                 WHERE id = $2 AND status = 'sending' AND attempts = $3")
+                .bind(why).bind(m.id).bind(m.attempts).execute(c).await)?;
         }
     }
     tx.commit().await?;

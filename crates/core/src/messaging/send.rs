@@ -21,6 +21,8 @@ use crate::{exec_tx, on_tx, Core};
 
 /// The most clients one sending reaches.
 pub const MAX_RECIPIENTS: usize = 10_000;
+/// The longest text written now (as a template's).
+pub const MAX_BODY: usize = 10_000;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -97,9 +99,13 @@ pub(crate) async fn message_send(
     if written {
         if args.body.trim().is_empty() {
             p.add("body", "required", "the message itself");
+        } else if args.body.chars().count() > MAX_BODY {
+            p.add("body", "too_long", format!("{MAX_BODY} characters at most"));
         }
         if args.channel == MessageChannel::Email && args.subject.trim().is_empty() {
             p.add("subject", "required", "an e-mail needs a subject");
+        } else if args.subject.contains(['\r', '\n']) || args.subject.chars().count() > 200 {
+            p.add("subject", "invalid", "one line of at most 200 characters");
         }
     }
     let body = written
@@ -112,6 +118,19 @@ pub(crate) async fn message_send(
     let now = core.now();
     let today = session.local_date(now);
     let mut tx = core.db.write().await?;
+    // Nowhere to send by this channel: said at once, not after hours of tries.
+    let (settings, secrets) = super::settings::load(&mut tx).await?;
+    let ready = match args.channel {
+        MessageChannel::Email => super::smtp::Mailer::new(&settings, &secrets).is_some(),
+        MessageChannel::Sms => settings.sms_kind == super::settings::SmsKind::Http,
+    };
+    if !ready {
+        return Err(ApiError::field(
+            "channel",
+            "not_configured",
+            "no mail server or SMS gateway is set up for this channel",
+        ));
+    }
     let texts = match args.template_id {
         Some(id) => {
             let Some(t) = one(&mut tx, id).await? else {
@@ -144,8 +163,15 @@ pub(crate) async fn message_send(
     };
     let mut ids = args.client_ids.clone();
     if let Some(group) = args.group_id {
+        let known: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM class_groups WHERE id = $1")
+            .bind(group).fetch_optional(c).await)?;
+        if known.is_none() {
+            return Err(ApiError::field("group_id", "not_found", "no such group"));
+        }
+        // Its members today, as the schedule counts them.
         let members: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "SELECT client_id FROM group_members WHERE group_id = $1 AND (left_on IS NULL OR left_on >= $2)")
+            "SELECT client_id FROM group_members WHERE group_id = $1 AND joined_on <= $2 \
+             AND (left_on IS NULL OR left_on > $2) ORDER BY client_id")
             .bind(group).bind(today).fetch_all(c).await)?;
         ids.extend(members);
     }

@@ -15,7 +15,7 @@ use crate::text::is_email;
 use crate::{exec_tx, on_tx, Core};
 
 /// The fields an HTTP gateway's request may use.
-pub const GATEWAY_FIELDS: &[&str] = &["to", "text", "sender"];
+pub const GATEWAY_FIELDS: &[&str] = &["to", "text", "sender", "secret"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -58,6 +58,8 @@ pub struct MessageSettings {
     pub http_method: String,
     pub http_headers: Vec<Header>,
     pub http_body: String,
+    /// The gateway's key, used as `{secret}`, is kept (never shown).
+    pub http_secret_set: bool,
     /// SMPP: `host:port`, the system id, whether a password is kept.
     pub smpp_address: String,
     pub smpp_system_id: String,
@@ -90,6 +92,9 @@ pub struct MessageSettingsInput {
     pub http_headers: Vec<Header>,
     #[serde(default)]
     pub http_body: String,
+    /// The gateway's key for `{secret}`: None keeps the one kept; a value replaces it.
+    #[serde(default)]
+    pub http_secret: Option<String>,
     #[serde(default)]
     pub smpp_address: String,
     #[serde(default)]
@@ -106,6 +111,7 @@ impl std::fmt::Debug for MessageSettingsInput {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("sms_kind", &self.sms_kind)
             .field("http_url", &self.http_url)
+            .field("http_secret", &self.http_secret.as_ref().map(|_| "***"))
             .field("smpp_password", &self.smpp_password.as_ref().map(|_| "***"))
             .finish()
     }
@@ -123,6 +129,7 @@ pub struct MessageSettingsUpdateArgs {
 pub struct Secrets {
     pub smtp_password: String,
     pub smpp_password: String,
+    pub http_secret: String,
 }
 
 type Row = (
@@ -149,6 +156,8 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiE
         "SELECT email_from, smtp_host, smtp_port, smtp_security, smtp_username, smtp_password, sms_kind, sms_sender, \
          http_url, http_method, http_headers, http_body, smpp_address, smpp_system_id, smpp_password, version \
          FROM message_settings WHERE id = 1").fetch_one(c).await)?;
+    let http_secret: String = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT http_secret FROM message_settings WHERE id = 1").fetch_one(c).await)?;
     let settings = MessageSettings {
         email_from: r.0,
         smtp_host: r.1,
@@ -170,6 +179,7 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiE
         http_method: r.9,
         http_headers: serde_json::from_str(&r.10).unwrap_or_default(),
         http_body: r.11,
+        http_secret_set: !http_secret.is_empty(),
         smpp_address: r.12,
         smpp_system_id: r.13,
         smpp_password_set: !r.14.is_empty(),
@@ -180,6 +190,7 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiE
         Secrets {
             smtp_password: r.5,
             smpp_password: r.14,
+            http_secret,
         },
     ))
 }
@@ -270,8 +281,12 @@ fn check(i: &MessageSettingsInput, p: &mut Problems) {
                         "letters, digits and -",
                     );
                 }
-                if h.value.contains(['\r', '\n']) {
-                    p.add(f(&format!("http_headers.{n}.value")), "invalid", "one line");
+                if h.value.contains(['\r', '\n']) || h.value.contains("{text}") {
+                    p.add(
+                        f(&format!("http_headers.{n}.value")),
+                        "invalid",
+                        "one line, without {text}",
+                    );
                 } else if let Err(e) = Template::parse_request(
                     &f(&format!("http_headers.{n}.value")),
                     &h.value,
@@ -282,6 +297,11 @@ fn check(i: &MessageSettingsInput, p: &mut Problems) {
             }
         }
         SmsKind::Smpp => {
+            p.add(
+                f("sms_kind"),
+                "unavailable",
+                "SMPP sending is not available yet: use an HTTP gateway",
+            );
             if !host_port(i.smpp_address.trim()) {
                 p.add(
                     f("smpp_address"),
@@ -319,16 +339,10 @@ pub(crate) async fn message_settings_update(
             "the message settings were changed meanwhile",
         ));
     }
-    let smtp_password = i
-        .smtp_password
-        .as_deref()
-        .map(str::trim)
-        .map_or(kept.smtp_password, str::to_string);
-    let smpp_password = i
-        .smpp_password
-        .as_deref()
-        .map(str::trim)
-        .map_or(kept.smpp_password, str::to_string);
+    // Passwords are kept as typed.
+    let smtp_password = i.smtp_password.clone().unwrap_or(kept.smtp_password);
+    let smpp_password = i.smpp_password.clone().unwrap_or(kept.smpp_password);
+    let http_secret = i.http_secret.clone().unwrap_or(kept.http_secret);
     let security = match i.smtp_security {
         SmtpSecurity::Tls => "tls",
         SmtpSecurity::Starttls => "starttls",
@@ -349,12 +363,12 @@ pub(crate) async fn message_settings_update(
         "UPDATE message_settings SET email_from = $1, smtp_host = $2, smtp_port = $3, smtp_security = $4, \
          smtp_username = $5, smtp_password = $6, sms_kind = $7, sms_sender = $8, http_url = $9, http_method = $10, \
          http_headers = $11, http_body = $12, smpp_address = $13, smpp_system_id = $14, smpp_password = $15, \
-         version = version + 1, updated_at = $16, updated_by = $17 WHERE id = 1 AND version = $18")
+         version = version + 1, updated_at = $16, updated_by = $17, http_secret = $19 WHERE id = 1 AND version = $18")
         .bind(i.email_from.trim()).bind(i.smtp_host.trim()).bind(i32::from(i.smtp_port)).bind(security)
         .bind(i.smtp_username.trim()).bind(&smtp_password).bind(kind).bind(i.sms_sender.trim())
         .bind(i.http_url.trim()).bind(&method).bind(&headers).bind(&i.http_body)
         .bind(i.smpp_address.trim()).bind(i.smpp_system_id.trim()).bind(&smpp_password)
-        .bind(now).bind(session.user_id).bind(args.version).execute(c).await)?;
+        .bind(now).bind(session.user_id).bind(args.version).bind(&http_secret).execute(c).await)?;
     if done != 1 {
         return Err(ApiError::conflict(
             "the message settings were changed meanwhile",

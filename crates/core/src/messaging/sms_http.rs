@@ -1,13 +1,14 @@
 //! SMS through an HTTP gateway: the request the settings describe, its `{to}`, `{text}` and
 //! `{sender}` filled in — encoded for the URL, and for the body as its `Content-Type` says
 //! (JSON strings escaped, a form's values encoded). A 2xx answer is a sent message (with the
-//! gateway's id when its JSON has one); 429 and 5xx try again later; other answers fail it.
+//! gateway's id when its JSON has one); 401, 403, 404, 408, 429 and 5xx try again later; other
+//! answers fail it. `{secret}` is the gateway's key, kept like a password.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::outbox::{Queued, Sent};
-use super::settings::{MessageSettings, GATEWAY_FIELDS};
+use super::settings::{MessageSettings, Secrets, GATEWAY_FIELDS};
 use super::template::Template;
 
 pub fn client() -> reqwest::Client {
@@ -36,11 +37,17 @@ fn filled(
     t.render(&encoded)
 }
 
-pub async fn send(http: &reqwest::Client, s: &MessageSettings, m: &Queued) -> Sent {
+pub async fn send(
+    http: &reqwest::Client,
+    s: &MessageSettings,
+    secrets: &Secrets,
+    m: &Queued,
+) -> Sent {
     let values = BTreeMap::from([
         ("to".to_string(), m.address.clone()),
         ("text".to_string(), m.body.clone()),
         ("sender".to_string(), s.sms_sender.clone()),
+        ("secret".to_string(), secrets.http_secret.clone()),
     ]);
     let content_type = s
         .http_headers
@@ -76,10 +83,22 @@ pub async fn send(http: &reqwest::Client, s: &MessageSettings, m: &Queued) -> Se
     }
     let response = match request.send().await {
         Ok(r) => r,
-        Err(e) => return Sent::Later(format!("the gateway: {e}")),
+        // Without the address: it may carry the gateway's key.
+        Err(e) if e.is_builder() => {
+            return Sent::Never(format!("the request: {}", e.without_url()))
+        }
+        Err(e) => return Sent::Later(format!("the gateway: {}", e.without_url())),
     };
     let status = response.status();
-    let text = response.text().await.unwrap_or_default();
+    // The answer's first 64 KB are enough to read an id or a reason.
+    let mut text = String::new();
+    let mut response = response;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        text.push_str(&String::from_utf8_lossy(&chunk));
+        if text.len() > 64 * 1024 {
+            break;
+        }
+    }
     if status.is_success() {
         let id = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
@@ -95,7 +114,9 @@ pub async fn send(http: &reqwest::Client, s: &MessageSettings, m: &Queued) -> Se
         return Sent::Ok(id);
     }
     let said: String = text.chars().take(200).collect();
-    if status.as_u16() == 429 || status.is_server_error() {
+    // A gateway that refuses our key or cannot find the address is a setting to mend, not a
+    // message to drop: tried again later like a gateway that is busy.
+    if matches!(status.as_u16(), 401 | 403 | 404 | 408 | 429) || status.is_server_error() {
         Sent::Later(format!("the gateway answered {status}: {said}"))
     } else {
         Sent::Never(format!("the gateway answered {status}: {said}"))

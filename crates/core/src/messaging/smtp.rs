@@ -70,9 +70,10 @@ impl Mailer {
             Ok(e) => e,
             Err(e) => return Sent::Never(e.to_string()),
         };
+        // A refusal may be the centre's own (a wrong password, a sender the server does not
+        // take): tried again later, after 12 tries failed, rather than the queue thrown away.
         match self.transport.send(email).await {
             Ok(_) => Sent::Ok(None),
-            Err(e) if e.is_permanent() => Sent::Never(e.to_string()),
             Err(e) => Sent::Later(e.to_string()),
         }
     }

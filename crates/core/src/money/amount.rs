@@ -23,7 +23,6 @@ pub fn exponent(currency: &str) -> u16 {
         .unwrap_or(0)
 }
 
-/// `a × b / c` rounded half up, for non-negative `a`, `b` and positive `c`.
 /// An amount as a message's text shows it: `150,000 LAK`, `12.50 USD` (digits grouped by
 /// commas; no floats on the way).
 pub fn plain(minor: i64, currency: &str) -> String {
@@ -50,6 +49,7 @@ pub fn plain(minor: i64, currency: &str) -> String {
     format!("{sign}{grouped}{frac} {currency}")
 }
 
+/// `a × b / c` rounded half up, for non-negative `a`, `b` and positive `c`.
 pub fn mul_div_round(a: i64, b: i64, c: i64) -> i64 {
     let n = i128::from(a) * i128::from(b);
     let c = i128::from(c);

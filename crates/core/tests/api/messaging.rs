@@ -76,17 +76,25 @@ fn read_dir(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// A local SMS gateway: answers `{"id": "sms-N"}` and keeps every request body.
-async fn gateway() -> (String, Arc<Mutex<Vec<String>>>) {
-    let got: Arc<Mutex<Vec<String>>> = Arc::default();
+/// What the gateway was sent: its `Authorization` header and its body.
+type Got = Arc<Mutex<Vec<(String, String)>>>;
+
+/// A local SMS gateway: answers `{"id": "sms-N"}` and keeps every request.
+async fn gateway() -> (String, Got) {
+    let got: Got = Arc::default();
     let kept = got.clone();
     let app = axum::Router::new().route(
         "/send",
-        axum::routing::post(move |body: String| {
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
             let kept = kept.clone();
             async move {
+                let auth = headers
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
                 let mut k = kept.lock().unwrap();
-                k.push(body);
+                k.push((auth, body));
                 axum::Json(serde_json::json!({ "id": format!("sms-{}", k.len()) }))
             }
         }),
@@ -109,11 +117,18 @@ fn settings(smtp_port: u16, sms_url: &str) -> MessageSettingsInput {
         sms_sender: "SunnyDays".into(),
         http_url: sms_url.into(),
         http_method: "POST".into(),
-        http_headers: vec![Header {
-            name: "Content-Type".into(),
-            value: "application/json".into(),
-        }],
+        http_headers: vec![
+            Header {
+                name: "Content-Type".into(),
+                value: "application/json".into(),
+            },
+            Header {
+                name: "Authorization".into(),
+                value: "Bearer {secret}".into(),
+            },
+        ],
         http_body: r#"{"to":"{to}","text":"{text}","from":"{sender}"}"#.into(),
+        http_secret: Some("gw-key-123".into()),
         smpp_address: String::new(),
         smpp_system_id: String::new(),
         smpp_password: None,
@@ -360,15 +375,31 @@ async fn an_sms_goes_through_the_http_gateway_escaped_for_its_json() {
             .unwrap();
         assert_eq!(sent.queued, 1);
         drain(&t.core, &sms_http::client()).await.unwrap();
-        let bodies = got.lock().unwrap().clone();
-        assert_eq!(bodies.len(), 1);
-        let json: serde_json::Value = serde_json::from_str(&bodies[0]).expect("valid JSON");
+        let requests = got.lock().unwrap().clone();
+        assert_eq!(requests.len(), 1);
+        assert_eq!(
+            requests[0].0, "Bearer gw-key-123",
+            "the kept key, as {{secret}}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&requests[0].1).expect("valid JSON");
         assert!(json["to"].as_str().unwrap().starts_with('+'));
         assert!(json["text"].as_str().unwrap().starts_with("ສະບາຍດີ "));
         assert!(json["text"].as_str().unwrap().contains("\"Sunny Days"));
         assert_eq!(json["from"], "SunnyDays");
         let list = status_of(&t, &manager, client).await;
         assert_eq!(list[0].status, MessageStatus::Sent);
+        let shown = t
+            .core
+            .message_settings_get(Some(&manager), NoArgs {})
+            .await
+            .unwrap();
+        assert!(shown.http_secret_set);
+        assert!(
+            !serde_json::to_string(&shown)
+                .unwrap()
+                .contains("gw-key-123"),
+            "never shown"
+        );
     })
     .await;
 }
