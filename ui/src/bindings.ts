@@ -2377,6 +2377,8 @@ export type MessageSendArgs = {
 	client_ids?: string[],
 	/**  And/or every current member of a class group. */
 	group_id?: string | null,
+	/**  And/or every card one of the caller's saved searches of the client list finds now. */
+	saved_filter_id?: string | null,
 	/**  A template; or `subject` and `body` written now (fields allowed). */
 	template_id?: string | null,
 	subject?: string,
@@ -3446,6 +3448,12 @@ export type TimelineEvent =
 visits: number; pass: string | null; 
 /**  No valid pass: the visit is owed. */
 to_settle: boolean; trial: boolean; makeup: boolean } | 
+/**  A call with the client, kept when it ended. */
+{ type: "call"; call_id: string; 
+/**  `incoming` or `outgoing`. */
+direction: string; missed: boolean; talk_seconds: number; 
+/**  Who answered or called. */
+user: string | null } | 
 /**  A message sent to the client (its text as sent; how it went is in the outbox). */
 { type: "message"; message_id: string; 
 /**  `email` or `sms`. */

@@ -95,6 +95,7 @@ async fn run(engine: &str, core: Core, port: u16, maildir: &std::path::Path) {
                     channel: MessageChannel::Email,
                     client_ids: clients.clone(),
                     group_id: None,
+                    saved_filter_id: None,
                     template_id: Some(template.id),
                     subject: String::new(),
                     body: String::new(),

@@ -49,6 +49,15 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
+/// One of `user`'s saved searches.
+pub(crate) async fn one_of(
+    tx: &mut Tx,
+    user: Uuid,
+    id: Uuid,
+) -> Result<Option<SavedFilter>, ApiError> {
+    Ok(mine(tx, user).await?.into_iter().find(|f| f.id == id))
+}
+
 async fn mine(tx: &mut Tx, user: Uuid) -> Result<Vec<SavedFilter>, ApiError> {
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(
         "SELECT id, name, search, updated_at FROM saved_filters WHERE user_id = $1 ORDER BY position, name_key")

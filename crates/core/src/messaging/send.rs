@@ -1,4 +1,4 @@
-//! Sending: to some cards or a whole group, from a template (in each client's language) or a
+//! Sending: to some cards, a whole group or what a saved search finds, from a template (in each client's language) or a
 //! text written now. Every message is checked and queued in one transaction with its line on
 //! the client's timeline; the outbox sends it. A client who opted out of the channel, has no
 //! address for it, or lacks a value a field needs is left out and listed, never sent a hole.
@@ -34,6 +34,9 @@ pub struct MessageSendArgs {
     /// And/or every current member of a class group.
     #[serde(default)]
     pub group_id: Option<Uuid>,
+    /// And/or every card one of the caller's saved searches of the client list finds now.
+    #[serde(default)]
+    pub saved_filter_id: Option<Uuid>,
     /// A template; or `subject` and `body` written now (fields allowed).
     #[serde(default)]
     pub template_id: Option<Uuid>,
@@ -85,7 +88,7 @@ pub(crate) async fn message_send(
     args: MessageSendArgs,
 ) -> Result<MessageSendResult, ApiError> {
     let mut p = Problems::default();
-    if args.client_ids.is_empty() && args.group_id.is_none() {
+    if args.client_ids.is_empty() && args.group_id.is_none() && args.saved_filter_id.is_none() {
         p.add("client_ids", "required", "whom to write to");
     }
     if args.client_ids.len() > MAX_RECIPIENTS {
@@ -175,11 +178,38 @@ pub(crate) async fn message_send(
             .bind(group).bind(today).fetch_all(c).await)?;
         ids.extend(members);
     }
+    if let Some(filter) = args.saved_filter_id {
+        let Some(f) =
+            crate::clients::saved_filters::one_of(&mut tx, session.user_id, filter).await?
+        else {
+            return Err(ApiError::field(
+                "saved_filter_id",
+                "not_found",
+                "no such saved search of yours",
+            ));
+        };
+        let r = crate::clients::listing::resolve(
+            &mut tx,
+            &f.search.query,
+            f.search.filters,
+            f.search.sort,
+            &session.local,
+            now,
+            false,
+        )
+        .await?;
+        ids.extend(crate::clients::sql::all_ids(&mut tx, &r).await?);
+    }
     let mut seen = std::collections::HashSet::new();
     ids.retain(|id| seen.insert(*id));
     if ids.len() > MAX_RECIPIENTS {
+        let field = if args.saved_filter_id.is_some() {
+            "saved_filter_id"
+        } else {
+            "group_id"
+        };
         return Err(ApiError::field(
-            "group_id",
+            field,
             "too_many",
             format!("at most {MAX_RECIPIENTS} at once"),
         ));
@@ -230,6 +260,7 @@ pub(crate) async fn message_send(
     }
     let after = serde_json::json!({
         "channel": args.channel.as_str(), "template_id": args.template_id, "group_id": args.group_id,
+        "saved_filter_id": args.saved_filter_id,
         "queued": queued, "skipped": skipped.len(),
     });
     audit::append(

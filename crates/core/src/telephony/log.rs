@@ -13,6 +13,7 @@ use crate::audit::{self, Entry};
 use crate::auth::{Session, UserRef};
 use crate::changes::Source;
 use crate::clients::by_phone::matches;
+use crate::clients::timeline::{add_event, TimelineEvent};
 use crate::error::{ApiError, Problems};
 use crate::phone::{suffix_key, Phone};
 use crate::text::optional_date_field;
@@ -320,6 +321,24 @@ pub async fn record(
             .bind(&call.linkedid).bind(call.started_at).fetch_one(c).await)?;
         tx.commit().await?;
         return Ok((id, false));
+    }
+    // On the timeline of every card the call concerns.
+    let user_name: Option<String> = match user {
+        Some(u) => {
+            on_tx!(&mut tx, c => sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+            .bind(u).fetch_optional(c).await)?
+        }
+        None => None,
+    };
+    for (client, _) in &holders {
+        let line = TimelineEvent::Call {
+            call_id: id,
+            direction: direction.to_string(),
+            missed: call.missed(),
+            talk_seconds: u32::try_from(talk).unwrap_or(0),
+            user: user_name.clone(),
+        };
+        add_event(&mut tx, *client, &line, None, call.started_at).await?;
     }
     if call.missed() {
         let (client, manager) = holders.first().copied().unzip();

@@ -20,6 +20,7 @@ mod layout;
 mod merge;
 mod merged_numbers;
 mod messaging;
+mod messaging_sms;
 mod money;
 mod permissions;
 mod phones;

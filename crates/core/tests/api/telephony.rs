@@ -111,6 +111,24 @@ async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
             [parent.id]
         );
         assert_eq!(b.ring_seconds, 10);
+        // On the parent's timeline, as missed.
+        let timeline = t
+            .core
+            .client_timeline_list(
+                desk,
+                TimelineListArgs {
+                    client_id: parent.id,
+                    kinds: Vec::new(),
+                    before: None,
+                    limit: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(timeline
+            .items
+            .iter()
+            .any(|e| matches!(e.event, Some(TimelineEvent::Call { missed: true, .. }))));
         // The card's own calls; missed only.
         let mine = CallsListArgs {
             from: day("2026-11-21"),

@@ -82,6 +82,16 @@ pub enum TimelineEvent {
         trial: bool,
         makeup: bool,
     },
+    /// A call with the client, kept when it ended.
+    Call {
+        call_id: Uuid,
+        /// `incoming` or `outgoing`.
+        direction: String,
+        missed: bool,
+        talk_seconds: u32,
+        /// Who answered or called.
+        user: Option<String>,
+    },
     /// A message sent to the client (its text as sent; how it went is in the outbox).
     Message {
         message_id: Uuid,
