@@ -274,6 +274,8 @@ export const commands = {
 	pbxSettingsUpdate: (token: string | null, args: PbxSettingsUpdateArgs) => typedError<PbxSettings, ApiError>(__TAURI_INVOKE("pbx_settings_update", { token, args })),
 	/** How the PBX link is doing (connected, login refused, down and why), calls in progress, and the caller's own extension. */
 	pbxStatus: (token: string | null, args: NoArgs) => typedError<PbxStatus, ApiError>(__TAURI_INVOKE("pbx_status", { token, args })),
+	/** With no PBX set up: play a call recorded from a real Asterisk (it rings extensions 101 and 102, 101 answers), to see the popup, the answer and the log. */
+	pbxDemoCall: (token: string | null, args: NoArgs) => typedError<null, ApiError>(__TAURI_INVOKE("pbx_demo_call", { token, args })),
 	/** The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number; filtered by card, direction, employee, missed. */
 	callsList: (token: string | null, args: CallsListArgs) => typedError<Call[], ApiError>(__TAURI_INVOKE("calls_list", { token, args })),
 	/** One call of the log. */
@@ -3829,6 +3831,7 @@ export type Operations = {
 	pbx_settings_get: { args: NoArgs; result: PbxSettings; public: false };
 	pbx_settings_update: { args: PbxSettingsUpdateArgs; result: PbxSettings; public: false };
 	pbx_status: { args: NoArgs; result: PbxStatus; public: false };
+	pbx_demo_call: { args: NoArgs; result: null; public: false };
 	calls_list: { args: CallsListArgs; result: Call[]; public: false };
 	call_get: { args: CallGetArgs; result: Call; public: false };
 	calls_report: { args: CallsReportArgs; result: CallsReport; public: false };

@@ -82,6 +82,7 @@ pub(crate) use crate::schedule::timetable::{timetable_apply, timetable_propose};
 pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
 pub(crate) use crate::telephony::callbacks::{callback_close, callbacks_list};
+pub(crate) use crate::telephony::demo_call::pbx_demo_call;
 pub(crate) use crate::telephony::dial::call_originate;
 pub(crate) use crate::telephony::log::{call_get, calls_list};
 pub(crate) use crate::telephony::report::calls_report;

@@ -165,6 +165,7 @@ macro_rules! for_each_operation {
                 pbx_settings_get(NoArgs) -> PbxSettings [TelephonyConfigure], "The PBX settings: an office Asterisk or a cloud PBX, click-to-call context and prefix, whose phone each extension is (secrets are never returned, only whether one is set).";
                 pbx_settings_update(PbxSettingsUpdateArgs) -> PbxSettings [TelephonyConfigure], "Change the PBX settings (a secret left out stays as it was; optimistic: the version read).";
                 pbx_status(NoArgs) -> PbxStatus [CallsRead], "How the PBX link is doing (connected, login refused, down and why), calls in progress, and the caller's own extension.";
+                pbx_demo_call(NoArgs) -> Empty [CallsRead], "With no PBX set up: play a call recorded from a real Asterisk (it rings extensions 101 and 102, 101 answers), to see the popup, the answer and the log.";
                 calls_list(CallsListArgs) -> Calls [CallsRead], "The call log over the centre's days (the last 7 by default), newest first: direction, number, who rang and answered, ring and talk time, missed, the cards carrying the number; filtered by card, direction, employee, missed.";
                 call_get(CallGetArgs) -> Call [CallsRead], "One call of the log.";
                 calls_report(CallsReportArgs) -> CallsReport [CallsRead], "Calls over the centre's days (the last 30 by default): totals and missed rate by day, week or month, by hour of day, by employee, by the caller's country, and talk-time bands.";

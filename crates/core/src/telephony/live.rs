@@ -160,6 +160,11 @@ impl Phone {
         (state, inner.last_event_at, inner.live.len())
     }
 
+    /// A call change from elsewhere than the PBX link (a recorded call played for the demo).
+    pub(crate) fn inject(&self, change: CallChange) {
+        let _ = self.office.send(change);
+    }
+
     /// A click-to-call was placed for `client` with our `action_id` (unique in the process):
     /// the call it becomes is that card's even when the dialplan does not pass the tag on.
     pub(crate) fn originated(&self, action_id: &str, client: Uuid) {

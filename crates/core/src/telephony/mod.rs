@@ -6,6 +6,7 @@
 pub mod ami;
 pub mod callbacks;
 pub mod calls;
+pub mod demo_call;
 pub mod dial;
 pub mod live;
 pub mod log;

@@ -315,3 +315,47 @@ async fn click_to_call_rings_the_desk_and_dials_the_number() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn with_no_pbx_a_recorded_call_shows_the_desks_what_they_will_see() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let reception = t.login("reception").await;
+        live::start(&t.core);
+        wait_for(async || {
+            t.core
+                .pbx_status(Some(&reception), NoArgs {})
+                .await
+                .unwrap()
+                .link
+                == PbxLink::Off
+        })
+        .await;
+        let mut desk = t
+            .core
+            .changes_subscribe(Some(&reception), None)
+            .await
+            .unwrap();
+        t.core
+            .pbx_demo_call(Some(&reception), NoArgs {})
+            .await
+            .unwrap();
+        let CallEvent::Ringing { popup } = next_call(&mut desk).await else {
+            panic!("ringing first")
+        };
+        assert_eq!(popup.extension, "101");
+        assert!(popup.cards.len() >= 2, "the demo family: {popup:?}");
+        // With a PBX set up, its own calls come in instead.
+        let manager = t.login("manager").await;
+        let (heard, _logins) = mpsc::unbounded_channel();
+        let address = serve_times(Recording::fixture("login").unwrap(), 20.0, 0, heard)
+            .await
+            .unwrap();
+        asterisk_at(&t, &manager, &reception, address).await;
+        assert!(matches!(
+            t.core.pbx_demo_call(Some(&reception), NoArgs {}).await,
+            Err(ApiError::Conflict { .. })
+        ));
+    })
+    .await;
+}
