@@ -330,6 +330,35 @@ pub fn taken(e: sqlx::Error, field: &str, message: &str) -> ApiError {
     }
 }
 
+/// Rows of `template` for a chunk of ids: `{ids}` becomes `= ANY($1)` with one array on
+/// PostgreSQL (one plan for every chunk) and an `IN (…)` list on SQLite.
+pub async fn for_ids<T>(tx: &mut Tx, template: &str, ids: &[uuid::Uuid]) -> Result<Vec<T>, ApiError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    Ok(match &mut tx.conn {
+        Conn::Postgres(t) => {
+            let sql = template.replace("IN ({ids})", "= ANY($1)");
+            sqlx::query_as::<_, T>(&sql)
+                .bind(ids.to_vec())
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Conn::Sqlite(t) => {
+            // Plain `?`: SQLite binds them by position (numbered ones cost a scan each).
+            let sql = template.replace("{ids}", &vec!["?"; ids.len()].join(", "));
+            let mut q = sqlx::query_as::<_, T>(&sql);
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut **t).await?
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

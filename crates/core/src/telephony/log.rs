@@ -14,6 +14,7 @@ use crate::auth::{Session, UserRef};
 use crate::changes::Source;
 use crate::clients::by_phone::matches;
 use crate::clients::timeline::{add_event, TimelineEvent};
+use crate::db::for_ids;
 use crate::error::{ApiError, Problems};
 use crate::phone::{suffix_key, Phone};
 use crate::text::optional_date_field;
@@ -158,18 +159,12 @@ async fn client_names(core: &Core, ids: &[Uuid]) -> Result<Vec<CallClient>, ApiE
     let mut tx = core.db.read().await?;
     // One query per 500 cards, not one per card.
     for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT id, name FROM clients WHERE id IN ({})",
-            marks.join(", ")
-        );
-        let rows: Vec<(Uuid, String)> = on_tx!(&mut tx, c => {
-            let mut q = sqlx::query_as(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
+        let rows: Vec<(Uuid, String)> = for_ids(
+            &mut tx,
+            "SELECT id, name FROM clients WHERE id IN ({ids})",
+            chunk,
+        )
+        .await?;
         out.extend(rows.into_iter().map(|(id, name)| CallClient { id, name }));
     }
     tx.commit().await?;

@@ -13,7 +13,7 @@ use specta::Type;
 use uuid::Uuid;
 
 use crate::auth::{Session, UserRef};
-use crate::db::Tx;
+use crate::db::{for_ids, Tx};
 use crate::error::{ApiError, Problems};
 use crate::text::optional_date_field;
 use crate::{on_tx, Core};
@@ -293,18 +293,12 @@ pub(crate) async fn calls_report(
 async fn user_names(tx: &mut Tx, ids: &[Uuid]) -> Result<BTreeMap<Uuid, String>, ApiError> {
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT id, display_name FROM users WHERE id IN ({})",
-            marks.join(", ")
-        );
-        let rows: Vec<(Uuid, String)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(&sql);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
+        let rows: Vec<(Uuid, String)> = for_ids(
+            tx,
+            "SELECT id, display_name FROM users WHERE id IN ({ids})",
+            chunk,
+        )
+        .await?;
         out.extend(rows);
     }
     Ok(out)

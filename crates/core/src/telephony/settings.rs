@@ -175,18 +175,30 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(PbxSettings, String, String), A
             ))
         })
         .collect();
-    let mut extensions = Vec::new();
-    for (extension, id) in stored {
-        let name: Option<String> = on_tx!(tx, c => sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
-            .bind(id).fetch_optional(c).await)?;
-        extensions.push(PbxExtension {
+    // Every login's name in one query.
+    let ids: Vec<Uuid> = stored.iter().map(|(_, id)| *id).collect();
+    let names: std::collections::HashMap<Uuid, String> = if ids.is_empty() {
+        Default::default()
+    } else {
+        crate::db::for_ids::<(Uuid, String)>(
+            tx,
+            "SELECT id, display_name FROM users WHERE id IN ({ids})",
+            &ids,
+        )
+        .await?
+        .into_iter()
+        .collect()
+    };
+    let extensions = stored
+        .into_iter()
+        .map(|(extension, id)| PbxExtension {
             extension,
             user: UserRef {
                 id,
-                name: name.unwrap_or_default(),
+                name: names.get(&id).cloned().unwrap_or_default(),
             },
-        });
-    }
+        })
+        .collect();
     let settings = PbxSettings {
         kind,
         address: r.1,

@@ -84,6 +84,24 @@ pub async fn next_call(stream: &mut ChangeStream) -> CallEvent {
     }
 }
 
+/// Today's calls, once the connector has kept at least one.
+async fn calls_today(t: &TestCore, token: &str) -> Vec<Call> {
+    let args = || CallsListArgs {
+        from: today(t),
+        to: today(t),
+        ..Default::default()
+    };
+    wait_for(async || {
+        !t.core
+            .calls_list(Some(token), args())
+            .await
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    t.core.calls_list(Some(token), args()).await.unwrap()
+}
+
 pub async fn wait_for(mut done: impl AsyncFnMut() -> bool) {
     for _ in 0..200 {
         if done().await {
@@ -162,20 +180,7 @@ async fn a_replayed_call_pops_up_at_the_ringing_desk_and_is_kept() {
         .await;
         assert!(heard.is_err(), "the owner heard {heard:?}");
 
-        let args = || CallsListArgs {
-            from: today(&t),
-            to: today(&t),
-            ..Default::default()
-        };
-        wait_for(async || {
-            !t.core
-                .calls_list(Some(&reception), args())
-                .await
-                .unwrap()
-                .is_empty()
-        })
-        .await;
-        let calls = t.core.calls_list(Some(&reception), args()).await.unwrap();
+        let calls = calls_today(&t, &reception).await;
         let call = &calls[0];
         assert_eq!(
             (
@@ -293,20 +298,7 @@ async fn click_to_call_rings_the_desk_and_dials_the_number() {
             Err(ApiError::Forbidden { .. })
         ));
         // The recorded call goes on and ends: kept as the desk's outgoing call to the card.
-        let args = || CallsListArgs {
-            from: today(&t),
-            to: today(&t),
-            ..Default::default()
-        };
-        wait_for(async || {
-            !t.core
-                .calls_list(Some(&reception), args())
-                .await
-                .unwrap()
-                .is_empty()
-        })
-        .await;
-        let calls = t.core.calls_list(Some(&reception), args()).await.unwrap();
+        let calls = calls_today(&t, &reception).await;
         assert_eq!(
             (calls[0].direction.as_str(), calls[0].extension.as_deref()),
             ("outgoing", Some("101"))

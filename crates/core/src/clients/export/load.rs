@@ -6,9 +6,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::clients::custom::{self, CustomField};
-use crate::clients::sql::Arg;
 use crate::clients::{categories, ClientKind, ClientStatus, GuardianRelation};
-use crate::db::{Conn, Tx};
+use crate::db::{for_ids, Tx};
 use crate::error::ApiError;
 
 const CHUNK: usize = 500;
@@ -56,34 +55,6 @@ struct CardRow {
     tax_id: Option<String>,
     notes: String,
     manager: Option<String>,
-}
-
-/// Rows of `template` for a chunk of ids: `{ids}` becomes `= ANY($1)` with one array on
-/// PostgreSQL (one plan for every chunk) and an `IN (…)` list on SQLite.
-async fn for_ids<T>(tx: &mut Tx, template: &str, ids: &[Uuid]) -> Result<Vec<T>, ApiError>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
-{
-    Ok(match &mut tx.conn {
-        Conn::Postgres(t) => {
-            let sql = template.replace("IN ({ids})", "= ANY($1)");
-            sqlx::query_as::<_, T>(&sql)
-                .bind(ids.to_vec())
-                .fetch_all(&mut **t)
-                .await?
-        }
-        Conn::Sqlite(t) => {
-            // Plain `?`: SQLite binds them by position (numbered ones cost a scan each).
-            let sql = template.replace("{ids}", &vec!["?"; ids.len()].join(", "));
-            let args: Vec<Arg> = ids.iter().map(|id| Arg::Id(*id)).collect();
-            crate::bind_built!(sqlx::query_as::<_, T>(&sql), &args)
-                .fetch_all(&mut **t)
-                .await?
-        }
-    })
 }
 
 /// (client id, text) pairs of one query over a chunk, grouped by client in query order.

@@ -14,6 +14,7 @@ use super::groups::SlotInput;
 use super::Named;
 
 mod apply;
+mod domain;
 pub mod generate;
 mod propose;
 pub mod score;

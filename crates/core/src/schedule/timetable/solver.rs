@@ -21,9 +21,9 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
+pub use super::domain::domain;
 use super::score::{self, Score};
-use crate::schedule::hours::{within, OpeningSpan};
-use crate::text::fold;
+use crate::schedule::hours::OpeningSpan;
 
 /// Where and when a class is: weekday 1–7, minutes since midnight, room index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,46 +103,6 @@ pub struct Solution {
     pub elapsed: Duration,
     /// The score met the bound: no timetable is better.
     pub optimal: bool,
-}
-
-/// Every place a class of `g` may take, in day, time and room order; or why there is none.
-pub fn domain(p: &Problem, g: &Group) -> Result<Vec<Place>, Unplaceable> {
-    let big: Vec<usize> = (0..p.rooms.len())
-        .filter(|&r| p.rooms[r].capacity >= g.size)
-        .collect();
-    if big.is_empty() {
-        return Err(Unplaceable::NoRoomLargeEnough);
-    }
-    let fitted: Vec<usize> = big
-        .into_iter()
-        .filter(|&r| {
-            g.needs
-                .iter()
-                .all(|n| p.rooms[r].equipment.iter().any(|e| fold(e) == fold(n)))
-        })
-        .collect();
-    if fitted.is_empty() {
-        return Err(Unplaceable::NoRoomWithEquipment);
-    }
-    let available = g.instructor.map(|i| &p.instructors[i][..]).unwrap_or(&[]);
-    let mut out = Vec::new();
-    for day in 1..=7u8 {
-        for start in (0..24 * 60).step_by(15) {
-            let end = start + g.duration;
-            if end > 24 * 60 || !within(available, day, start, end) {
-                continue;
-            }
-            for &room in &fitted {
-                if within(&p.rooms[room].hours, day, start, end) {
-                    out.push(Place { day, start, room });
-                }
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(Unplaceable::NoCommonHours);
-    }
-    Ok(out)
 }
 
 /// One class in the search.
