@@ -302,6 +302,12 @@ export const commands = {
 	messagesList: (token: string | null, args: MessagesListArgs) => typedError<Message[], ApiError>(__TAURI_INVOKE("messages_list", { token, args })),
 	/** A client opts out of (or back into) e-mail or SMS from the centre. */
 	messageOptoutSet: (token: string | null, args: MessageOptoutArgs) => typedError<null, ApiError>(__TAURI_INVOKE("message_optout_set", { token, args })),
+	/** How callers rated the employee who answered (asked by SMS after the call): by employee, asked, rated and the average, and the latest replies. */
+	callRatingsList: (token: string | null, args: CallRatingsArgs) => typedError<CallRatings, ApiError>(__TAURI_INVOKE("call_ratings_list", { token, args })),
+	/** The centre's campaigns: one-off ones and those sent every day (a pass that ends in N days, a birthday), each with when it goes next and how its last run went. */
+	campaignsList: (token: string | null, args: NoArgs) => typedError<Campaign[], ApiError>(__TAURI_INVOKE("campaigns_list", { token, args })),
+	/** Add or change a campaign: a template sent once at a time, or every day at the centre's time of day to those whose pass ends in N days or whose birthday it is, to everyone, some cards, a group or one of its owner's saved searches; pause or archive it (optimistic: the version read). */
+	campaignsSave: (token: string | null, args: CampaignSaveArgs) => typedError<Campaign, ApiError>(__TAURI_INVOKE("campaigns_save", { token, args })),
 	/** Print an invoice, a receipt (of a payment), a contract or the price list as PDF (base64), with the centre's template, in the given language. */
 	documentRender: (token: string | null, args: DocumentRenderArgs) => typedError<DocumentFile, ApiError>(__TAURI_INVOKE("document_render", { token, args })),
 	/** The template of each printed document (the built-in one where the centre has not saved its own). */
@@ -657,6 +663,20 @@ export type CallPopup = {
 	cards: PopupCard[],
 };
 
+export type CallRatings = {
+	from: string,
+	to: string,
+	employees: EmployeeRating[],
+	/**  The latest 50 replies. */
+	replies: RatingReply[],
+};
+
+export type CallRatingsArgs = {
+	/**  `YYYY-MM-DD`, the centre's days, both included; by default the last 30 days. */
+	from?: string | null,
+	to?: string | null,
+};
+
 export type CallTotals = {
 	calls: number,
 	incoming: number,
@@ -732,6 +752,66 @@ export type CallsReportArgs = {
 	from?: string | null,
 	to?: string | null,
 	period?: ReportPeriod,
+};
+
+export type Campaign = {
+	id: string,
+	owner_id: string,
+	owner_name: string,
+	/**  A one-off's time. */
+	send_at: string | null,
+	/**  When it goes next (none: done, paused or archived). */
+	next_run_at: string | null,
+	last_run_at: string | null,
+	last_queued: number,
+	last_skipped: number,
+	/**  Why the last run sent nothing, if it failed. */
+	last_error: string | null,
+	/**  Messages it has sent in all. */
+	sent_total: number,
+	updated_at: string,
+	version: number,
+} & CampaignInput;
+
+export type CampaignAudience = 
+/**  Every card not a former client. */
+"all" | "clients" | "group" | "saved_filter";
+
+export type CampaignInput = {
+	name: string,
+	channel: MessageChannel,
+	template_id: string,
+	kind: CampaignKind,
+	/**  `once`: the centre's day it goes, `YYYY-MM-DD` (a time past: at once). */
+	send_on?: string | null,
+	/**  `pass_ending`: how many days before the pass ends (0–60). */
+	days_before?: number | null,
+	/**  The centre's time of day it goes, `HH:MM`. */
+	send_time?: string,
+	audience: CampaignAudience,
+	client_ids?: string[],
+	group_id?: string | null,
+	/**  One of the owner's saved searches of the client list. */
+	saved_filter_id?: string | null,
+	/**  Paused when false. */
+	active?: boolean,
+	archived?: boolean,
+};
+
+export type CampaignKind = 
+/**  Once, on `send_on` at `send_time`. */
+"once" | 
+/**  Every day, to those whose pass ends in `days_before` days. */
+"pass_ending" | 
+/**  Every day, to those whose birthday it is. */
+"birthday";
+
+export type CampaignSaveArgs = {
+	/**  None: a new campaign (its owner the caller). */
+	id?: string | null,
+	/**  The version read (for an existing campaign). */
+	version?: number | null,
+	campaign: CampaignInput,
 };
 
 export type CapPeriod = "week" | "month";
@@ -1560,6 +1640,16 @@ export type DocumentTemplateSaveArgs = {
 	source: string,
 	/**  The version read (0 for the built-in one); a stale one is a conflict. */
 	version: number,
+};
+
+export type EmployeeRating = {
+	user_id: string,
+	name: string,
+	/**  Callers asked, and those who gave a score. */
+	asked: number,
+	rated: number,
+	/**  The average score times 100 (e.g. 450 is 4.5); none without scores. */
+	average_x100: number | null,
 };
 
 export type EmployeeRow = {
@@ -2414,6 +2504,15 @@ export type MessageSettings = {
 	smpp_address: string,
 	smpp_system_id: string,
 	smpp_password_set: boolean,
+	/**  After an answered call, this SMS template asks the caller to rate who answered. */
+	rating_template_id: string | null,
+	/**  The shortest talk, in seconds, that asks for a rating. */
+	rating_min_talk: number,
+	/**
+	 *  The key in the addresses the gateway posts replies and delivery reports to
+	 *  (`/api/sms/inbound?key=…`, `/api/sms/status?key=…`).
+	 */
+	inbound_key: string,
 	version: number,
 };
 
@@ -2436,6 +2535,9 @@ export type MessageSettingsInput = {
 	smpp_address?: string,
 	smpp_system_id?: string,
 	smpp_password?: string | null,
+	/**  An SMS template asking for a rating after an answered call (none: no asking). */
+	rating_template_id?: string | null,
+	rating_min_talk?: number,
 };
 
 export type MessageSettingsUpdateArgs = {
@@ -2985,6 +3087,16 @@ export type PurchaseStep = {
 	points: number,
 };
 
+export type RatingReply = {
+	call_id: string,
+	client_id: string,
+	client_name: string,
+	user_name: string,
+	score: number | null,
+	reply: string,
+	replied_at: string,
+};
+
 /**  How far the centre trusts this client or counterparty (payments, returns). */
 export type Reliability = "reliable" | "normal" | "doubtful" | "unreliable";
 
@@ -3459,7 +3571,9 @@ user: string | null } |
 /**  A message sent to the client (its text as sent; how it went is in the outbox). */
 { type: "message"; message_id: string; 
 /**  `email` or `sms`. */
-channel: string; subject: string; body: string };
+channel: string; subject: string; body: string } | 
+/**  An SMS the client sent the centre (a reply; with its score when it rated a call). */
+{ type: "reply"; message_id: string; number: string; body: string; score: number | null };
 
 export type TimelineFile = {
 	file_id: string,
@@ -3845,6 +3959,9 @@ export type Operations = {
 	message_send: { args: MessageSendArgs; result: MessageSendResult; public: false };
 	messages_list: { args: MessagesListArgs; result: Message[]; public: false };
 	message_optout_set: { args: MessageOptoutArgs; result: null; public: false };
+	call_ratings_list: { args: CallRatingsArgs; result: CallRatings; public: false };
+	campaigns_list: { args: NoArgs; result: Campaign[]; public: false };
+	campaigns_save: { args: CampaignSaveArgs; result: Campaign; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };
 	document_templates_list: { args: NoArgs; result: DocumentTemplate[]; public: false };
 	document_template_save: { args: DocumentTemplateSaveArgs; result: DocumentTemplate; public: false };

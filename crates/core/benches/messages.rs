@@ -55,6 +55,8 @@ async fn run(engine: &str, core: Core, port: u16, maildir: &std::path::Path) {
                 smpp_address: String::new(),
                 smpp_system_id: String::new(),
                 smpp_password: None,
+                rating_template_id: None,
+                rating_min_talk: 20,
             },
         },
     )

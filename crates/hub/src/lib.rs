@@ -16,6 +16,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod events;
 pub mod pin;
 pub mod server;
+mod sms;
 pub mod tls;
 
 #[derive(Clone)]
@@ -66,6 +67,18 @@ pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<boo
         .route(
             "/api/pbx/webhook",
             post(webhook).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route(
+            "/api/sms/inbound",
+            post(sms::inbound)
+                .get(sms::inbound)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route(
+            "/api/sms/status",
+            post(sms::status)
+                .get(sms::status)
+                .layer(DefaultBodyLimit::max(64 * 1024)),
         )
         .route("/api/{operation}", post(call).get(method_not_allowed))
         .route("/calendar/{token}", get(calendar))

@@ -10,6 +10,7 @@ export const FIELDS = [
   'membership.ends_on',
   'debt',
   'centre.name',
+  'employee.name',
 ] as const;
 
 export const LANGUAGES = ['en', 'ru', 'lo', 'km'] as const;

@@ -45,6 +45,9 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("callbacks", "client_id"),
     ("messages", "client_id"),
     ("message_optouts", "client_id"),
+    ("campaign_sends", "client_id"),
+    ("call_ratings", "client_id"),
+    ("messages_in", "client_id"),
 ];
 
 /// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept
@@ -62,6 +65,8 @@ pub const LATER_DUPLICATES: &[&str] = &[
      WHERE k.client_id = $1 AND k.slot_id = attendance.slot_id AND k.original = attendance.original)",
     "DELETE FROM message_optouts WHERE client_id = $2 AND channel IN \
      (SELECT channel FROM message_optouts WHERE client_id = $1)",
+    "DELETE FROM campaign_sends WHERE client_id = $2 AND EXISTS (SELECT 1 FROM campaign_sends k \
+     WHERE k.client_id = $1 AND k.campaign_id = campaign_sends.campaign_id AND k.occasion = campaign_sends.occasion)",
 ];
 
 /// Foreign keys to `clients` the merge moves by itself, row by row.

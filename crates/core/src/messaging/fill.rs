@@ -25,7 +25,7 @@ pub struct Recipient {
     pub values: BTreeMap<String, String>,
 }
 
-fn marks(from: usize, n: usize) -> String {
+pub(crate) fn marks(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

@@ -3,9 +3,12 @@
 //! (mail server, SMS gateway); `send` checks and queues; `outbox` sends what is queued through
 //! `smtp` or `sms_http`.
 
+pub mod campaigns;
 pub mod fill;
 pub mod list;
 pub mod outbox;
+pub mod queue;
+pub mod rating;
 pub mod send;
 pub mod settings;
 pub mod sms_http;

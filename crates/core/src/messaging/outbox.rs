@@ -32,6 +32,8 @@ const LEASE_SECONDS: i64 = 300;
 pub const MAX_ATTEMPTS: i32 = 12;
 /// How often the outbox looks without being woken.
 const POLL: Duration = Duration::from_secs(30);
+/// How often at most it looks for campaigns due.
+const CAMPAIGNS_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct Outbox {
@@ -76,7 +78,15 @@ pub fn start(core: &Core) {
     let core = core.clone();
     tokio::spawn(async move {
         let http = sms_http::client();
+        let mut looked = None::<std::time::Instant>;
         loop {
+            // Campaigns due are queued first (looked for at most every few seconds).
+            if looked.is_none_or(|t| t.elapsed() >= CAMPAIGNS_EVERY) {
+                looked = Some(std::time::Instant::now());
+                if let Err(e) = super::campaigns::run_due(&core).await {
+                    tracing::warn!(error = %e, "campaigns could not run");
+                }
+            }
             match drain(&core, &http).await {
                 Ok(true) => continue,
                 Ok(false) => {}

@@ -3,21 +3,18 @@
 //! the client's timeline; the outbox sends it. A client who opted out of the channel, has no
 //! address for it, or lacks a value a field needs is left out and listed, never sent a hole.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use uuid::Uuid;
 
-use super::fill::recipients;
+use super::queue::{queue, ready, Sender, Texts};
 use super::template::Template;
-use super::templates::{one, MessageChannel};
+use super::templates::MessageChannel;
 use crate::audit::{self, Entry};
 use crate::auth::Session;
-use crate::clients::timeline::{add_event, TimelineEvent};
 use crate::error::{ApiError, Problems};
-use crate::{exec_tx, on_tx, Core};
+use crate::{on_tx, Core};
 
 /// The most clients one sending reaches.
 pub const MAX_RECIPIENTS: usize = 10_000;
@@ -70,18 +67,6 @@ pub struct MessageSendResult {
     pub skipped: Vec<Skipped>,
 }
 
-/// The texts to send: by language, the first being the fallback.
-struct Texts(Vec<(String, Option<Template>, Template)>);
-
-impl Texts {
-    fn pick(&self, language: &str) -> &(String, Option<Template>, Template) {
-        self.0
-            .iter()
-            .find(|t| t.0 == language)
-            .unwrap_or(&self.0[0])
-    }
-}
-
 pub(crate) async fn message_send(
     core: &Core,
     session: &Session,
@@ -122,12 +107,7 @@ pub(crate) async fn message_send(
     let today = session.local_date(now);
     let mut tx = core.db.write().await?;
     // Nowhere to send by this channel: said at once, not after hours of tries.
-    let (settings, secrets) = super::settings::load(&mut tx).await?;
-    let ready = match args.channel {
-        MessageChannel::Email => super::smtp::Mailer::new(&settings, &secrets).is_some(),
-        MessageChannel::Sms => settings.sms_kind == super::settings::SmsKind::Http,
-    };
-    if !ready {
+    if !ready(&mut tx, args.channel).await? {
         return Err(ApiError::field(
             "channel",
             "not_configured",
@@ -135,34 +115,8 @@ pub(crate) async fn message_send(
         ));
     }
     let texts = match args.template_id {
-        Some(id) => {
-            let Some(t) = one(&mut tx, id).await? else {
-                return Err(ApiError::field(
-                    "template_id",
-                    "not_found",
-                    "no such template",
-                ));
-            };
-            if t.archived || t.channel != args.channel {
-                return Err(ApiError::field(
-                    "template_id",
-                    "invalid",
-                    "an archived template, or one for the other channel",
-                ));
-            }
-            let mut list = Vec::new();
-            for text in &t.texts {
-                let subject = (args.channel == MessageChannel::Email)
-                    .then(|| Template::parse("subject", &text.subject))
-                    .transpose()
-                    .map_err(|e| ApiError::Validation { errors: vec![e] })?;
-                let body = Template::parse("body", &text.body)
-                    .map_err(|e| ApiError::Validation { errors: vec![e] })?;
-                list.push((text.language.clone(), subject, body));
-            }
-            Texts(list)
-        }
-        None => Texts(vec![(String::new(), subject, body.expect("checked"))]),
+        Some(id) => Texts::of_template(&mut tx, "template_id", id, args.channel).await?,
+        None => Texts::written(subject, body.expect("checked")),
     };
     let mut ids = args.client_ids.clone();
     if let Some(group) = args.group_id {
@@ -214,50 +168,13 @@ pub(crate) async fn message_send(
             format!("at most {MAX_RECIPIENTS} at once"),
         ));
     }
-    let people = recipients(&mut tx, &ids, args.channel, today).await?;
-    let mut skipped = Vec::new();
-    let mut queued = 0u32;
-    for r in people {
-        let skip = |reason, field| Skipped {
-            client_id: r.client_id,
-            name: r.name.clone(),
-            reason,
-            field,
-        };
-        if r.opted_out {
-            skipped.push(skip(SkipReason::OptedOut, None));
-            continue;
-        }
-        let Some(address) = r.address.clone() else {
-            skipped.push(skip(SkipReason::NoAddress, None));
-            continue;
-        };
-        let (_, subject, body) = texts.pick(&r.language);
-        let filled = fill(subject.as_ref(), body, &r.values);
-        let (subject, body) = match filled {
-            Ok(x) => x,
-            Err(field) => {
-                skipped.push(skip(SkipReason::MissingField, Some(field)));
-                continue;
-            }
-        };
-        let id = crate::new_id();
-        exec_tx!(&mut tx, c => sqlx::query(
-            "INSERT INTO messages (id, client_id, channel, address, subject, body, status, next_attempt_at, \
-             message_ref, template_id, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $7)")
-            .bind(id).bind(r.client_id).bind(args.channel.as_str()).bind(&address).bind(&subject).bind(&body)
-            .bind(now).bind(format!("<{}@hallpass>", id.simple())).bind(args.template_id).bind(session.user_id)
-            .execute(c).await)?;
-        let line = TimelineEvent::Message {
-            message_id: id,
-            channel: args.channel.as_str().to_string(),
-            subject: subject.clone(),
-            body: body.chars().take(500).collect(),
-        };
-        add_event(&mut tx, r.client_id, &line, Some(session.user_id), now).await?;
-        queued += 1;
-    }
+    let sender = Sender {
+        user_id: Some(session.user_id),
+        ..Sender::default()
+    };
+    let done = queue(&mut tx, &ids, args.channel, &texts, &sender, today, now).await?;
+    let queued = done.queued.len() as u32;
+    let skipped = done.skipped;
     let after = serde_json::json!({
         "channel": args.channel.as_str(), "template_id": args.template_id, "group_id": args.group_id,
         "saved_filter_id": args.saved_filter_id,
@@ -279,14 +196,4 @@ pub(crate) async fn message_send(
     tx.commit().await?;
     core.outbox.wake();
     Ok(MessageSendResult { queued, skipped })
-}
-
-/// The subject and body for one client, or the field that has no value.
-fn fill(
-    subject: Option<&Template>,
-    body: &Template,
-    values: &BTreeMap<String, String>,
-) -> Result<(String, String), String> {
-    let subject = subject.map(|s| s.render(values)).transpose()?;
-    Ok((subject.unwrap_or_default(), body.render(values)?))
 }

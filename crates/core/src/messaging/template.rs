@@ -19,6 +19,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("membership.ends_on", "the day that pass ends"),
     ("debt", "what the client owes, with the currency"),
     ("centre.name", "the centre's name"),
+    (
+        "employee.name",
+        "who answered the call (in the SMS asking for a rating)",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

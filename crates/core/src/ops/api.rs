@@ -79,6 +79,7 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("Callbacks", "Callback[]"),
     ("MessageTemplates", "MessageTemplate[]"),
     ("Messages", "Message[]"),
+    ("Campaigns", "Campaign[]"),
     ("PayPeriods", "PayPeriod[]"),
     ("GroupMembers", "GroupMember[]"),
     ("Waitlist", "WaitlistEntry[]"),
@@ -130,7 +131,14 @@ pub use crate::schedule::rooms::{
     Room, RoomInput, RoomsCreateArgs, RoomsListArgs, RoomsUpdateArgs,
 };
 pub type Rooms = Vec<Room>;
+pub use crate::messaging::campaigns::{
+    Campaign, CampaignAudience, CampaignInput, CampaignKind, CampaignSaveArgs,
+};
+pub type Campaigns = Vec<Campaign>;
 pub use crate::messaging::list::{Message, MessageOptoutArgs, MessageStatus, MessagesListArgs};
+pub use crate::messaging::rating::list::{
+    CallRatings, CallRatingsArgs, EmployeeRating, RatingReply,
+};
 pub use crate::messaging::send::{MessageSendArgs, MessageSendResult, SkipReason, Skipped};
 pub use crate::messaging::settings::{
     Header, MessageSettings, MessageSettingsInput, MessageSettingsUpdateArgs, SmsKind, SmtpSecurity,

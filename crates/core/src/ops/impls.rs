@@ -35,7 +35,9 @@ pub(crate) use crate::documents::{
     document_templates_list,
 };
 pub(crate) use crate::files::{file_get, file_upload};
+pub(crate) use crate::messaging::campaigns::{campaigns_list, campaigns_save};
 pub(crate) use crate::messaging::list::{message_optout_set, messages_list};
+pub(crate) use crate::messaging::rating::list::call_ratings_list;
 pub(crate) use crate::messaging::send::message_send;
 pub(crate) use crate::messaging::settings::{message_settings_get, message_settings_update};
 pub(crate) use crate::messaging::templates::{message_templates_list, message_templates_save};

@@ -341,6 +341,20 @@ pub async fn record(
             "INSERT INTO callbacks (id, call_id, client_id, assigned_to, status, created_at) VALUES ($1, $2, $3, $4, 'open', $5)")
             .bind(crate::new_id()).bind(id).bind(client).bind(manager.flatten()).bind(now).execute(c).await)?;
     }
+    // An answered call from a card's number: the caller may be asked to rate who answered.
+    let mut asked = false;
+    if let (Some(_), Some(user), Some(number), Some((client, _)), "incoming") =
+        (call.answered_at, user, &e164, holders.first(), direction)
+    {
+        let answered = crate::messaging::rating::Answered {
+            call_id: id,
+            client_id: *client,
+            user_id: user,
+            number: number.clone(),
+            talk_seconds: i64::from(talk),
+        };
+        asked = crate::messaging::rating::ask(&mut tx, &answered, now).await?;
+    }
     let after = serde_json::json!({ "direction": direction, "number": e164.as_ref().or(number.as_ref()), "missed": call.missed(), "extension": call.agent });
     audit::append(
         &mut tx,
@@ -357,5 +371,8 @@ pub async fn record(
     .await?;
     tx.commit().await?;
     core.changed();
+    if asked {
+        core.outbox.wake();
+    }
     Ok((id, true))
 }

@@ -132,6 +132,8 @@ pub fn settings(smtp_port: u16, sms_url: &str) -> MessageSettingsInput {
         smpp_address: String::new(),
         smpp_system_id: String::new(),
         smpp_password: None,
+        rating_template_id: None,
+        rating_min_talk: 20,
     }
 }
 
@@ -356,7 +358,7 @@ pub async fn sqlx_ids(t: &TestCore, sql: &str) -> Vec<uuid::Uuid> {
 }
 
 /// `id` as an SQL literal of the engine.
-fn literal(t: &TestCore, id: uuid::Uuid) -> String {
+pub fn literal(t: &TestCore, id: uuid::Uuid) -> String {
     match &t.core.db {
         hallpass_core::Db::Sqlite(_) => format!("X'{}'", id.simple()),
         hallpass_core::Db::Postgres(_) => format!("'{id}'"),

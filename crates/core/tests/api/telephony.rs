@@ -11,7 +11,7 @@ use hallpass_core::telephony::log::record;
 use crate::support::each_engine;
 
 /// The calls a recorded session ends, at their recorded times.
-fn ended(name: &str) -> Vec<TrackedCall> {
+pub fn ended(name: &str) -> Vec<TrackedCall> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ami");
     let wire = std::fs::read(dir.join(format!("ami-{name}.txt"))).unwrap();
     let times = std::fs::read_to_string(dir.join(format!("ami-{name}.timestamps.tsv"))).unwrap();

@@ -9,6 +9,7 @@ mod events;
 mod http;
 mod pbx;
 mod schedule;
+mod sms;
 mod tls;
 
 use reqwest::StatusCode;

@@ -100,6 +100,13 @@ pub enum TimelineEvent {
         subject: String,
         body: String,
     },
+    /// An SMS the client sent the centre (a reply; with its score when it rated a call).
+    Reply {
+        message_id: Uuid,
+        number: String,
+        body: String,
+        score: Option<i32>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]

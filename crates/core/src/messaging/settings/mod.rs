@@ -6,13 +6,15 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::template::Template;
+use uuid::Uuid;
+
 use crate::audit::{self, Change};
 use crate::auth::{NoArgs, Session};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
-use crate::text::is_email;
 use crate::{exec_tx, on_tx, Core};
+
+mod check;
 
 /// The fields an HTTP gateway's request may use.
 pub const GATEWAY_FIELDS: &[&str] = &["to", "text", "sender", "secret"];
@@ -64,6 +66,13 @@ pub struct MessageSettings {
     pub smpp_address: String,
     pub smpp_system_id: String,
     pub smpp_password_set: bool,
+    /// After an answered call, this SMS template asks the caller to rate who answered.
+    pub rating_template_id: Option<Uuid>,
+    /// The shortest talk, in seconds, that asks for a rating.
+    pub rating_min_talk: u32,
+    /// The key in the addresses the gateway posts replies and delivery reports to
+    /// (`/api/sms/inbound?key=…`, `/api/sms/status?key=…`).
+    pub inbound_key: String,
     pub version: i64,
 }
 
@@ -101,6 +110,15 @@ pub struct MessageSettingsInput {
     pub smpp_system_id: String,
     #[serde(default)]
     pub smpp_password: Option<String>,
+    /// An SMS template asking for a rating after an answered call (none: no asking).
+    #[serde(default)]
+    pub rating_template_id: Option<Uuid>,
+    #[serde(default = "twenty")]
+    pub rating_min_talk: u32,
+}
+
+fn twenty() -> u32 {
+    20
 }
 
 /// Passwords never show in logs.
@@ -156,8 +174,11 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiE
         "SELECT email_from, smtp_host, smtp_port, smtp_security, smtp_username, smtp_password, sms_kind, sms_sender, \
          http_url, http_method, http_headers, http_body, smpp_address, smpp_system_id, smpp_password, version \
          FROM message_settings WHERE id = 1").fetch_one(c).await)?;
-    let http_secret: String = on_tx!(tx, c => sqlx::query_scalar(
-        "SELECT http_secret FROM message_settings WHERE id = 1").fetch_one(c).await)?;
+    type More = (String, Option<Uuid>, i32, String);
+    let more: More = on_tx!(tx, c => sqlx::query_as(
+        "SELECT http_secret, rating_template_id, rating_min_talk, inbound_key FROM message_settings WHERE id = 1")
+        .fetch_one(c).await)?;
+    let (http_secret, rating_template_id, rating_min_talk, inbound_key) = more;
     let settings = MessageSettings {
         email_from: r.0,
         smtp_host: r.1,
@@ -183,6 +204,9 @@ pub(crate) async fn load(tx: &mut Tx) -> Result<(MessageSettings, Secrets), ApiE
         smpp_address: r.12,
         smpp_system_id: r.13,
         smpp_password_set: !r.14.is_empty(),
+        rating_template_id,
+        rating_min_talk: u32::try_from(rating_min_talk).unwrap_or(0),
+        inbound_key,
         version: r.15,
     };
     Ok((
@@ -206,122 +230,6 @@ pub(crate) async fn message_settings_get(
     Ok(s)
 }
 
-fn host_port(s: &str) -> bool {
-    s.rsplit_once(':').is_some_and(|(h, p)| {
-        !h.is_empty() && !h.contains(char::is_whitespace) && matches!(p.parse::<u16>(), Ok(1..))
-    })
-}
-
-/// Every mistake of `i`, each at its field.
-fn check(i: &MessageSettingsInput, p: &mut Problems) {
-    let f = |k: &str| format!("settings.{k}");
-    let email = !i.smtp_host.trim().is_empty();
-    if email {
-        if !is_email(i.email_from.trim()) {
-            p.add(
-                f("email_from"),
-                "invalid_email",
-                "the address messages come from",
-            );
-        }
-        if i.smtp_host.contains(char::is_whitespace) || i.smtp_host.len() > 253 {
-            p.add(f("smtp_host"), "invalid", "a host name or address");
-        }
-        if i.smtp_port == 0 {
-            p.add(f("smtp_port"), "invalid", "a port, e.g. 587");
-        }
-    }
-    for (k, v) in [
-        ("smtp_password", &i.smtp_password),
-        ("smpp_password", &i.smpp_password),
-    ] {
-        if v.as_deref()
-            .is_some_and(|s| s.contains(['\r', '\n']) || s.chars().count() > 200)
-        {
-            p.add(f(k), "invalid", "one line of at most 200 characters");
-        }
-    }
-    let sender = i.sms_sender.trim();
-    if sender.chars().count() > 16
-        || !sender
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == ' ')
-    {
-        p.add(
-            f("sms_sender"),
-            "invalid",
-            "letters and digits (11 letters or a number)",
-        );
-    }
-    match i.sms_kind {
-        SmsKind::Http => {
-            let url = i.http_url.trim();
-            if !(url.starts_with("http://") || url.starts_with("https://"))
-                || url.contains(char::is_whitespace)
-            {
-                p.add(f("http_url"), "invalid", "an http:// or https:// address");
-            } else if let Err(e) = Template::parse_request(&f("http_url"), url, GATEWAY_FIELDS) {
-                p.add(e.field, &e.code, e.message);
-            }
-            if !matches!(i.http_method.as_str(), "GET" | "POST") {
-                p.add(f("http_method"), "invalid", "GET or POST");
-            }
-            if let Err(e) = Template::parse_request(&f("http_body"), &i.http_body, GATEWAY_FIELDS) {
-                p.add(e.field, &e.code, e.message);
-            }
-            for (n, h) in i.http_headers.iter().enumerate() {
-                let name_ok = !h.name.is_empty()
-                    && h.name
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-                if !name_ok {
-                    p.add(
-                        f(&format!("http_headers.{n}.name")),
-                        "invalid",
-                        "letters, digits and -",
-                    );
-                }
-                if h.value.contains(['\r', '\n']) || h.value.contains("{text}") {
-                    p.add(
-                        f(&format!("http_headers.{n}.value")),
-                        "invalid",
-                        "one line, without {text}",
-                    );
-                } else if let Err(e) = Template::parse_request(
-                    &f(&format!("http_headers.{n}.value")),
-                    &h.value,
-                    GATEWAY_FIELDS,
-                ) {
-                    p.add(e.field, &e.code, e.message);
-                }
-            }
-        }
-        SmsKind::Smpp => {
-            p.add(
-                f("sms_kind"),
-                "unavailable",
-                "SMPP sending is not available yet: use an HTTP gateway",
-            );
-            if !host_port(i.smpp_address.trim()) {
-                p.add(
-                    f("smpp_address"),
-                    "invalid",
-                    "host and port, e.g. smpp.example.com:2775",
-                );
-            }
-            let id = i.smpp_system_id.trim();
-            if id.is_empty() || id.len() > 15 {
-                p.add(
-                    f("smpp_system_id"),
-                    "invalid",
-                    "the system id the provider gave (15 at most)",
-                );
-            }
-        }
-        SmsKind::None => {}
-    }
-}
-
 pub(crate) async fn message_settings_update(
     core: &Core,
     session: &Session,
@@ -329,10 +237,22 @@ pub(crate) async fn message_settings_update(
 ) -> Result<MessageSettings, ApiError> {
     let i = args.settings;
     let mut p = Problems::default();
-    check(&i, &mut p);
+    check::check(&i, &mut p);
     p.finish()?;
     let now = core.now();
     let mut tx = core.db.write().await?;
+    if let Some(t) = i.rating_template_id {
+        let ok = super::templates::one(&mut tx, t)
+            .await?
+            .is_some_and(|t| !t.archived && t.channel == super::templates::MessageChannel::Sms);
+        if !ok {
+            return Err(ApiError::field(
+                "settings.rating_template_id",
+                "invalid",
+                "an SMS template in use",
+            ));
+        }
+    }
     let (before, kept) = load(&mut tx).await?;
     if before.version != args.version {
         return Err(ApiError::conflict(
@@ -363,12 +283,14 @@ pub(crate) async fn message_settings_update(
         "UPDATE message_settings SET email_from = $1, smtp_host = $2, smtp_port = $3, smtp_security = $4, \
          smtp_username = $5, smtp_password = $6, sms_kind = $7, sms_sender = $8, http_url = $9, http_method = $10, \
          http_headers = $11, http_body = $12, smpp_address = $13, smpp_system_id = $14, smpp_password = $15, \
-         version = version + 1, updated_at = $16, updated_by = $17, http_secret = $19 WHERE id = 1 AND version = $18")
+         version = version + 1, updated_at = $16, updated_by = $17, http_secret = $19, rating_template_id = $20, \
+         rating_min_talk = $21 WHERE id = 1 AND version = $18")
         .bind(i.email_from.trim()).bind(i.smtp_host.trim()).bind(i32::from(i.smtp_port)).bind(security)
         .bind(i.smtp_username.trim()).bind(&smtp_password).bind(kind).bind(i.sms_sender.trim())
         .bind(i.http_url.trim()).bind(&method).bind(&headers).bind(&i.http_body)
         .bind(i.smpp_address.trim()).bind(i.smpp_system_id.trim()).bind(&smpp_password)
-        .bind(now).bind(session.user_id).bind(args.version).bind(&http_secret).execute(c).await)?;
+        .bind(now).bind(session.user_id).bind(args.version).bind(&http_secret)
+        .bind(i.rating_template_id).bind(i.rating_min_talk.min(3600) as i32).execute(c).await)?;
     if done != 1 {
         return Err(ApiError::conflict(
             "the message settings were changed meanwhile",
