@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DESK, api, pageErrors, shots, signIn, start } from './support.mjs';
+import { DESK, TABLET, api, pageErrors, shots, signIn, start } from './support.mjs';
 
 let env;
 let smtp;
@@ -93,4 +93,47 @@ test('a template written in settings sends an e-mail from the card, which lands 
   assert.match(got[0], /To: mali@example\.la/);
   await card.getByText('E-mail sent: Welcome to Sunny Days').first().waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('a campaign is set up in settings, a half-typed day stopping at its field; the calls show how callers rated the desks', async () => {
+  for (const [size, ctx] of [
+    ['desk', DESK],
+    ['tablet', TABLET],
+  ]) {
+    const page = await (await env.browser.newContext(ctx)).newPage();
+    const errors = pageErrors(page);
+    await signIn(page, env.base, 'manager');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const box = page.getByRole('region', { name: 'Campaigns' });
+    // The demo's own, waiting for an SMS gateway.
+    await box.getByText('Pass ends in 3 days').waitFor();
+    await box.getByText('Waiting: no mail server or SMS gateway', { exact: false }).first().waitFor();
+    if (size === 'desk') {
+      await box.getByRole('button', { name: '+ New campaign' }).click();
+      await box.getByLabel('Name').fill('Open day');
+      await box.getByLabel('Template').selectOption({ label: 'Happy birthday' });
+      await box.getByLabel('When').selectOption('once');
+      await box.getByLabel('Day').fill('12/3');
+      await box.getByLabel('Time (HH:MM)').fill('18:30');
+      await box.getByLabel('To', { exact: true }).selectOption('group');
+      await box.getByLabel('Group').selectOption({ index: 1 });
+      await box.getByRole('button', { name: 'Save campaign' }).click();
+      await box.locator('#cmp-send-on-error').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'cmp-send-on', 'the half-typed day has the focus');
+      await box.getByLabel('Day').fill('12/24/2026');
+      await box.getByRole('button', { name: 'Save campaign' }).click();
+      await box.getByRole('status').filter({ hasText: 'Campaign saved.' }).waitFor();
+      await box.getByRole('listitem').filter({ hasText: 'Open day' }).getByText('next:', { exact: false }).waitFor();
+    }
+    await box.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, `messages-campaigns-${size}.png`) });
+
+    await page.getByRole('button', { name: 'Calls', exact: true }).click();
+    await page.getByRole('tab', { name: 'Ratings' }).click();
+    const ratings = page.getByRole('region', { name: 'Ratings' });
+    await ratings.getByRole('heading', { name: 'Latest replies' }).waitFor();
+    assert.ok((await ratings.locator('tbody tr').count()) >= 1, 'the desks rated');
+    await page.screenshot({ path: join(shots, `calls-ratings-${size}.png`) });
+    assert.deepEqual(errors, []);
+  }
 });

@@ -765,7 +765,10 @@ export type Campaign = {
 	last_run_at: string | null,
 	last_queued: number,
 	last_skipped: number,
-	/**  Why the last run sent nothing, if it failed. */
+	/**
+	 *  Why the last run sent nothing: `not_configured` (no mail server or SMS gateway: it
+	 *  waits), `saved_filter_gone`, `too_many`.
+	 */
 	last_error: string | null,
 	/**  Messages it has sent in all. */
 	sent_total: number,

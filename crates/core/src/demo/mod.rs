@@ -2,6 +2,7 @@
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
 pub mod calls;
+mod messages;
 mod money;
 mod records;
 mod schedule;
@@ -288,6 +289,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     .await?;
     tx.commit().await?;
     calls::seed(core, &staff).await?;
+    messages::seed(core, &manager).await?;
     // The desks' extensions are in the PBX settings now.
     core.phone.refresh();
     Ok(true)

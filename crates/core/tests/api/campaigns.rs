@@ -87,6 +87,8 @@ async fn sent_by(t: &TestCore, campaign: uuid::Uuid) -> Vec<uuid::Uuid> {
 async fn a_pass_ending_reminder_goes_once_per_pass_at_the_centres_time() {
     each_engine(|t| async move {
         t.demo().await;
+        // Without the demo's own campaigns.
+        t.exec("DELETE FROM campaigns").await;
         let manager = t.login("manager").await;
         let (sms_url, got) = gateway().await;
         configure(&t, &manager, settings(free_port(), &sms_url)).await;
@@ -170,6 +172,8 @@ async fn a_pass_ending_reminder_goes_once_per_pass_at_the_centres_time() {
 async fn birthdays_once_a_year_and_a_one_off_to_a_group_then_done() {
     each_engine(|t| async move {
         t.demo().await;
+        // Without the demo's own campaigns.
+        t.exec("DELETE FROM campaigns").await;
         let manager = t.login("manager").await;
         let mgr = Some(manager.as_str());
         let (sms_url, _) = gateway().await;
@@ -253,9 +257,35 @@ async fn birthdays_once_a_year_and_a_one_off_to_a_group_then_done() {
         let done = listed.iter().find(|x| x.id == o.id).unwrap();
         assert!(!done.input.active && done.next_run_at.is_none());
         assert_eq!(done.last_queued as usize, members.len());
+        // A saved search removed under a campaign: the run says so, and sends nothing.
+        let filter = t
+            .core
+            .saved_filters_save(
+                mgr,
+                SavedFilterSaveArgs {
+                    id: None,
+                    name: "Everyone".into(),
+                    search: ClientsSearchArgs::default(),
+                },
+            )
+            .await
+            .unwrap();
+        let mut searched = input(sms, CampaignKind::Birthday);
+        searched.audience = CampaignAudience::SavedFilter;
+        searched.saved_filter_id = Some(filter.id);
+        let s = save(&t, &manager, searched).await.unwrap();
+        t.core
+            .saved_filters_delete(mgr, SavedFilterDeleteArgs { id: filter.id })
+            .await
+            .unwrap();
+        assert_eq!(run_due(&t.core).await.unwrap(), 0);
+        let listed = t.core.campaigns_list(mgr, NoArgs {}).await.unwrap();
+        let gone = listed.iter().find(|x| x.id == s.id).unwrap();
+        assert_eq!(gone.last_error.as_deref(), Some("saved_filter_gone"));
+        assert!(sent_by(&t, s.id).await.is_empty());
         // Each message on its client's timeline, from the manager; an audit row per run.
         let runs: i64 = t.count("audit_log WHERE operation = 'campaigns_run'").await;
-        assert_eq!(runs, 3);
+        assert_eq!(runs, 4, "three runs and a failed one");
     })
     .await;
 }

@@ -41,6 +41,8 @@ async fn calls_are_logged_once_and_a_missed_one_is_called_back() {
         t.demo().await;
         // Without the demo's own calls.
         t.exec("DELETE FROM callbacks").await;
+        t.exec("DELETE FROM messages_in").await;
+        t.exec("DELETE FROM call_ratings").await;
         t.exec("DELETE FROM calls").await;
         let reception = t.login("reception").await;
         let desk = Some(reception.as_str());

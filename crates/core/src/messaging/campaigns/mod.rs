@@ -129,7 +129,8 @@ pub struct Campaign {
     pub last_run_at: Option<DateTime<Utc>>,
     pub last_queued: i32,
     pub last_skipped: i32,
-    /// Why the last run sent nothing, if it failed.
+    /// Why the last run sent nothing: `not_configured` (no mail server or SMS gateway: it
+    /// waits), `saved_filter_gone`, `too_many`.
     pub last_error: Option<String>,
     /// Messages it has sent in all.
     pub sent_total: i64,

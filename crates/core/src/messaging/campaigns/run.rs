@@ -40,8 +40,13 @@ pub async fn run_due(core: &Core) -> Result<u32, ApiError> {
             Ok(true) => ran += 1,
             Ok(false) => {}
             // A mistake in the campaign (a saved search gone, too many) is recorded on it.
-            Err(e @ ApiError::Validation { .. }) => {
-                failed(core, id, &local, now, &e.to_string()).await?;
+            Err(ApiError::Validation { errors }) => {
+                let code = match errors.first() {
+                    Some(e) if e.field == "saved_filter_id" => "saved_filter_gone",
+                    Some(e) => e.code.as_str(),
+                    None => "invalid",
+                };
+                failed(core, id, &local, now, code).await?;
             }
             // Anything else (the database away) is tried again on the next look.
             Err(e) => tracing::warn!(campaign = %id, error = %e, "a campaign could not run"),
@@ -188,12 +193,7 @@ async fn run_one(
     if !ready(&mut tx, s.c.input.channel).await? {
         // Kept due: it goes once the channel is set up.
         drop(tx);
-        note(
-            core,
-            id,
-            "no mail server or SMS gateway is set up for this channel",
-        )
-        .await?;
+        note(core, id, "not_configured").await?;
         return Ok(false);
     }
     let mut wanted = occasions(&mut tx, &s, local, now).await?;
