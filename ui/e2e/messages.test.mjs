@@ -79,6 +79,11 @@ test('a template written in settings sends an e-mail from the card, which lands 
   const card = page.getByRole('tabpanel').filter({ has: page.getByRole('heading', { name: 'Mali Mailtest' }) });
   await card.getByRole('button', { name: 'Write' }).click();
   const dialog = page.getByRole('dialog');
+  // The client's language is kept as chosen.
+  await dialog.getByLabel('Writes in').selectOption('ru');
+  await page.waitForTimeout(300);
+  assert.equal((await api(page, 'client_messaging_get', { client_id: client.id })).language, 'ru');
+  await dialog.getByLabel('Writes in').selectOption('');
   await dialog.getByLabel('Channel').selectOption('email');
   await dialog.getByLabel('Template').selectOption({ label: 'Welcome' });
   await dialog.getByRole('button', { name: 'Send' }).click();
@@ -129,6 +134,16 @@ test('a campaign is set up in settings, a half-typed day stopping at its field; 
     await page.screenshot({ path: join(shots, `messages-campaigns-${size}.png`) });
 
     await page.getByRole('button', { name: 'Calls', exact: true }).click();
+    if (size === 'desk') {
+      // A voice broadcast without its recording stops at the file.
+      await page.getByRole('tab', { name: 'Voice broadcast' }).click();
+      const bc = page.getByRole('region', { name: 'Voice broadcast' });
+      await bc.getByLabel('Name').fill('Open day');
+      await bc.getByRole('button', { name: 'Start broadcast' }).click();
+      await bc.locator('#bc-file-error').waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'bc-file');
+      await page.screenshot({ path: join(shots, 'calls-broadcast-desk.png') });
+    }
     await page.getByRole('tab', { name: 'Ratings' }).click();
     const ratings = page.getByRole('region', { name: 'Ratings' });
     await ratings.getByRole('heading', { name: 'Latest replies' }).waitFor();

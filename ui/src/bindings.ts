@@ -304,6 +304,14 @@ export const commands = {
 	messageOptoutSet: (token: string | null, args: MessageOptoutArgs) => typedError<null, ApiError>(__TAURI_INVOKE("message_optout_set", { token, args })),
 	/** How callers rated the employee who answered (asked by SMS after the call): by employee, asked, rated and the average, and the latest replies. */
 	callRatingsList: (token: string | null, args: CallRatingsArgs) => typedError<CallRatings, ApiError>(__TAURI_INVOKE("call_ratings_list", { token, args })),
+	/** Play an uploaded WAV recording through the office PBX to some cards, a group or a saved search (the first number of each card; those who opted out of SMS left out), one call after another. */
+	voiceBroadcastStart: (token: string | null, args: VoiceBroadcastStartArgs) => typedError<VoiceBroadcast, ApiError>(__TAURI_INVOKE("voice_broadcast_start", { token, args })),
+	/** The latest voice broadcasts with how many calls were placed or failed. */
+	voiceBroadcastsList: (token: string | null, args: NoArgs) => typedError<VoiceBroadcast[], ApiError>(__TAURI_INVOKE("voice_broadcasts_list", { token, args })),
+	/** A card's messaging preferences: the language the centre writes in, and the channels the client opted out of. */
+	clientMessagingGet: (token: string | null, args: ClientMessagingArgs) => typedError<ClientMessaging, ApiError>(__TAURI_INVOKE("client_messaging_get", { token, args })),
+	/** Set the language the centre writes to a client in (empty: each template's first). */
+	clientLanguageSet: (token: string | null, args: ClientLanguageArgs) => typedError<ClientMessaging, ApiError>(__TAURI_INVOKE("client_language_set", { token, args })),
 	/** The centre's campaigns: one-off ones and those sent every day (a pass that ends in N days, a birthday), each with when it goes next and how its last run went. */
 	campaignsList: (token: string | null, args: NoArgs) => typedError<Campaign[], ApiError>(__TAURI_INVOKE("campaigns_list", { token, args })),
 	/** Add or change a campaign: a template sent once at a time, or every day at the centre's time of day to those whose pass ends in N days or whose birthday it is, to everyone, some cards, a group or one of its owner's saved searches; pause or archive it (optimistic: the version read). */
@@ -1206,6 +1214,23 @@ export type ClientInput = {
 /**  A person, or a company (legal entity) with contact persons. */
 export type ClientKind = "person" | "company";
 
+export type ClientLanguageArgs = {
+	client_id: string,
+	/**  One of the app's languages, or empty. */
+	language: string,
+};
+
+export type ClientMessaging = {
+	client_id: string,
+	/**  `en`, `ru`, `lo`, `km`; empty: each template's first language. */
+	language: string,
+	opted_out: MessageChannel[],
+};
+
+export type ClientMessagingArgs = {
+	client_id: string,
+};
+
 export type ClientPhone = {
 	kind: PhoneKind,
 	/**  E.164, e.g. `+8562055512345`. */
@@ -1716,7 +1741,9 @@ export type FilePurpose =
 /**  A card's photo: an image. */
 "photo" | 
 /**  Attached to a timeline entry: an image, PDF, office document or plain text. */
-"attachment";
+"attachment" | 
+/**  A WAV recording, played to clients through the PBX. */
+"recording";
 
 export type FileUploadArgs = {
 	file_name: string,
@@ -3750,6 +3777,31 @@ export type VisitKind =
 /**  Makes up an excused absence: no visit is written off. */
 "makeup";
 
+export type VoiceBroadcast = {
+	id: string,
+	name: string,
+	/**  `running` or `done`. */
+	status: string,
+	total: number,
+	placed: number,
+	failed: number,
+	/**  Cards left out: no phone, or opted out of SMS. */
+	skipped: number,
+	created_at: string,
+	finished_at: string | null,
+};
+
+export type VoiceBroadcastStartArgs = {
+	name: string,
+	/**  A recording uploaded with `file_upload` (purpose `recording`). */
+	file_id: string,
+	client_ids?: string[],
+	group_id?: string | null,
+	saved_filter_id?: string | null,
+	/**  The hub's address as the PBX reaches it (`http://192.168.1.10:8080`). */
+	hub_address: string,
+};
+
 export type WaitAction = "accept" | "decline" | "remove";
 
 export type WaitStatus = "waiting" | 
@@ -3963,6 +4015,10 @@ export type Operations = {
 	messages_list: { args: MessagesListArgs; result: Message[]; public: false };
 	message_optout_set: { args: MessageOptoutArgs; result: null; public: false };
 	call_ratings_list: { args: CallRatingsArgs; result: CallRatings; public: false };
+	voice_broadcast_start: { args: VoiceBroadcastStartArgs; result: VoiceBroadcast; public: false };
+	voice_broadcasts_list: { args: NoArgs; result: VoiceBroadcast[]; public: false };
+	client_messaging_get: { args: ClientMessagingArgs; result: ClientMessaging; public: false };
+	client_language_set: { args: ClientLanguageArgs; result: ClientMessaging; public: false };
 	campaigns_list: { args: NoArgs; result: Campaign[]; public: false };
 	campaigns_save: { args: CampaignSaveArgs; result: Campaign; public: false };
 	document_render: { args: DocumentRenderArgs; result: DocumentFile; public: false };

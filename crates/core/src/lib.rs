@@ -55,6 +55,7 @@ pub struct Core {
     pub(crate) phone: Arc<telephony::live::Phone>,
     /// What is queued to be sent.
     pub(crate) outbox: Arc<messaging::outbox::Outbox>,
+    pub(crate) smpp: Arc<messaging::smpp::Link>,
     pub backups: Arc<backup::Backups>,
 }
 
@@ -75,6 +76,7 @@ impl Core {
             feed: Arc::default(),
             phone: Arc::default(),
             outbox: Arc::default(),
+            smpp: Arc::default(),
             backups: Arc::default(),
         }
     }

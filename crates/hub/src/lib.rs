@@ -80,6 +80,7 @@ pub fn router_for(core: Core, ui: Ui, stopping: tokio::sync::watch::Receiver<boo
                 .get(sms::status)
                 .layer(DefaultBodyLimit::max(64 * 1024)),
         )
+        .route("/api/media/{token}", get(media))
         .route("/api/{operation}", post(call).get(method_not_allowed))
         .route("/calendar/{token}", get(calendar))
         // Each operation has its own limit (`ops::max_body`), applied while reading.
@@ -295,6 +296,19 @@ async fn webhook(State(hub): State<Hub>, headers: HeaderMap, body: axum::body::B
         Err(WebhookError::Invalid(m)) => (StatusCode::BAD_REQUEST, m),
     };
     (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// `GET /api/media/<token>.wav`: the recording a voice broadcast plays, fetched by the PBX
+/// (the token is the broadcast's, long and random).
+async fn media(
+    State(hub): State<Hub>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match hallpass_core::telephony::broadcast::media(&hub.core, &token).await {
+        Ok(Some(bytes)) => ([(header::CONTENT_TYPE, "audio/wav")], bytes).into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => ErrorResponse(e).into_response(),
+    }
 }
 
 async fn method_not_allowed() -> Response {

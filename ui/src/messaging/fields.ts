@@ -8,6 +8,8 @@ export const FIELDS = [
   'membership.name',
   'membership.visits_left',
   'membership.ends_on',
+  'class.name',
+  'class.starts_at',
   'debt',
   'centre.name',
   'employee.name',

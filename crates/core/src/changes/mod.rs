@@ -139,7 +139,7 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
         "pay_rule" | "pay_period" => Permission::PayRead,
         "call" | "callback" => Permission::CallsRead,
         "pbx_settings" => Permission::TelephonyConfigure,
-        "message" | "message_template" | "campaign" => Permission::MessagesSend,
+        "message" | "message_template" | "campaign" | "voice_broadcast" => Permission::MessagesSend,
         "message_settings" => Permission::MessagingConfigure,
         "catalog_category" | "catalog_item" | "membership_plan" | "membership" | "invoice"
         | "payment" | "flag_settings" | "cash_move" | "cash_day" | "contract"

@@ -48,6 +48,7 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("campaign_sends", "client_id"),
     ("call_ratings", "client_id"),
     ("messages_in", "client_id"),
+    ("voice_broadcast_calls", "client_id"),
 ];
 
 /// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept
@@ -67,6 +68,8 @@ pub const LATER_DUPLICATES: &[&str] = &[
      (SELECT channel FROM message_optouts WHERE client_id = $1)",
     "DELETE FROM campaign_sends WHERE client_id = $2 AND EXISTS (SELECT 1 FROM campaign_sends k \
      WHERE k.client_id = $1 AND k.campaign_id = campaign_sends.campaign_id AND k.occasion = campaign_sends.occasion)",
+    "DELETE FROM voice_broadcast_calls WHERE client_id = $2 AND broadcast_id IN \
+     (SELECT broadcast_id FROM voice_broadcast_calls WHERE client_id = $1)",
 ];
 
 /// Foreign keys to `clients` the merge moves by itself, row by row.

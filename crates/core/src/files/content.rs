@@ -19,6 +19,8 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
         Some("image/jpeg")
     } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
         Some("image/webp")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WAVE" {
+        Some("audio/wav")
     } else if starts(b"GIF87a") || starts(b"GIF89a") {
         Some("image/gif")
     } else if starts(b"%PDF-") {
@@ -115,6 +117,7 @@ fn extensions(mime: &str) -> &'static [&'static str] {
         "image/webp" => &["webp"],
         "image/gif" => &["gif"],
         "application/pdf" => &["pdf"],
+        "audio/wav" => &["wav"],
         "text/plain" => &["txt", "csv", "text"],
         "application/zip" => &["docx", "xlsx", "pptx", "odt", "ods", "odp"],
         "application/x-ole-storage" => &["doc", "xls", "ppt"],

@@ -32,6 +32,8 @@ pub enum FilePurpose {
     Photo,
     /// Attached to a timeline entry: an image, PDF, office document or plain text.
     Attachment,
+    /// A WAV recording, played to clients through the PBX.
+    Recording,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
@@ -83,7 +85,7 @@ pub fn prepare(bytes: &[u8], purpose: FilePurpose) -> Result<Prepared, ApiError>
     let field = "content";
     let max = match purpose {
         FilePurpose::Photo => MAX_PHOTO,
-        FilePurpose::Attachment => MAX_ATTACHMENT,
+        FilePurpose::Attachment | FilePurpose::Recording => MAX_ATTACHMENT,
     };
     if bytes.len() > max {
         return Err(too_large(field, max));
@@ -92,6 +94,16 @@ pub fn prepare(bytes: &[u8], purpose: FilePurpose) -> Result<Prepared, ApiError>
         return Err(ApiError::field(field, "empty", "the file is empty"));
     }
     match (purpose, sniff(bytes)) {
+        (FilePurpose::Recording, Some("audio/wav")) => Ok(Prepared {
+            mime: "audio/wav",
+            dims: None,
+            thumbnail: None,
+        }),
+        (FilePurpose::Recording, _) => Err(ApiError::field(
+            field,
+            "unsupported_type",
+            "a recording must be a WAV file (8 kHz mono plays best on phones)",
+        )),
         (_, Some(m)) if is_raster(m) => {
             let (w, h, t) = image_meta(bytes, field)?;
             Ok(Prepared {
@@ -158,7 +170,7 @@ pub(crate) async fn file_upload(
     let name = check_name(&args.file_name, "file_name")?;
     let max = match args.purpose {
         FilePurpose::Photo => MAX_PHOTO,
-        FilePurpose::Attachment => MAX_ATTACHMENT,
+        FilePurpose::Attachment | FilePurpose::Recording => MAX_ATTACHMENT,
     };
     let bytes = decode_base64(&args.content, max, "content")?;
     let purpose = args.purpose;

@@ -38,10 +38,12 @@ pub(crate) async fn recipients(
     ids: &[Uuid],
     channel: MessageChannel,
     today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<Recipient>, ApiError> {
     let centre: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT name, currency FROM centre LIMIT 1").fetch_optional(c).await)?;
     let (centre_name, currency) = centre.unwrap_or_default();
+    let classes = next_classes(tx, today, now).await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let m = marks(1, chunk.len());
@@ -97,6 +99,13 @@ pub(crate) async fn recipients(
             q.fetch_all(c).await
         })?;
         let debts: HashMap<Uuid, i64> = debts.into_iter().collect();
+        let groups: Vec<(Uuid, Uuid)> = on_tx!(tx, c => {
+            let sql = format!("SELECT client_id, group_id FROM group_members WHERE client_id IN ({m}) \
+                AND joined_on <= ${n} AND (left_on IS NULL OR left_on > ${n})", n = chunk.len() + 1);
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk { q = q.bind(*id); }
+            q.bind(today).fetch_all(c).await
+        })?;
         let cards: HashMap<Uuid, Card> = cards.into_iter().map(|c| (c.0, c)).collect();
         for id in chunk {
             let Some(card) = cards.get(id) else { continue };
@@ -131,6 +140,19 @@ pub(crate) async fn recipients(
             let debt = debts.get(id).copied().unwrap_or(0).max(0);
             put("debt", crate::money::amount::plain(debt, &currency));
             put("centre.name", centre_name.clone());
+            // The first class ahead in any of the client's groups.
+            let next = groups
+                .iter()
+                .filter(|g| g.0 == *id)
+                .filter_map(|g| classes.get(&g.1))
+                .min_by_key(|c| c.1);
+            if let Some((group, _, local)) = next {
+                put("class.name", group.clone());
+                put(
+                    "class.starts_at",
+                    local.format("%d.%m.%Y %H:%M").to_string(),
+                );
+            }
             out.push(Recipient {
                 client_id: *id,
                 name: card.1.clone(),
@@ -142,4 +164,34 @@ pub(crate) async fn recipients(
         }
     }
     Ok(out)
+}
+
+/// The next class of each group in the two weeks from `today`: its name, start and local start.
+async fn next_classes(
+    tx: &mut Tx,
+    today: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<Uuid, (String, chrono::DateTime<chrono::Utc>, chrono::NaiveDateTime)>, ApiError>
+{
+    let local = crate::centre::local(tx).await?;
+    let classes = crate::schedule::occurrences::derive(
+        tx,
+        local.time_zone,
+        today,
+        today + chrono::Duration::days(14),
+        &crate::schedule::occurrences::Filter::default(),
+    )
+    .await?;
+    let mut next = HashMap::new();
+    for c in classes {
+        if c.starts_at < now
+            || c.status == crate::schedule::occurrences::OccurrenceStatus::Cancelled
+        {
+            continue;
+        }
+        let at = c.starts_at.with_timezone(&local.time_zone).naive_local();
+        next.entry(c.group.id)
+            .or_insert((c.group.name, c.starts_at, at));
+    }
+    Ok(next)
 }

@@ -106,6 +106,8 @@ pub fn stop(core: &Core) {
     if core.outbox.running.load(Ordering::SeqCst) {
         core.outbox.stop.notify_one();
     }
+    let link = core.smpp.clone();
+    tokio::spawn(async move { link.close().await });
 }
 
 /// Claims and sends one batch; true when there may be more due now.
@@ -119,7 +121,7 @@ pub async fn drain(core: &Core, http: &reqwest::Client) -> Result<bool, ApiError
     if mailer.is_some() {
         channels.push("email");
     }
-    if settings.sms_kind == SmsKind::Http {
+    if settings.sms_kind != SmsKind::None {
         channels.push("sms");
     }
     let batch = claim(&mut tx, now, &channels).await?;
@@ -133,7 +135,7 @@ pub async fn drain(core: &Core, http: &reqwest::Client) -> Result<bool, ApiError
         .map(|m| {
             let (settings, secrets, mailer) = (&settings, &secrets, mailer.as_ref());
             async move {
-                let sent = send(settings, secrets, mailer, http, &m).await;
+                let sent = send(core, settings, secrets, mailer, http, &m).await;
                 mark_surely(core, &m, &sent).await
             }
         })
@@ -199,6 +201,7 @@ async fn claim(
 }
 
 async fn send(
+    core: &Core,
     settings: &MessageSettings,
     secrets: &Secrets,
     mailer: Option<&smtp::Mailer>,
@@ -212,7 +215,8 @@ async fn send(
         },
         _ => match settings.sms_kind {
             SmsKind::Http => sms_http::send(http, settings, secrets, m).await,
-            SmsKind::Smpp | SmsKind::None => Sent::Later("no SMS gateway is set up".into()),
+            SmsKind::Smpp => super::smpp::send(core, settings, secrets, m).await,
+            SmsKind::None => Sent::Later("no SMS gateway is set up".into()),
         },
     }
 }

@@ -111,7 +111,7 @@ pub(crate) async fn queue(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Queuing, ApiError> {
-    let people = recipients(tx, ids, channel, today).await?;
+    let people = recipients(tx, ids, channel, today, now).await?;
     let mut out = Queuing::default();
     for r in people {
         let skip = |reason, field| Skipped {

@@ -14,7 +14,7 @@ use super::templates::MessageChannel;
 use crate::audit::{self, Entry};
 use crate::auth::Session;
 use crate::error::{ApiError, Problems};
-use crate::{on_tx, Core};
+use crate::Core;
 
 /// The most clients one sending reaches.
 pub const MAX_RECIPIENTS: usize = 10_000;
@@ -118,56 +118,15 @@ pub(crate) async fn message_send(
         Some(id) => Texts::of_template(&mut tx, "template_id", id, args.channel).await?,
         None => Texts::written(subject, body.expect("checked")),
     };
-    let mut ids = args.client_ids.clone();
-    if let Some(group) = args.group_id {
-        let known: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM class_groups WHERE id = $1")
-            .bind(group).fetch_optional(c).await)?;
-        if known.is_none() {
-            return Err(ApiError::field("group_id", "not_found", "no such group"));
-        }
-        // Its members today, as the schedule counts them.
-        let members: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
-            "SELECT client_id FROM group_members WHERE group_id = $1 AND joined_on <= $2 \
-             AND (left_on IS NULL OR left_on > $2) ORDER BY client_id")
-            .bind(group).bind(today).fetch_all(c).await)?;
-        ids.extend(members);
-    }
-    if let Some(filter) = args.saved_filter_id {
-        let Some(f) =
-            crate::clients::saved_filters::one_of(&mut tx, session.user_id, filter).await?
-        else {
-            return Err(ApiError::field(
-                "saved_filter_id",
-                "not_found",
-                "no such saved search of yours",
-            ));
-        };
-        let r = crate::clients::listing::resolve(
-            &mut tx,
-            &f.search.query,
-            f.search.filters,
-            f.search.sort,
-            &session.local,
-            now,
-            false,
-        )
-        .await?;
-        ids.extend(crate::clients::sql::all_ids(&mut tx, &r).await?);
-    }
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| seen.insert(*id));
-    if ids.len() > MAX_RECIPIENTS {
-        let field = if args.saved_filter_id.is_some() {
-            "saved_filter_id"
-        } else {
-            "group_id"
-        };
-        return Err(ApiError::field(
-            field,
-            "too_many",
-            format!("at most {MAX_RECIPIENTS} at once"),
-        ));
-    }
+    let ids = super::audience::resolve(
+        &mut tx,
+        session,
+        &args.client_ids,
+        args.group_id,
+        args.saved_filter_id,
+        now,
+    )
+    .await?;
     let sender = Sender {
         user_id: Some(session.user_id),
         ..Sender::default()

@@ -17,6 +17,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("membership.name", "the client's pass ending first"),
     ("membership.visits_left", "visits left on that pass"),
     ("membership.ends_on", "the day that pass ends"),
+    ("class.name", "the group of the client's next class"),
+    ("class.starts_at", "when the client's next class starts"),
     ("debt", "what the client owes, with the currency"),
     ("centre.name", "the centre's name"),
     (

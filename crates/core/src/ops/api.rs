@@ -80,6 +80,7 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("MessageTemplates", "MessageTemplate[]"),
     ("Messages", "Message[]"),
     ("Campaigns", "Campaign[]"),
+    ("VoiceBroadcasts", "VoiceBroadcast[]"),
     ("PayPeriods", "PayPeriod[]"),
     ("GroupMembers", "GroupMember[]"),
     ("Waitlist", "WaitlistEntry[]"),
@@ -135,6 +136,9 @@ pub use crate::messaging::campaigns::{
     Campaign, CampaignAudience, CampaignInput, CampaignKind, CampaignSaveArgs,
 };
 pub type Campaigns = Vec<Campaign>;
+pub use crate::messaging::preferences::{ClientLanguageArgs, ClientMessaging, ClientMessagingArgs};
+pub use crate::telephony::broadcast::{VoiceBroadcast, VoiceBroadcastStartArgs};
+pub type VoiceBroadcasts = Vec<VoiceBroadcast>;
 pub use crate::messaging::list::{Message, MessageOptoutArgs, MessageStatus, MessagesListArgs};
 pub use crate::messaging::rating::list::{
     CallRatings, CallRatingsArgs, EmployeeRating, RatingReply,

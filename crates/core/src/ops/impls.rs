@@ -37,6 +37,7 @@ pub(crate) use crate::documents::{
 pub(crate) use crate::files::{file_get, file_upload};
 pub(crate) use crate::messaging::campaigns::{campaigns_list, campaigns_save};
 pub(crate) use crate::messaging::list::{message_optout_set, messages_list};
+pub(crate) use crate::messaging::preferences::{client_language_set, client_messaging_get};
 pub(crate) use crate::messaging::rating::list::call_ratings_list;
 pub(crate) use crate::messaging::send::message_send;
 pub(crate) use crate::messaging::settings::{message_settings_get, message_settings_update};
@@ -83,6 +84,7 @@ pub(crate) use crate::schedule::services::{services_create, services_list, servi
 pub(crate) use crate::schedule::timetable::{timetable_apply, timetable_propose};
 pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
+pub(crate) use crate::telephony::broadcast::{voice_broadcast_start, voice_broadcasts_list};
 pub(crate) use crate::telephony::callbacks::{callback_close, callbacks_list};
 pub(crate) use crate::telephony::demo_call::pbx_demo_call;
 pub(crate) use crate::telephony::dial::call_originate;

@@ -4,6 +4,7 @@
 //! cloud PBX's signed requests.
 
 pub mod ami;
+pub mod broadcast;
 pub mod callbacks;
 pub mod calls;
 pub mod demo_call;

@@ -125,3 +125,101 @@ async fn an_sms_goes_through_the_http_gateway_escaped_for_its_json() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_cards_language_and_opt_outs_are_kept_and_checked() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let desk = t.login("reception").await;
+        let d = Some(desk.as_str());
+        let client = sqlx_ids(&t, "SELECT id FROM clients ORDER BY id LIMIT 1").await[0];
+        let bad = t
+            .core
+            .client_language_set(
+                d,
+                ClientLanguageArgs {
+                    client_id: client,
+                    language: "fr".into(),
+                },
+            )
+            .await;
+        assert!(
+            matches!(&bad, Err(ApiError::Validation { errors }) if errors[0].field == "language"),
+            "{bad:?}"
+        );
+        let set = t
+            .core
+            .client_language_set(
+                d,
+                ClientLanguageArgs {
+                    client_id: client,
+                    language: "lo".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(set.language, "lo");
+        t.core
+            .message_optout_set(
+                d,
+                MessageOptoutArgs {
+                    client_id: client,
+                    channel: MessageChannel::Sms,
+                    opted_out: true,
+                },
+            )
+            .await
+            .unwrap();
+        let got = t
+            .core
+            .client_messaging_get(d, ClientMessagingArgs { client_id: client })
+            .await
+            .unwrap();
+        assert_eq!(
+            (got.language.as_str(), got.opted_out),
+            ("lo", vec![MessageChannel::Sms])
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn class_fields_name_the_clients_next_class() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let manager = t.login("manager").await;
+        let (sms_url, _) = gateway().await;
+        configure(&t, &manager, settings(free_port(), &sms_url)).await;
+        let member = sqlx_ids(
+            &t,
+            "SELECT m.client_id FROM group_members m WHERE m.left_on IS NULL \
+             AND m.client_id IN (SELECT client_id FROM client_phones) ORDER BY m.client_id LIMIT 1",
+        )
+        .await[0];
+        let sent = t
+            .core
+            .message_send(
+                Some(&manager),
+                MessageSendArgs {
+                    channel: MessageChannel::Sms,
+                    client_ids: vec![member],
+                    group_id: None,
+                    saved_filter_id: None,
+                    template_id: None,
+                    subject: String::new(),
+                    body: "Next: {class.name} at {class.starts_at}".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(sent.queued, 1, "{:?}", sent.skipped);
+        let body = status_of(&t, &manager, member).await[0].body.clone();
+        let at = body.rsplit(" at ").next().unwrap();
+        assert!(
+            chrono::NaiveDateTime::parse_from_str(at, "%d.%m.%Y %H:%M")
+                .is_ok_and(|d| d.date() >= chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()),
+            "{body}"
+        );
+    })
+    .await;
+}

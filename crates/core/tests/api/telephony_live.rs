@@ -33,7 +33,7 @@ pub async fn user_id(t: &TestCore, token: &str) -> uuid::Uuid {
 }
 
 /// The office PBX at `address`, 101 the reception's and 102 the manager's.
-async fn asterisk_at(t: &TestCore, manager: &str, reception: &str, address: String) {
+pub async fn asterisk_at(t: &TestCore, manager: &str, reception: &str, address: String) {
     let version = t
         .core
         .pbx_settings_get(Some(manager), NoArgs {})

@@ -96,16 +96,21 @@ pub(super) fn check(i: &MessageSettingsInput, p: &mut Problems) {
             }
         }
         SmsKind::Smpp => {
-            p.add(
-                f("sms_kind"),
-                "unavailable",
-                "SMPP sending is not available yet: use an HTTP gateway",
-            );
             if !host_port(i.smpp_address.trim()) {
                 p.add(
                     f("smpp_address"),
                     "invalid",
                     "host and port, e.g. smpp.example.com:2775",
+                );
+            }
+            if i.smpp_password
+                .as_deref()
+                .is_some_and(|p| p.chars().count() > 8 || !p.is_ascii())
+            {
+                p.add(
+                    f("smpp_password"),
+                    "invalid",
+                    "SMPP passwords are 8 letters or digits at most",
                 );
             }
             let id = i.smpp_system_id.trim();
