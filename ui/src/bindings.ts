@@ -818,7 +818,7 @@ export type CampaignKind =
 "birthday";
 
 export type CampaignSaveArgs = {
-	/**  None: a new campaign (its owner the caller). */
+	/**  None: a new campaign. Whoever saves a campaign owns it. */
 	id?: string | null,
 	/**  The version read (for an existing campaign). */
 	version?: number | null,
@@ -3602,8 +3602,11 @@ user: string | null } |
 { type: "message"; message_id: string; 
 /**  `email` or `sms`. */
 channel: string; subject: string; body: string } | 
-/**  An SMS the client sent the centre (a reply; with its score when it rated a call). */
-{ type: "reply"; message_id: string; number: string; body: string; score: number | null };
+/**
+ *  An SMS the client sent the centre (a reply; with its score when it rated a call). The
+ *  number is not here: not every reader of the card may see its phones.
+ */
+{ type: "reply"; message_id: string; body: string; score: number | null };
 
 export type TimelineFile = {
 	file_id: string,

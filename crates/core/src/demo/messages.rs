@@ -223,7 +223,6 @@ async fn ratings(core: &Core, template: Uuid) -> Result<(), ApiError> {
             .bind(id).bind(&number).bind(client).bind(reply).bind(rating).bind(at).execute(c).await)?;
         let line = TimelineEvent::Reply {
             message_id: id,
-            number: number.clone(),
             body: reply.into(),
             score: Some(score),
         };

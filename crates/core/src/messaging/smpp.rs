@@ -31,6 +31,8 @@ use crate::Core;
 pub struct Link {
     bound: Mutex<Option<(String, Client)>>,
     reference: AtomicU16,
+    /// Ids of the later parts of long texts sent lately: their receipts are not the message's.
+    later_parts: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
 
 impl Link {
@@ -127,14 +129,15 @@ async fn delivered(core: &Core, d: &DeliverSm) -> Result<(), crate::error::ApiEr
     if d.esm_class.message_type == MessageType::ShortMessageContainsMCDeliveryReceipt {
         let (id, stat) = receipt(&body);
         let Some(id) = id else { return Ok(()) };
-        // A receipt may come before the message is marked sent with its id: it waits a little.
-        for _ in 0..40 {
-            if inbound::status(core, &id, Fate::parse(&stat), &stat).await? {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+        let later = core
+            .smpp
+            .later_parts
+            .lock()
+            .map(|l| l.contains(&id))
+            .unwrap_or(false);
+        if !later && !inbound::status(core, &id, Fate::parse(&stat), &stat).await? {
+            tracing::info!(%id, "an SMPP receipt for no message sent from here");
         }
-        tracing::info!(%id, "an SMPP receipt for no message sent from here");
         return Ok(());
     }
     inbound::received(core, d.source_addr.as_str(), &body).await
@@ -209,7 +212,19 @@ pub async fn send(core: &Core, s: &MessageSettings, secrets: &Secrets, m: &Queue
     for part in parts {
         match client.submit_sm(part).await {
             Ok(resp) => {
-                first.get_or_insert_with(|| resp.message_id().as_str().to_string());
+                let id = resp.message_id().as_str().to_string();
+                if first.is_none() {
+                    first = Some(id);
+                } else if let Ok(mut later) = core.smpp.later_parts.lock() {
+                    if later.len() >= 10_000 {
+                        later.pop_front();
+                    }
+                    later.push_back(id);
+                }
+            }
+            // A text half sent is not sent again whole: the client would get it twice.
+            Err(e) if first.is_some() => {
+                return Sent::Never(format!("the SMPP server took only part of the text: {e}"));
             }
             Err(rusmppc::error::Error::UnexpectedResponse { response }) => {
                 let status = response.status();

@@ -18,8 +18,13 @@ use crate::phone::Phone;
 use crate::text::parse_name;
 use crate::{exec_tx, on_tx, Core};
 
-/// Between two calls placed, so the trunk is not flooded.
-const PACE: std::time::Duration = std::time::Duration::from_millis(500);
+/// Between two calls placed: with the PBX's 30 s to answer, at most ten ring at once.
+const PACE: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long after a broadcast the PBX may still fetch its recording.
+const MEDIA_GRACE_HOURS: i64 = 24;
+
+/// The broadcasts this process is dialling.
+static DIALLING: std::sync::Mutex<Vec<Uuid>> = std::sync::Mutex::new(Vec::new());
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +69,8 @@ pub(crate) async fn voice_broadcast_start(
     session: &Session,
     args: VoiceBroadcastStartArgs,
 ) -> Result<VoiceBroadcast, ApiError> {
+    // It places calls as much as it sends messages.
+    session.require(crate::roles::Permission::CallsMake)?;
     let mut p = Problems::default();
     let name = p.take(parse_name("name", &args.name, 120));
     let hub = args.hub_address.trim().trim_end_matches('/').to_string();
@@ -140,17 +147,7 @@ pub(crate) async fn voice_broadcast_start(
     )
     .await?;
     tx.commit().await?;
-    let runner = core.clone();
-    let (dial_format, prefix, context) = (
-        settings.dial_format,
-        settings.dial_prefix.clone(),
-        settings.dial_context.clone(),
-    );
-    tokio::spawn(async move {
-        if let Err(e) = run(&runner, id, &media_url, dial_format, &prefix, &context).await {
-            tracing::warn!(broadcast = %id, error = %e, "a voice broadcast stopped");
-        }
-    });
+    dial(core, id);
     let mut list = broadcasts(core, Some(id)).await?;
     let mut b = list
         .pop()
@@ -181,15 +178,61 @@ async fn first_numbers(
 }
 
 /// Dials each queued number of broadcast `id` in turn.
-async fn run(
-    core: &Core,
-    id: Uuid,
-    media: &str,
-    format: DialFormat,
-    prefix: &str,
-    context: &str,
-) -> Result<(), ApiError> {
+/// Dials broadcast `id` in a task of its own (once per process).
+fn dial(core: &Core, id: Uuid) {
+    {
+        let mut dialling = DIALLING.lock().unwrap_or_else(|e| e.into_inner());
+        if dialling.contains(&id) {
+            return;
+        }
+        dialling.push(id);
+    }
+    let core = core.clone();
+    tokio::spawn(async move {
+        if let Err(e) = run(&core, id).await {
+            tracing::warn!(broadcast = %id, error = %e, "a voice broadcast stopped; it goes on at the next start");
+        }
+        DIALLING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|b| *b != id);
+    });
+}
+
+/// Goes on with the broadcasts a stop interrupted (called when telephony starts).
+pub async fn resume(core: &Core) -> Result<(), ApiError> {
+    let mut tx = core.db.read().await?;
+    let running: Vec<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM voice_broadcasts WHERE status = 'running' ORDER BY created_at").fetch_all(c).await)?;
+    tx.commit().await?;
+    for id in running {
+        dial(core, id);
+    }
+    Ok(())
+}
+
+/// Dials each queued number of broadcast `id` in turn, with the PBX settings in force.
+async fn run(core: &Core, id: Uuid) -> Result<(), ApiError> {
     loop {
+        // Just started, the link may not be up yet: it is waited for a minute.
+        for _ in 0..60 {
+            if core.phone.settings().is_some() && core.phone.ami().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        let Some(settings) = core.phone.settings() else {
+            return Err(unavailable("telephony stopped"));
+        };
+        let (format, prefix, context) = (
+            settings.dial_format,
+            settings.dial_prefix.as_str(),
+            settings.dial_context.as_str(),
+        );
+        let mut tx = core.db.read().await?;
+        let media: String = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT media_url FROM voice_broadcasts WHERE id = $1").bind(id).fetch_one(c).await)?;
+        let media = media.as_str();
         let mut tx = core.db.read().await?;
         let next: Option<(Uuid, String)> = on_tx!(&mut tx, c => sqlx::query_as(
             "SELECT client_id, number FROM voice_broadcast_calls WHERE broadcast_id = $1 AND status = 'queued' \
@@ -233,15 +276,40 @@ async fn run(
             "UPDATE voice_broadcast_calls SET status = $1, error = $2, attempted_at = $3 \
              WHERE broadcast_id = $4 AND client_id = $5")
             .bind(status).bind(error).bind(core.now()).bind(id).bind(client).execute(c).await)?;
+        let after = serde_json::json!({ "client_id": client, "status": status, "error": error });
+        audit::append(
+            &mut tx,
+            None,
+            core.now(),
+            Entry {
+                operation: "voice_broadcast_call",
+                entity: "voice_broadcast",
+                entity_id: Some(id),
+                before: None,
+                after: Some(after.to_string()),
+            },
+        )
+        .await?;
         tx.commit().await?;
-        core.changed();
         tokio::time::sleep(PACE).await;
     }
     let mut tx = core.db.write().await?;
     exec_tx!(&mut tx, c => sqlx::query("UPDATE voice_broadcasts SET status = 'done', finished_at = $1 WHERE id = $2")
         .bind(core.now()).bind(id).execute(c).await)?;
+    audit::append(
+        &mut tx,
+        None,
+        core.now(),
+        Entry {
+            operation: "voice_broadcast_done",
+            entity: "voice_broadcast",
+            entity_id: Some(id),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
-    core.changed();
     Ok(())
 }
 
@@ -292,10 +360,12 @@ pub(crate) async fn voice_broadcasts_list(
 /// The recording a broadcast plays, for the PBX fetching `/api/media/<token>.wav`.
 pub async fn media(core: &Core, token: &str) -> Result<Option<Vec<u8>>, ApiError> {
     let token = token.trim_end_matches(".wav");
+    let since = core.now() - chrono::Duration::hours(MEDIA_GRACE_HOURS);
     let mut tx = core.db.read().await?;
     let bytes: Option<Vec<u8>> = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "SELECT f.content FROM voice_broadcasts b JOIN files f ON f.id = b.file_id WHERE b.token = $1")
-        .bind(token).fetch_optional(c).await)?;
+        "SELECT f.content FROM voice_broadcasts b JOIN files f ON f.id = b.file_id WHERE b.token = $1 \
+         AND (b.status = 'running' OR b.finished_at > $2)")
+        .bind(token).bind(since).fetch_optional(c).await)?;
     tx.commit().await?;
     Ok(bytes)
 }

@@ -238,6 +238,13 @@ pub fn start(core: &Core) {
         return;
     };
     tokio::spawn(supervise(core.clone(), incoming));
+    // Voice broadcasts a stop interrupted go on.
+    let again = core.clone();
+    tokio::spawn(async move {
+        if let Err(e) = super::broadcast::resume(&again).await {
+            tracing::warn!(error = %e, "voice broadcasts could not go on");
+        }
+    });
 }
 
 /// Stops the runtime of `core`: the office PBX's connection ends, the calls in progress are

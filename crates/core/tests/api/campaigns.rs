@@ -119,7 +119,8 @@ async fn a_pass_ending_reminder_goes_once_per_pass_at_the_centres_time() {
         // One card with a phone and a pass, its pass ending in three days (the centre's
         // today is 2026-11-23: 16:00 in Vientiane).
         let client = sqlx_ids(&t, "SELECT m.client_id FROM memberships m WHERE m.cancelled_at IS NULL \
-            AND m.client_id IN (SELECT client_id FROM client_phones) ORDER BY m.client_id LIMIT 1").await[0];
+            AND m.client_id IN (SELECT client_id FROM client_phones) \
+            AND m.client_id IN (SELECT id FROM clients WHERE status <> 'former') ORDER BY m.client_id LIMIT 1").await[0];
         t.exec(&format!("UPDATE memberships SET ends_on = '2026-11-26' WHERE client_id = {} AND cancelled_at IS NULL",
             literal(&t, client))).await;
         let mut c = input(sms, CampaignKind::PassEnding);
@@ -189,7 +190,8 @@ async fn birthdays_once_a_year_and_a_one_off_to_a_group_then_done() {
         // Born on 23 November; and on 29 February (greeted on the 28th in 2027).
         let phones = sqlx_ids(
             &t,
-            "SELECT DISTINCT client_id FROM client_phones ORDER BY client_id LIMIT 2",
+            "SELECT DISTINCT p.client_id FROM client_phones p JOIN clients c ON c.id = p.client_id \
+             WHERE c.status <> 'former' ORDER BY p.client_id LIMIT 2",
         )
         .await;
         t.exec(
@@ -257,6 +259,25 @@ async fn birthdays_once_a_year_and_a_one_off_to_a_group_then_done() {
         let done = listed.iter().find(|x| x.id == o.id).unwrap();
         assert!(!done.input.active && done.next_run_at.is_none());
         assert_eq!(done.last_queued as usize, members.len());
+        // Moved to a later time, it goes again.
+        let mut moved = done.input.clone();
+        moved.send_time = "18:30".into();
+        let m = t
+            .core
+            .campaigns_save(
+                mgr,
+                CampaignSaveArgs {
+                    id: Some(o.id),
+                    version: Some(done.version),
+                    campaign: moved,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(m.input.active && m.next_run_at.is_some(), "{m:?}");
+        t.advance(Duration::hours(1));
+        assert_eq!(run_due(&t.core).await.unwrap(), 1);
+        assert_eq!(sent_by(&t, o.id).await.len(), 2 * members.len());
         // A saved search removed under a campaign: the run says so, and sends nothing.
         let filter = t
             .core
@@ -285,7 +306,7 @@ async fn birthdays_once_a_year_and_a_one_off_to_a_group_then_done() {
         assert!(sent_by(&t, s.id).await.is_empty());
         // Each message on its client's timeline, from the manager; an audit row per run.
         let runs: i64 = t.count("audit_log WHERE operation = 'campaigns_run'").await;
-        assert_eq!(runs, 4, "three runs and a failed one");
+        assert_eq!(runs, 5, "four runs and a failed one");
     })
     .await;
 }

@@ -24,16 +24,18 @@ async fn the_gateway_posts_replies_and_reports_with_the_centres_key() {
                 .send()
         };
         let reply = "From=%2B77011234567&Body=See+you+on+Monday";
+        // The demo's replies are there already.
+        let before = t.count("messages_in").await;
         assert_eq!(
             form("inbound", "wrong", reply).await.unwrap().status(),
             StatusCode::UNAUTHORIZED
         );
-        assert_eq!(t.count("messages_in").await, 0);
+        assert_eq!(t.count("messages_in").await, before);
         assert_eq!(
             form("inbound", &key, reply).await.unwrap().status(),
             StatusCode::NO_CONTENT
         );
-        assert_eq!(t.count("messages_in").await, 1);
+        assert_eq!(t.count("messages_in").await, before + 1);
         assert_eq!(
             form("inbound", &key, "Body=who").await.unwrap().status(),
             StatusCode::BAD_REQUEST,

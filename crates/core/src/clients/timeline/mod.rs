@@ -100,10 +100,10 @@ pub enum TimelineEvent {
         subject: String,
         body: String,
     },
-    /// An SMS the client sent the centre (a reply; with its score when it rated a call).
+    /// An SMS the client sent the centre (a reply; with its score when it rated a call). The
+    /// number is not here: not every reader of the card may see its phones.
     Reply {
         message_id: Uuid,
-        number: String,
         body: String,
         score: Option<i32>,
     },

@@ -141,7 +141,7 @@ pub struct Campaign {
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignSaveArgs {
-    /// None: a new campaign (its owner the caller).
+    /// None: a new campaign. Whoever saves a campaign owns it.
     #[serde(default)]
     pub id: Option<Uuid>,
     /// The version read (for an existing campaign).

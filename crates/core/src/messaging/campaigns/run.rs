@@ -43,8 +43,10 @@ pub async fn run_due(core: &Core) -> Result<u32, ApiError> {
             Err(ApiError::Validation { errors }) => {
                 let code = match errors.first() {
                     Some(e) if e.field == "saved_filter_id" => "saved_filter_gone",
-                    Some(e) => e.code.as_str(),
-                    None => "invalid",
+                    Some(e) if e.field == "template_id" => "template_unusable",
+                    Some(e) if e.code == "too_many" => "too_many",
+                    Some(e) if e.field == "owner" => "owner_cannot_send",
+                    _ => "invalid",
                 };
                 failed(core, id, &local, now, code).await?;
             }
@@ -71,6 +73,14 @@ fn is_due(s: &Stored, local: &Local, now: DateTime<Utc>) -> bool {
     }
 }
 
+/// A one-off's occasion: its time, so that moved to a new time it goes again.
+fn once(s: &Stored) -> String {
+    format!(
+        "once:{}",
+        s.c.send_at.map(|t| t.timestamp()).unwrap_or_default()
+    )
+}
+
 /// Who `s` writes to now and for what occasion, before those written to already.
 async fn occasions(
     tx: &mut Tx,
@@ -84,11 +94,12 @@ async fn occasions(
     let within = |id: &Uuid| audience.as_ref().is_none_or(|a| a.contains(id));
     Ok(match c.kind {
         CampaignKind::Once => match audience {
-            Some(a) => a.into_iter().map(|id| (id, "once".into())).collect(),
+            // Its time is part of the occasion: moved to a new time, it goes again.
+            Some(a) => a.into_iter().map(|id| (id, once(s))).collect(),
             None => {
                 let all: Vec<Uuid> = on_tx!(tx, x => sqlx::query_scalar(
                     "SELECT id FROM clients WHERE status <> 'former' ORDER BY id").fetch_all(x).await)?;
-                all.into_iter().map(|id| (id, "once".into())).collect()
+                all.into_iter().map(|id| (id, once(s))).collect()
             }
         },
         CampaignKind::PassEnding => {
@@ -99,9 +110,13 @@ async fn occasions(
                 Some(d) => (d + days + Duration::days(1)).max(today),
                 None => last,
             };
+            // Not those who renewed already (a pass of theirs goes on longer), nor former clients.
             let passes: Vec<(Uuid, Uuid, NaiveDate)> = on_tx!(tx, x => sqlx::query_as(
-                "SELECT client_id, id, ends_on FROM memberships WHERE cancelled_at IS NULL \
-                 AND ends_on >= $1 AND ends_on <= $2 ORDER BY ends_on, id")
+                "SELECT m.client_id, m.id, m.ends_on FROM memberships m JOIN clients c ON c.id = m.client_id \
+                 WHERE m.cancelled_at IS NULL AND m.ends_on >= $1 AND m.ends_on <= $2 AND c.status <> 'former' \
+                 AND NOT EXISTS (SELECT 1 FROM memberships n WHERE n.client_id = m.client_id AND n.id <> m.id \
+                 AND n.cancelled_at IS NULL AND (n.ends_on IS NULL OR n.ends_on > m.ends_on)) \
+                 ORDER BY m.ends_on, m.id")
                 .bind(first).bind(last).fetch_all(x).await)?;
             passes
                 .into_iter()
@@ -112,7 +127,7 @@ async fn occasions(
         CampaignKind::Birthday => {
             let born: Vec<(Uuid, NaiveDate)> = on_tx!(tx, x => sqlx::query_as(
                 "SELECT id, birth_date FROM clients WHERE birth_month = $1 AND birth_date IS NOT NULL \
-                 ORDER BY id").bind(today.month() as i32).fetch_all(x).await)?;
+                 AND status <> 'former' ORDER BY id").bind(today.month() as i32).fetch_all(x).await)?;
             // Born on 29 February: the 28th in other years.
             let leap = NaiveDate::from_ymd_opt(today.year(), 2, 29).is_some();
             let day = |d: NaiveDate| match (d.month(), d.day(), leap) {
@@ -184,6 +199,13 @@ async fn run_one(
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
     let mut tx = core.db.write().await?;
+    // Two hubs on one PostgreSQL database: the second waits, then finds it run.
+    if let crate::db::Conn::Postgres(c) = &mut tx.conn {
+        sqlx::query("SELECT id FROM campaigns WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .execute(&mut **c)
+            .await?;
+    }
     let Some(s) = one(&mut tx, id).await? else {
         return Ok(false);
     };
@@ -195,6 +217,19 @@ async fn run_one(
         drop(tx);
         note(core, id, "not_configured").await?;
         return Ok(false);
+    }
+    // Sent in its owner's name: only while the owner may still send.
+    let owner: Option<(bool, Option<String>)> = on_tx!(&mut tx, x => sqlx::query_as(
+        "SELECT u.active, r.permissions FROM users u LEFT JOIN roles r ON r.id = u.role_id WHERE u.id = $1")
+        .bind(s.c.owner_id).fetch_optional(x).await)?;
+    let allowed = owner
+        .is_some_and(|(active, p)| active && p.is_some_and(|p| p.contains("\"messages_send\"")));
+    if !allowed {
+        return Err(ApiError::field(
+            "owner",
+            "owner_cannot_send",
+            "its owner may no longer send messages",
+        ));
     }
     let mut wanted = occasions(&mut tx, &s, local, now).await?;
     let ids: Vec<Uuid> = wanted
@@ -282,7 +317,7 @@ async fn mark(
     let once = s.c.input.kind == CampaignKind::Once;
     exec_tx!(tx, x => sqlx::query(
         "UPDATE campaigns SET last_run_on = $1, last_run_at = $2, last_queued = $3, last_skipped = $4, \
-         last_error = $5, active = CASE WHEN $6 THEN FALSE ELSE active END, version = version + 1 WHERE id = $7")
+         last_error = $5, active = CASE WHEN $6 THEN FALSE ELSE active END WHERE id = $7")
         .bind(local.today(now)).bind(now).bind(queued).bind(skipped).bind(error).bind(once).bind(id)
         .execute(x).await)?;
     let after = serde_json::json!({ "queued": queued, "skipped": skipped, "error": error });
@@ -321,7 +356,8 @@ async fn failed(
 /// Says why a due campaign waits, without running it.
 async fn note(core: &Core, id: Uuid, why: &str) -> Result<(), ApiError> {
     let mut tx = core.db.write().await?;
-    exec_tx!(&mut tx, x => sqlx::query("UPDATE campaigns SET last_error = $1 WHERE id = $2")
+    exec_tx!(&mut tx, x => sqlx::query(
+        "UPDATE campaigns SET last_error = $1 WHERE id = $2 AND (last_error IS NULL OR last_error <> $1)")
         .bind(why).bind(id).execute(x).await)?;
     tx.commit().await?;
     Ok(())

@@ -135,7 +135,8 @@ pub(crate) async fn campaigns_save(
         ),
         None => None,
     };
-    let owner = before.as_ref().map_or(session.user_id, |b| b.c.owner_id);
+    // Whoever saves it owns it: it is sent in their name, from their saved search.
+    let owner = session.user_id;
     let mut p = Problems::default();
     let name = check(&mut tx, &c, owner, &mut p).await?;
     p.finish()?;
@@ -179,13 +180,14 @@ pub(crate) async fn campaigns_save(
             let done = exec_tx!(&mut tx, x => sqlx::query(
                 "UPDATE campaigns SET name = $1, channel = $2, template_id = $3, kind = $4, send_at = $5, send_on = $18, \
                  days_before = $6, send_time = $7, audience = $8, client_ids = $9, group_id = $10, \
-                 saved_filter_id = $11, active = $12, archived = $13, updated_at = $14, version = version + 1, \
-                 last_run_at = CASE WHEN $15 THEN NULL ELSE last_run_at END \
+                 saved_filter_id = $11, archived = $13, updated_at = $14, version = version + 1, \
+                 last_run_at = CASE WHEN $15 THEN NULL ELSE last_run_at END, \
+                 active = CASE WHEN $15 AND last_run_at IS NOT NULL THEN TRUE ELSE $12 END, owner_id = $19 \
                  WHERE id = $16 AND version = $17")
                 .bind(&name).bind(c.channel.as_str()).bind(c.template_id).bind(c.kind.as_str()).bind(send_at)
                 .bind(days).bind(&c.send_time).bind(c.audience.as_str()).bind(&client_ids).bind(group)
                 .bind(filter).bind(c.active).bind(c.archived).bind(now).bind(rerun).bind(b.c.id)
-                .bind(args.version.unwrap_or(-1)).bind(send_on).execute(x).await)?;
+                .bind(args.version.unwrap_or(-1)).bind(send_on).bind(owner).execute(x).await)?;
             if done != 1 {
                 return Err(ApiError::conflict("the campaign was changed meanwhile"));
             }

@@ -83,7 +83,8 @@ pub async fn received(core: &Core, from: &str, text: &str) -> Result<(), ApiErro
             .bind(&number).fetch_optional(c).await)?,
     };
     let score = rating.and(score_of(&body));
-    if let Some((id, _)) = rating {
+    // Only a score closes the rating asked; other words are kept as replies.
+    if let (Some((id, _)), Some(_)) = (rating, score) {
         exec_tx!(&mut tx, c => sqlx::query(
             "UPDATE call_ratings SET score = $1, reply = $2, replied_at = $3 WHERE id = $4")
             .bind(score).bind(&body).bind(now).bind(id).execute(c).await)?;
@@ -95,7 +96,6 @@ pub async fn received(core: &Core, from: &str, text: &str) -> Result<(), ApiErro
     if let Some(client) = client {
         let line = TimelineEvent::Reply {
             message_id: id,
-            number: number.clone(),
             body: body.chars().take(500).collect(),
             score,
         };
@@ -134,9 +134,10 @@ impl Fate {
     /// Reads the words gateways and SMPP receipts use.
     pub fn parse(status: &str) -> Fate {
         match status.trim().to_ascii_lowercase().as_str() {
-            "delivered" | "delivrd" | "delivered_to_handset" | "read" | "2" => Fate::Delivered,
+            // Bare numbers mean different things at different gateways: not read.
+            "delivered" | "delivrd" | "delivered_to_handset" | "read" => Fate::Delivered,
             "failed" | "undelivered" | "undeliv" | "rejected" | "rejectd" | "expired"
-            | "deleted" | "undeliverable" | "5" | "8" => Fate::Failed,
+            | "deleted" | "undeliverable" => Fate::Failed,
             _ => Fate::Pending,
         }
     }
@@ -157,14 +158,24 @@ pub async fn status(
             "the gateway's id of the SMS",
         ));
     }
-    let now = core.now();
-    let mut tx = core.db.write().await?;
-    let found: Option<Uuid> = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "SELECT id FROM messages WHERE provider_ref = $1 AND channel = 'sms' LIMIT 1")
-        .bind(reference.trim()).fetch_optional(c).await)?;
+    // A report may come before the message is marked sent with its id: it waits a little.
+    let mut found = None;
+    for _ in 0..20 {
+        let mut tx = core.db.read().await?;
+        found = on_tx!(&mut tx, c => sqlx::query_scalar::<_, Uuid>(
+            "SELECT id FROM messages WHERE provider_ref = $1 AND channel = 'sms' LIMIT 1")
+            .bind(reference.trim()).fetch_optional(c).await)?;
+        tx.commit().await?;
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
     let Some(id) = found else {
         return Ok(false);
     };
+    let now = core.now();
+    let mut tx = core.db.write().await?;
     let error: String = said.chars().take(200).collect();
     let changed = match fate {
         Fate::Pending => 0,

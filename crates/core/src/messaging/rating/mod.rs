@@ -83,7 +83,12 @@ pub(crate) async fn ask(tx: &mut Tx, a: &Answered, now: DateTime<Utc>) -> Result
 /// The score a reply gives: a digit from 1 to 5 at its start ("5", "4 thanks"; Lao and Khmer
 /// digits too), or none ("great, 5").
 pub fn score_of(reply: &str) -> Option<i32> {
-    let first = reply.trim_start().chars().next()?;
+    let mut chars = reply.trim_start().chars();
+    let first = chars.next()?;
+    // "10" or "10/10" is not a 1.
+    if chars.next().is_some_and(|c| c.is_numeric()) {
+        return None;
+    }
     let n = match first {
         '0'..='9' => first as u32 - '0' as u32,
         '\u{0ED0}'..='\u{0ED9}' => first as u32 - 0x0ED0,
@@ -104,6 +109,7 @@ mod tests {
         assert_eq!(score_of("0"), None);
         assert_eq!(score_of("9"), None);
         assert_eq!(score_of("great, 5"), None);
+        assert_eq!(score_of("10/10"), None);
         assert_eq!(score_of(""), None);
         assert_eq!(score_of("໕"), Some(5), "Lao");
         assert_eq!(score_of("៣ ល្អ"), Some(3), "Khmer");

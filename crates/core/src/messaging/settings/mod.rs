@@ -297,6 +297,12 @@ pub(crate) async fn message_settings_update(
         ));
     }
     let (after, _) = load(&mut tx).await?;
+    // The inbound key lets a gateway post replies: never in the audit log.
+    let unkeyed = |s: &MessageSettings| MessageSettings {
+        inbound_key: String::new(),
+        ..s.clone()
+    };
+    let (before, audited) = (unkeyed(&before), unkeyed(&after));
     audit::record(
         &mut tx,
         session,
@@ -306,7 +312,7 @@ pub(crate) async fn message_settings_update(
             entity: "message_settings",
             entity_id: None,
             before: Some(&before),
-            after: Some(&after),
+            after: Some(&audited),
         },
     )
     .await?;
