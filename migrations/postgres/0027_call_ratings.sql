@@ -34,4 +34,4 @@ CREATE TABLE messages_in (
 );
 CREATE INDEX messages_in_client ON messages_in(client_id, received_at);
 CREATE INDEX messages_provider_ref ON messages(provider_ref);
-UPDATE message_settings SET inbound_key = md5(random()::text || clock_timestamp()::text) WHERE inbound_key = '';
+UPDATE message_settings SET inbound_key = replace(gen_random_uuid()::text, '-', '') WHERE inbound_key = '';
