@@ -39,11 +39,16 @@ pub(crate) async fn recipients(
     channel: MessageChannel,
     today: NaiveDate,
     now: chrono::DateTime<chrono::Utc>,
+    with_classes: bool,
 ) -> Result<Vec<Recipient>, ApiError> {
     let centre: Option<(String, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT name, currency FROM centre LIMIT 1").fetch_optional(c).await)?;
     let (centre_name, currency) = centre.unwrap_or_default();
-    let classes = next_classes(tx, today, now).await?;
+    // The timetable is read only for texts that name a class.
+    let classes = match with_classes {
+        true => next_classes(tx, today, now).await?,
+        false => HashMap::new(),
+    };
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let m = marks(1, chunk.len());

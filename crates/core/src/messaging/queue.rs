@@ -65,6 +65,14 @@ impl Texts {
         })
     }
 
+    /// Whether any text names a field starting with `prefix`.
+    fn uses(&self, prefix: &str) -> bool {
+        self.list
+            .iter()
+            .flat_map(|(_, s, b)| s.iter().chain([b]))
+            .any(|t| t.fields().iter().any(|f| f.starts_with(prefix)))
+    }
+
     fn pick(&self, language: &str) -> &(String, Option<Template>, Template) {
         self.list
             .iter()
@@ -111,7 +119,7 @@ pub(crate) async fn queue(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Queuing, ApiError> {
-    let people = recipients(tx, ids, channel, today, now).await?;
+    let people = recipients(tx, ids, channel, today, now, texts.uses("class.")).await?;
     let mut out = Queuing::default();
     for r in people {
         let skip = |reason, field| Skipped {
