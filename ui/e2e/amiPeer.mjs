@@ -1,5 +1,6 @@
 // A stand-in for the office Asterisk for the browser tests: it greets the hub's connector with
-// the recorded banner, answers its login as recorded (with the connector's ActionID) and pings,
+// the recorded banner, answers its login as recorded (with the connector's ActionID), pings and
+// the list of channels asked for after the login,
 // then plays a recorded call (`tests/fixtures/ami`) whenever the test asks, with the recorded
 // spacing — at the recorded pace while the phones start ringing, faster after — under fresh
 // channel ids each time so every play is a new call. `play` resolves to the moment the call's
@@ -50,6 +51,13 @@ export async function amiPeer(name) {
           s.write(blocks[1].text.replace(/ActionID: [^\r]*/, `ActionID: ${id}`));
           socket = s;
           connected();
+        } else if (action === 'CoreShowChannels') {
+          // As the recorded PBX answers its `crm` user (write=originate,call).
+          s.write(`Response: Error\r\nActionID: ${id}\r\nMessage: Permission denied\r\n\r\n`);
+        } else if (action === 'Status') {
+          // Asked right after the login, before any call is played: no channels.
+          s.write(`Response: Success\r\nActionID: ${id}\r\nEventList: start\r\nMessage: Channel status will follow\r\n\r\n`);
+          s.write(`Event: StatusComplete\r\nActionID: ${id}\r\nEventList: Complete\r\nListItems: 0\r\nItems: 0\r\n\r\n`);
         } else if (action) {
           s.write(`Response: Success\r\nActionID: ${id}\r\nPing: Pong\r\n\r\n`);
         }

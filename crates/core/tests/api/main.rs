@@ -38,6 +38,7 @@ mod telephony;
 mod telephony_broadcast;
 mod telephony_live;
 mod telephony_report;
+mod telephony_resync;
 mod telephony_webhook;
 mod timeline;
 mod transfer;

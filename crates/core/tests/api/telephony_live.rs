@@ -85,7 +85,7 @@ pub async fn next_call(stream: &mut ChangeStream) -> CallEvent {
 }
 
 /// Today's calls, once the connector has kept at least one.
-async fn calls_today(t: &TestCore, token: &str) -> Vec<Call> {
+pub async fn calls_today(t: &TestCore, token: &str) -> Vec<Call> {
     let args = || CallsListArgs {
         from: today(t),
         to: today(t),

@@ -1,5 +1,7 @@
 //! One persistent connection to a PBX's manager interface: connect, check the banner, log in,
 //! then read events into the call tracker and send actions, each answered by its `ActionID`.
+//! Right after each login it asks for the PBX's channels to catch up with what happened while
+//! it was not connected ([`super::resync`]).
 //! A refused login, a PBX that is away, a socket that closes or talks nonsense end the
 //! connection, never the process: the state says why, and it tries again after a backoff
 //! (1 s doubling to a minute; a refused secret waits the minute, Asterisk slows such logins
@@ -14,6 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::resync::{follow, Resync};
 use super::{action, Block, Frame, Framer};
 use crate::telephony::calls::{CallChange, Tracker};
 
@@ -71,6 +74,13 @@ type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Block>>>>;
 /// The last `ActionID` number given.
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// An `ActionID` unique in the process, across connections: an answer or an event carrying it
+/// is never taken for another connection's action.
+fn next_id() -> String {
+    let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    format!("hp-{n}")
+}
+
 /// A request to send an action and hear its response.
 struct Request {
     name: String,
@@ -123,9 +133,20 @@ async fn run(
     let mut backoff = Duration::from_secs(1);
     // Kept across connections: a call in progress when the link dropped goes on after it.
     let mut tracker = Tracker::new(config.extensions.clone());
+    // When the last connection that was up went down: a call that ended unheard ended then.
+    let mut lost_at = None;
     loop {
         let _ = state.send(AmiState::Connecting);
-        let outcome = session(&config, &state, &changes, &mut requests, &mut tracker).await;
+        let since = lost_at.unwrap_or_else(|| (config.clock)());
+        let outcome = session(
+            &config,
+            &state,
+            &changes,
+            &mut requests,
+            &mut tracker,
+            since,
+        )
+        .await;
         let wait = match &outcome {
             Outcome::Refused(message) => {
                 tracing::warn!(address = %config.address, "AMI login refused: {message}");
@@ -141,6 +162,7 @@ async fn run(
                 });
                 if *was_up {
                     backoff = Duration::from_secs(1);
+                    lost_at = Some((config.clock)());
                 }
                 backoff
             }
@@ -180,6 +202,14 @@ fn down(problem: impl Into<String>, was_up: bool) -> Outcome {
     }
 }
 
+/// Writes `bytes`, unless the PBX stopped reading.
+async fn sent(writer: &mut tokio::net::tcp::OwnedWriteHalf, bytes: &str) -> bool {
+    matches!(
+        tokio::time::timeout(WRITE, writer.write_all(bytes.as_bytes())).await,
+        Ok(Ok(()))
+    )
+}
+
 /// One connection, from connecting to its end.
 async fn session(
     config: &AmiConfig,
@@ -187,6 +217,7 @@ async fn session(
     changes: &mpsc::UnboundedSender<CallChange>,
     requests: &mut mpsc::Receiver<Request>,
     tracker: &mut Tracker,
+    lost_at: DateTime<Utc>,
 ) -> Outcome {
     let stream = match tokio::time::timeout(GREETING, TcpStream::connect(&config.address)).await {
         Ok(Ok(s)) => s,
@@ -268,6 +299,13 @@ async fn session(
     });
     tracing::info!(address = %config.address, "AMI connected");
 
+    // What happened while nobody listened: the PBX's channels, asked for at once.
+    let (resync, ask) = Resync::ask(next_id(), tracker);
+    let mut resync = Some(resync);
+    if !sent(&mut writer, &ask).await {
+        return down("the PBX does not take what is sent", true);
+    }
+
     // A PBX that lost power or a link dropped by a router sends nothing more: a ping every
     // 30 s, and nothing heard for 75 s ends the connection.
     let mut ping = tokio::time::interval(Duration::from_secs(30));
@@ -278,6 +316,14 @@ async fn session(
         let now = (config.clock)();
         while let Some(frame) = framer.next_frame() {
             match frame {
+                Ok(Frame::Block(b)) if resync.as_ref().is_some_and(|r| r.owns(&b)) => {
+                    let again = follow(&mut resync, b, tracker, (lost_at, now), changes);
+                    if let Some(bytes) = again {
+                        if !sent(&mut writer, &bytes).await {
+                            return down("the PBX does not take what is sent", true);
+                        }
+                    }
+                }
                 Ok(Frame::Block(b)) if b.response().is_some() && b.event().is_none() => {
                     let waiting = b.action_id().and_then(|id| pending.lock().ok()?.remove(id));
                     if let Some(w) = waiting {
@@ -285,6 +331,9 @@ async fn session(
                     }
                 }
                 Ok(Frame::Block(b)) => {
+                    if let Some(r) = resync.as_mut() {
+                        r.heard(&b);
+                    }
                     for change in tracker.feed(&b, now) {
                         let _ = changes.send(change);
                     }
@@ -298,10 +347,12 @@ async fn session(
                 if heard.elapsed() > Duration::from_secs(75) {
                     return down("the PBX stopped answering", true);
                 }
-                let bytes = b"Action: Ping\r\nActionID: keepalive\r\n\r\n";
-                match tokio::time::timeout(WRITE, writer.write_all(bytes)).await {
-                    Ok(Ok(())) => {}
-                    _ => return down("the PBX does not take what is sent", true),
+                if resync.as_ref().is_some_and(Resync::overdue) {
+                    resync = None;
+                    tracing::warn!(address = %config.address, "AMI: the PBX did not finish listing its channels");
+                }
+                if !sent(&mut writer, "Action: Ping\r\nActionID: keepalive\r\n\r\n").await {
+                    return down("the PBX does not take what is sent", true);
                 }
             }
             read = reader.read(&mut buf) => {
@@ -315,9 +366,7 @@ async fn session(
             }
             request = requests.recv() => {
                 let Some(r) = request else { return Outcome::Stopped };
-                // Unique in the process, across connections: an answer or an event carrying
-                // it is never taken for another connection's action.
-                let id = format!("hp-{}", NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+                let id = next_id();
                 let fields: Vec<(&str, &str)> = r.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                 let bytes = match action(&r.name, &id, &fields) {
                     Ok(b) => b,
@@ -330,7 +379,7 @@ async fn session(
                 if let Ok(mut p) = pending.lock() {
                     p.insert(id.clone(), tx);
                 }
-                if !matches!(tokio::time::timeout(WRITE, writer.write_all(bytes.as_bytes())).await, Ok(Ok(()))) {
+                if !sent(&mut writer, &bytes).await {
                     let _ = r.reply.send(Err("the PBX does not take what is sent".into()));
                     return down("the PBX does not take what is sent", true);
                 }

@@ -40,7 +40,7 @@ impl Block {
         self.get("ActionID")
     }
 
-    fn parse(bytes: &[u8]) -> Block {
+    pub(crate) fn parse(bytes: &[u8]) -> Block {
         let text = String::from_utf8_lossy(bytes);
         let fields = text
             .split('\n')

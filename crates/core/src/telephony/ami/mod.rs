@@ -6,6 +6,7 @@ mod action;
 mod client;
 mod frame;
 pub mod replay;
+mod resync;
 
 pub use action::{action, ActionError};
 pub use client::{AmiClient, AmiConfig, AmiState};

@@ -261,6 +261,9 @@ impl Tracker {
     }
 }
 
+#[path = "reconcile.rs"]
+mod reconcile;
+
 #[cfg(test)]
 #[path = "tracker_tests.rs"]
 mod tests;

@@ -1,0 +1,71 @@
+//! The office PBX's connection drops in the middle of a call and comes back: the connector
+//! asks the PBX for its channels (`Status`, which the recordings' user may) and catches up —
+//! the desk's popup hears the answer it missed and the end, and the call is kept in the log.
+
+use hallpass_core::api::*;
+use hallpass_core::telephony::ami::replay::{serve_peer, Peer, Recording};
+use hallpass_core::telephony::live;
+use tokio::sync::mpsc;
+
+use crate::support::each_engine;
+use crate::telephony_live::{asterisk_at, calls_today, next_call, user_id, visiting_parent};
+
+#[tokio::test]
+async fn a_call_answered_while_the_pbx_was_away_is_caught_up() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let manager = t.login("manager").await;
+        let reception = t.login("reception").await;
+        let parent = visiting_parent(&t, &reception).await;
+        live::start(&t.core);
+        let mut desk = t
+            .core
+            .changes_subscribe(Some(&reception), None)
+            .await
+            .unwrap();
+        // Call a drops while both phones ring; 101 answers unheard; the connector is back
+        // while they talk.
+        let recording = Recording::fixture("a").unwrap();
+        let at = |needle: &str| {
+            recording
+                .blocks
+                .iter()
+                .position(|(b, _)| String::from_utf8_lossy(b).contains(needle))
+                .unwrap()
+        };
+        let peer = Peer {
+            drop: Some((at("Event: DialState"), at("Variable: BRIDGEPEER"))),
+            ..Peer::new(20.0)
+        };
+        let (heard, _actions) = mpsc::unbounded_channel();
+        let address = serve_peer(recording, peer, heard).await.unwrap();
+        asterisk_at(&t, &manager, &reception, address).await;
+
+        let CallEvent::Ringing { popup } = next_call(&mut desk).await else {
+            panic!("ringing first")
+        };
+        assert_eq!(popup.cards[0].client.id, parent.id);
+        let CallEvent::Answered { by, extension, .. } = next_call(&mut desk).await else {
+            panic!("answered next")
+        };
+        assert_eq!(
+            (extension.as_str(), by.map(|u| u.id)),
+            ("101", Some(user_id(&t, &reception).await))
+        );
+        assert!(matches!(
+            next_call(&mut desk).await,
+            CallEvent::Ended { .. }
+        ));
+
+        let calls = calls_today(&t, &reception).await;
+        assert_eq!(calls.len(), 1, "{calls:?}");
+        let call = &calls[0];
+        assert_eq!(
+            (call.extension.as_deref(), call.missed, call.clients[0].id),
+            (Some("101"), false, parent.id)
+        );
+        // They talked about three seconds; heard from the moment the connector was back.
+        assert!(call.talk_seconds <= 3, "{call:?}");
+    })
+    .await;
+}
