@@ -64,6 +64,12 @@ export const commands = {
 	clientTimelineDelete: (token: string | null, args: TimelineDeleteArgs) => typedError<null, ApiError>(__TAURI_INVOKE("client_timeline_delete", { token, args })),
 	/** Who may be responsible for a card: the centre's active logins, by name. */
 	managersList: (token: string | null, args: NoArgs) => typedError<UserRef[], ApiError>(__TAURI_INVOKE("managers_list", { token, args })),
+	/** Tasks: a card's (open first, due soonest, then the last done), or the caller's own (their reminders), or all they may see; the centre's own tasks only to their assignee and author. */
+	tasksList: (token: string | null, args: TasksListArgs) => typedError<Task[], ApiError>(__TAURI_INVOKE("tasks_list", { token, args })),
+	/** Plan a task for a card or the centre, for an employee, maybe by a time; or change an open one (optimistic: the version read). */
+	taskSave: (token: string | null, args: TaskSaveArgs) => typedError<Task, ApiError>(__TAURI_INVOKE("task_save", { token, args })),
+	/** Mark a task done with what came of it (kept on the card's timeline too; optimistic: the version read). */
+	taskDone: (token: string | null, args: TaskDoneArgs) => typedError<Task, ApiError>(__TAURI_INVOKE("task_done", { token, args })),
 	/** The centre's arrangement of the client card: titled groups of fields, in order. */
 	cardLayoutGet: (token: string | null, args: NoArgs) => typedError<CardLayout, ApiError>(__TAURI_INVOKE("card_layout_get", { token, args })),
 	/** Arrange the client card's fields into groups (one layout per centre; fields left out go last). */
@@ -3068,6 +3074,8 @@ export type PopupCard = {
 	flags: Flag[],
 	/**  The last notes and contacts of the timeline, newest first. */
 	notes: PopupNote[],
+	/**  Its tasks: open ones first (due soonest), then the last done. */
+	tasks: PopupTask[],
 };
 
 export type PopupNote = {
@@ -3086,6 +3094,15 @@ export type PopupPass = {
 	visits_left: number | null,
 	visits_total: number | null,
 	ends_on: string | null,
+};
+
+export type PopupTask = {
+	id: string,
+	title: string,
+	due_at: string | null,
+	assignee: string,
+	done_at: string | null,
+	outcome: string,
 };
 
 export type ProposedGroup = {
@@ -3502,6 +3519,60 @@ export type TalkBand = {
 	calls: number,
 };
 
+export type Task = {
+	id: string,
+	/**  None: a task of the centre's (seen by its assignee and its author only). */
+	client: TaskClient | null,
+	title: string,
+	notes: string,
+	/**  When it is due; the assignee is reminded from then on. */
+	due_at: string | null,
+	assignee: UserRef,
+	created_by: UserRef | null,
+	created_at: string,
+	done_at: string | null,
+	done_by: UserRef | null,
+	/**  What came of it, written when it was done. */
+	outcome: string,
+	version: number,
+};
+
+/**  The card a task is for. */
+export type TaskClient = {
+	id: string,
+	name: string,
+};
+
+export type TaskDoneArgs = {
+	id: string,
+	version: number,
+	/**  What came of it. */
+	outcome?: string,
+};
+
+export type TaskSaveArgs = {
+	/**  None: a new task. */
+	id?: string | null,
+	/**  The version read (for a change). */
+	version?: number | null,
+	/**  The card it is for (none: the centre's). */
+	client_id?: string | null,
+	title: string,
+	notes?: string,
+	due_at?: string | null,
+	/**  Who is to do it (the caller when absent): an active login. */
+	assignee_id?: string | null,
+};
+
+export type TasksListArgs = {
+	/**  One card's tasks (open first, then the last 50 done). */
+	client_id?: string | null,
+	/**  Only the caller's own (their reminders). */
+	mine?: boolean,
+	/**  Also those done (the last 200). */
+	include_done?: boolean,
+};
+
 /**  A tax rate and whether prices already include it. */
 export type Tax = {
 	/**  Basis points (7 % = 700). */
@@ -3602,6 +3673,8 @@ user: string | null } |
 { type: "message"; message_id: string; 
 /**  `email` or `sms`. */
 channel: string; subject: string; body: string } | 
+/**  A task for the client was done, with what came of it. */
+{ type: "task"; task_id: string; title: string; outcome: string } | 
 /**
  *  An SMS the client sent the centre (a reply; with its score when it rated a call). The
  *  number is not here: not every reader of the card may see its phones.
@@ -3898,6 +3971,9 @@ export type Operations = {
 	client_timeline_update: { args: TimelineUpdateArgs; result: TimelineEntry; public: false };
 	client_timeline_delete: { args: TimelineDeleteArgs; result: null; public: false };
 	managers_list: { args: NoArgs; result: UserRef[]; public: false };
+	tasks_list: { args: TasksListArgs; result: Task[]; public: false };
+	task_save: { args: TaskSaveArgs; result: Task; public: false };
+	task_done: { args: TaskDoneArgs; result: Task; public: false };
 	card_layout_get: { args: NoArgs; result: CardLayout; public: false };
 	card_layout_save: { args: CardLayoutSaveArgs; result: CardLayout; public: false };
 	saved_filters_list: { args: NoArgs; result: SavedFilter[]; public: false };

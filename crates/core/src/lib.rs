@@ -24,6 +24,7 @@ pub mod progress;
 pub mod roles;
 pub mod schedule;
 pub mod staff;
+pub mod tasks;
 pub mod telephony;
 pub mod text;
 pub mod throttle;

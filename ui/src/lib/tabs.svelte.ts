@@ -14,6 +14,7 @@ export type Tab =
   | { id: string; kind: 'setup' }
   | { id: string; kind: 'pay' }
   | { id: string; kind: 'calls' }
+  | { id: string; kind: 'tasks' }
   | { id: string; kind: 'client'; clientId: string | null; title: string; phone?: string };
 
 let counter = 0;

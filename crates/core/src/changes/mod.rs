@@ -129,7 +129,7 @@ pub fn permission_for(entity: &str, operation: &str) -> Option<Permission> {
     }
     Some(match entity {
         "client" | "client_timeline" | "client_category" | "custom_field" | "age_band"
-        | "card_layout" | "file" | "saved_filter" => Permission::ClientsRead,
+        | "card_layout" | "file" | "saved_filter" | "task" => Permission::ClientsRead,
         "centre" => Permission::CentreRead,
         "staff" => Permission::StaffRead,
         "audit_review" => Permission::AuditRead,

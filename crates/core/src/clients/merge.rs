@@ -49,6 +49,7 @@ pub const LATER_REFERENCES: &[(&str, &str)] = &[
     ("call_ratings", "client_id"),
     ("messages_in", "client_id"),
     ("voice_broadcast_calls", "client_id"),
+    ("tasks", "client_id"),
 ];
 
 /// Run before [`LATER_REFERENCES`]: rows of the merged card that would repeat the kept

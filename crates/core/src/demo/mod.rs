@@ -7,6 +7,7 @@ mod money;
 mod records;
 mod schedule;
 mod staff;
+mod tasks;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -290,6 +291,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     tx.commit().await?;
     calls::seed(core, &staff).await?;
     messages::seed(core, &manager).await?;
+    tasks::seed(core, &desk, &manager).await?;
     // The desks' extensions are in the PBX settings now.
     core.phone.refresh();
     Ok(true)

@@ -57,6 +57,7 @@ pub const LIST_ALIASES: &[(&str, &str)] = &[
     ("AgeBands", "AgeBand[]"),
     ("SavedFilters", "SavedFilter[]"),
     ("Managers", "UserRef[]"),
+    ("Tasks", "Task[]"),
     ("StaffMembers", "Staff[]"),
     ("Users", "User[]"),
     ("Roles", "RoleInfo[]"),
@@ -185,13 +186,15 @@ pub use crate::schedule::waitlist::{
     WaitAction, WaitStatus, WaitlistAddArgs, WaitlistEntry, WaitlistListArgs, WaitlistResolveArgs,
 };
 pub use crate::schedule::Named;
+pub use crate::tasks::write::{TaskDoneArgs, TaskSaveArgs};
+pub use crate::tasks::{Task, TaskClient, TasksListArgs};
 pub use crate::telephony::callbacks::{
     Callback, CallbackCloseArgs, CallbackOutcome, CallbacksListArgs,
 };
 pub use crate::telephony::dial::{CallOriginateArgs, CallOriginated};
 pub use crate::telephony::live::CallEvent;
 pub use crate::telephony::log::{Call, CallClient, CallDirection, CallGetArgs, CallsListArgs};
-pub use crate::telephony::popup::{CallPopup, PopupCard, PopupNote, PopupPass};
+pub use crate::telephony::popup::{CallPopup, PopupCard, PopupNote, PopupPass, PopupTask};
 pub use crate::telephony::report::{
     CallTotals, CallsReport, CallsReportArgs, CountryRow, EmployeeRow, HourRow, PeriodRow,
     ReportPeriod, TalkBand,
@@ -210,6 +213,7 @@ pub type Groups = Vec<Group>;
 pub type PayRules = Vec<PayRule>;
 pub type Calls = Vec<Call>;
 pub type Callbacks = Vec<Callback>;
+pub type Tasks = Vec<Task>;
 pub type PayPeriods = Vec<PayPeriod>;
 pub type GroupMembers = Vec<GroupMember>;
 pub type Waitlist = Vec<WaitlistEntry>;

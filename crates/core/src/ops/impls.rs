@@ -84,6 +84,7 @@ pub(crate) use crate::schedule::services::{services_create, services_list, servi
 pub(crate) use crate::schedule::timetable::{timetable_apply, timetable_propose};
 pub(crate) use crate::schedule::waitlist::{waitlist_add, waitlist_list, waitlist_resolve};
 pub(crate) use crate::staff::{staff_create, staff_get, staff_list, staff_update};
+pub(crate) use crate::tasks::{task_done, task_save, tasks_list};
 pub(crate) use crate::telephony::broadcast::{voice_broadcast_start, voice_broadcasts_list};
 pub(crate) use crate::telephony::callbacks::{callback_close, callbacks_list};
 pub(crate) use crate::telephony::demo_call::pbx_demo_call;

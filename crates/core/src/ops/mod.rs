@@ -60,6 +60,9 @@ macro_rules! for_each_operation {
                 client_timeline_update(TimelineUpdateArgs) -> TimelineEntry [ClientsTimeline], "Correct a timeline entry (its author, or a role that configures clients).";
                 client_timeline_delete(TimelineDeleteArgs) -> Empty [ClientsTimeline], "Remove a timeline entry (its author, or a role that configures clients).";
                 managers_list(NoArgs) -> Managers [ClientsRead], "Who may be responsible for a card: the centre's active logins, by name.";
+                tasks_list(TasksListArgs) -> Tasks [ClientsRead], "Tasks: a card's (open first, due soonest, then the last done), or the caller's own (their reminders), or all they may see; the centre's own tasks only to their assignee and author.";
+                task_save(TaskSaveArgs) -> Task [ClientsTimeline], "Plan a task for a card or the centre, for an employee, maybe by a time; or change an open one (optimistic: the version read).";
+                task_done(TaskDoneArgs) -> Task [ClientsTimeline], "Mark a task done with what came of it (kept on the card's timeline too; optimistic: the version read).";
                 card_layout_get(NoArgs) -> CardLayout [ClientsRead], "The centre's arrangement of the client card: titled groups of fields, in order.";
                 card_layout_save(CardLayoutSaveArgs) -> CardLayout [ClientsConfigure], "Arrange the client card's fields into groups (one layout per centre; fields left out go last).";
                 saved_filters_list(NoArgs) -> SavedFilters [ClientsRead], "The caller's saved searches of the client list.";

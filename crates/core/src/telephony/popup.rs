@@ -1,7 +1,7 @@
 //! The caller popup: who is calling, before anyone picks up. Every card carrying the number
 //! and the children of those who are guardians, each with its photo, status, category,
-//! responsible manager, passes with visits left, red flags (debt among them) and the last
-//! notes — filled in for one reader, as that reader may see it.
+//! responsible manager, passes with visits left, red flags (debt among them), its tasks and
+//! the last notes — filled in for one reader, as that reader may see it.
 
 use std::collections::HashMap;
 
@@ -23,6 +23,8 @@ use crate::{on_tx, Core};
 
 /// Notes shown per card.
 const NOTES: i64 = 3;
+/// Tasks shown per card.
+const TASKS: i64 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
 pub struct CallPopup {
@@ -60,6 +62,18 @@ pub struct PopupCard {
     pub flags: Vec<Flag>,
     /// The last notes and contacts of the timeline, newest first.
     pub notes: Vec<PopupNote>,
+    /// Its tasks: open ones first (due soonest), then the last done.
+    pub tasks: Vec<PopupTask>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+pub struct PopupTask {
+    pub id: Uuid,
+    pub title: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub assignee: String,
+    pub done_at: Option<DateTime<Utc>>,
+    pub outcome: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
@@ -176,6 +190,7 @@ pub(crate) async fn fill(
         for id in &ids { q = q.bind(*id); }
         q.fetch_all(c).await
     })?;
+    let tasks = crate::tasks::latest_for(&mut tx, &ids, TASKS).await?;
     let flags = flags_for(&mut tx, Some(&ids), today, Reader::of(session)).await?;
     tx.commit().await?;
     let cards: HashMap<Uuid, CardRow> = cards.into_iter().map(|r| (r.0, r)).collect();
@@ -217,6 +232,18 @@ pub(crate) async fn fill(
                         title: n.3.clone(),
                         body: n.4.chars().take(200).collect(),
                         author: n.5.clone(),
+                    })
+                    .collect(),
+                tasks: tasks
+                    .iter()
+                    .filter(|t| t.client.as_ref().is_some_and(|c| c.id == id))
+                    .map(|t| PopupTask {
+                        id: t.id,
+                        title: t.title.clone(),
+                        due_at: t.due_at,
+                        assignee: t.assignee.name.clone(),
+                        done_at: t.done_at,
+                        outcome: t.outcome.chars().take(200).collect(),
                     })
                     .collect(),
                 client,

@@ -34,6 +34,7 @@ mod sessions;
 mod settings;
 mod staff;
 mod storage;
+mod tasks;
 mod telephony;
 mod telephony_broadcast;
 mod telephony_live;

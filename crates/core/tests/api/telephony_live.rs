@@ -154,6 +154,15 @@ async fn a_replayed_call_pops_up_at_the_ringing_desk_and_is_kept() {
             "{popup:?}"
         );
         assert!(holder.manager.is_none() || holder.manager.as_ref().unwrap().name.len() > 1);
+        // The card's tasks: the call-back planned for this afternoon first.
+        assert_eq!(
+            holder
+                .tasks
+                .first()
+                .map(|x| (x.title.as_str(), x.done_at.is_none())),
+            Some(("Call back about the summer camp dates", true)),
+            "{holder:?}"
+        );
         let child = popup
             .cards
             .iter()

@@ -100,6 +100,12 @@ pub enum TimelineEvent {
         subject: String,
         body: String,
     },
+    /// A task for the client was done, with what came of it.
+    Task {
+        task_id: Uuid,
+        title: String,
+        outcome: String,
+    },
     /// An SMS the client sent the centre (a reply; with its score when it rated a call). The
     /// number is not here: not every reader of the card may see its phones.
     Reply {
