@@ -611,6 +611,8 @@ export type Call = {
 	answered_at: string | null,
 	ended_at: string,
 	missed: boolean,
+	/**  Its end was not heard (the link to the PBX was lost): how it went after is not known. */
+	unheard: boolean,
 	ring_seconds: number,
 	talk_seconds: number,
 	/**  `centre` or `outside`. */
@@ -3668,7 +3670,9 @@ to_settle: boolean; trial: boolean; makeup: boolean } |
 /**  `incoming` or `outgoing`. */
 direction: string; missed: boolean; talk_seconds: number; 
 /**  Who answered or called. */
-user: string | null } | 
+user: string | null; 
+/**  Its end was not heard (the link to the PBX was lost): how it went is not known. */
+unheard?: boolean } | 
 /**  A message sent to the client (its text as sent; how it went is in the outbox). */
 { type: "message"; message_id: string; 
 /**  `email` or `sms`. */

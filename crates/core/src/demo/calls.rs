@@ -91,6 +91,7 @@ pub(crate) async fn seed(core: &Core, staff: &HashMap<&str, Uuid>) -> Result<(),
                 }),
                 action_id: None,
                 client_tag: None,
+                unheard: false,
                 legs: HashSet::new(),
             };
             crate::telephony::log::record(core, &call, answered.then_some(user)).await?;

@@ -12,6 +12,7 @@ use crate::auth::Session;
 use crate::clients::timeline::{add_event, TimelineEvent};
 use crate::db::Tx;
 use crate::error::{ApiError, Problems};
+use crate::roles::Permission;
 use crate::text::{parse_name, parse_text};
 use crate::{exec_tx, on_tx, Core};
 
@@ -47,6 +48,31 @@ pub struct TaskDoneArgs {
     pub outcome: String,
 }
 
+/// Only its assignee or author changes or closes a task, unless the role configures clients.
+fn may_change(session: &Session, task: &Task) -> Result<(), ApiError> {
+    let own = task.assignee.id == session.user_id
+        || task
+            .created_by
+            .as_ref()
+            .is_some_and(|u| u.id == session.user_id);
+    if own || session.can(Permission::ClientsConfigure) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden {
+            permission: Permission::ClientsConfigure.as_str().into(),
+            message: "only the task's assignee or author, or a manager, may change it".into(),
+        })
+    }
+}
+
+/// The task `id` as `session` may see it.
+async fn seen(tx: &mut Tx, session: &Session, id: Uuid) -> Result<Task, ApiError> {
+    one(tx, id)
+        .await?
+        .filter(|t| visible(session, t))
+        .ok_or_else(|| ApiError::not_found("task"))
+}
+
 async fn exists(tx: &mut Tx, sql: &str, id: Uuid) -> Result<bool, ApiError> {
     let n: i64 = on_tx!(tx, c => sqlx::query_scalar(sql).bind(id).fetch_one(c).await)?;
     Ok(n > 0)
@@ -69,20 +95,34 @@ pub(crate) async fn task_save(
     }
     p.finish()?;
     let (title, notes) = (title.unwrap_or_default(), notes.unwrap_or_default());
-    let assignee = args.assignee_id.unwrap_or(session.user_id);
     let now = core.now();
     let mut tx = core.db.write().await?;
+    let before = match args.id {
+        Some(id) => {
+            let before = seen(&mut tx, session, id).await?;
+            may_change(session, &before)?;
+            if before.done_at.is_some() {
+                return Err(ApiError::conflict("this task is done"));
+            }
+            Some(before)
+        }
+        None => None,
+    };
+    // A change keeps the card and the assignee it does not name.
+    let was = before
+        .as_ref()
+        .map(|b| (b.assignee.id, b.client.as_ref().map(|c| c.id)));
+    let (assignee, client_id) = match was {
+        Some((a, c)) => (args.assignee_id.unwrap_or(a), args.client_id.or(c)),
+        None => (args.assignee_id.unwrap_or(session.user_id), args.client_id),
+    };
     let mut p = Problems::default();
-    if !exists(
-        &mut tx,
-        "SELECT COUNT(*) FROM users WHERE id = $1 AND active",
-        assignee,
-    )
-    .await?
-    {
+    // A task keeps an assignee who has left since; it goes to someone else only if active.
+    let active = "SELECT COUNT(*) FROM users WHERE id = $1 AND active";
+    if was.map(|w| w.0) != Some(assignee) && !exists(&mut tx, active, assignee).await? {
         p.add("assignee_id", "unknown", "no active login with this id");
     }
-    if let Some(client) = args.client_id {
+    if let Some(client) = client_id.filter(|c| was.map(|w| w.1) != Some(Some(*c))) {
         if !exists(
             &mut tx,
             "SELECT COUNT(*) FROM clients WHERE id = $1",
@@ -94,33 +134,26 @@ pub(crate) async fn task_save(
         }
     }
     p.finish()?;
-    let (before, id) = match args.id {
+    let id = match &before {
         None => {
             let id = crate::new_id();
             exec_tx!(&mut tx, c => sqlx::query(
                 "INSERT INTO tasks (id, client_id, title, notes, due_at, assignee_id, created_by, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
-                .bind(id).bind(args.client_id).bind(&title).bind(&notes).bind(args.due_at)
+                .bind(id).bind(client_id).bind(&title).bind(&notes).bind(args.due_at)
                 .bind(assignee).bind(session.user_id).bind(now).execute(c).await)?;
-            (None, id)
+            id
         }
-        Some(id) => {
-            let before = one(&mut tx, id)
-                .await?
-                .filter(|t| visible(session, t))
-                .ok_or_else(|| ApiError::not_found("task"))?;
-            if before.done_at.is_some() {
-                return Err(ApiError::conflict("this task is done"));
-            }
+        Some(b) => {
             let done = exec_tx!(&mut tx, c => sqlx::query(
                 "UPDATE tasks SET client_id = $1, title = $2, notes = $3, due_at = $4, assignee_id = $5, \
                  updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8 AND done_at IS NULL")
-                .bind(args.client_id).bind(&title).bind(&notes).bind(args.due_at).bind(assignee)
-                .bind(now).bind(id).bind(args.version).execute(c).await)?;
+                .bind(client_id).bind(&title).bind(&notes).bind(args.due_at).bind(assignee)
+                .bind(now).bind(b.id).bind(args.version).execute(c).await)?;
             if done != 1 {
                 return Err(ApiError::conflict("this task was changed meanwhile"));
             }
-            (Some(before), id)
+            b.id
         }
     };
     let after = one(&mut tx, id)
@@ -154,10 +187,8 @@ pub(crate) async fn task_done(
     let outcome = outcome.unwrap_or_default();
     let now = core.now();
     let mut tx = core.db.write().await?;
-    let before = one(&mut tx, args.id)
-        .await?
-        .filter(|t| visible(session, t))
-        .ok_or_else(|| ApiError::not_found("task"))?;
+    let before = seen(&mut tx, session, args.id).await?;
+    may_change(session, &before)?;
     if before.done_at.is_some() {
         return Err(ApiError::conflict("this task is already done"));
     }

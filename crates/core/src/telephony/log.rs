@@ -44,6 +44,8 @@ pub struct Call {
     pub answered_at: Option<DateTime<Utc>>,
     pub ended_at: DateTime<Utc>,
     pub missed: bool,
+    /// Its end was not heard (the link to the PBX was lost): how it went after is not known.
+    pub unheard: bool,
     pub ring_seconds: u32,
     pub talk_seconds: u32,
     /// `centre` or `outside`.
@@ -105,11 +107,12 @@ type Row = (
     String,
     Option<Uuid>,
     Option<String>,
+    bool,
 );
 
 const COLUMNS: &str = "id, direction, COALESCE(number_e164, number), name, did, extension, rang, \
                        started_at, answered_at, ended_at, missed, hung_up_by, client_ids, user_id, \
-                       (SELECT display_name FROM users u WHERE u.id = calls.user_id)";
+                       (SELECT display_name FROM users u WHERE u.id = calls.user_id), unheard";
 
 async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiError> {
     let ids: Vec<Uuid> = rows
@@ -138,6 +141,7 @@ async fn rows_to_calls(core: &Core, rows: Vec<Row>) -> Result<Vec<Call>, ApiErro
                 answered_at: r.8,
                 ended_at: r.9,
                 missed: r.10,
+                unheard: r.15,
                 ring_seconds: secs(r.7, r.8.unwrap_or(r.9)),
                 talk_seconds: r.8.map_or(0, |a| secs(a, r.9)),
                 hung_up_by: r.11,
@@ -303,13 +307,13 @@ pub async fn record(
     let inserted = exec_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO calls (id, pbx_call_id, direction, number, number_e164, name, did, extension, rang, started_at, \
          answered_at, ended_at, missed, hung_up_by, client_ids, action_id, client_tag, created_at, user_id, country, \
-         ring_seconds, talk_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-         $17, $18, $19, $20, $21, $22) \
+         ring_seconds, talk_seconds, unheard) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22, $23) \
          ON CONFLICT (pbx_call_id, started_at) DO NOTHING")
         .bind(id).bind(&call.linkedid).bind(direction).bind(&number).bind(&e164).bind(&call.name).bind(&call.did)
         .bind(&call.agent).bind(&rang).bind(call.started_at).bind(call.answered_at).bind(ended).bind(call.missed())
         .bind(hung_up_by).bind(&clients).bind(&call.action_id).bind(&call.client_tag).bind(now)
-        .bind(user).bind(&country).bind(ring).bind(talk).execute(c).await)?;
+        .bind(user).bind(&country).bind(ring).bind(talk).bind(call.unheard).execute(c).await)?;
     if inserted == 0 {
         let id: Uuid = on_tx!(&mut tx, c => sqlx::query_scalar(
             "SELECT id FROM calls WHERE pbx_call_id = $1 AND started_at = $2")
@@ -332,6 +336,7 @@ pub async fn record(
             missed: call.missed(),
             talk_seconds: u32::try_from(talk).unwrap_or(0),
             user: user_name.clone(),
+            unheard: call.unheard,
         };
         add_event(&mut tx, *client, &line, None, call.started_at).await?;
     }
@@ -341,11 +346,17 @@ pub async fn record(
             "INSERT INTO callbacks (id, call_id, client_id, assigned_to, status, created_at) VALUES ($1, $2, $3, $4, 'open', $5)")
             .bind(crate::new_id()).bind(id).bind(client).bind(manager.flatten()).bind(now).execute(c).await)?;
     }
-    // An answered call from a card's number: the caller may be asked to rate who answered.
+    // An answered call from a card's number: the caller may be asked to rate who answered
+    // (not when how it ended was not heard).
     let mut asked = false;
-    if let (Some(_), Some(user), Some(number), Some((client, _)), "incoming") =
-        (call.answered_at, user, &e164, holders.first(), direction)
-    {
+    if let (Some(_), Some(user), Some(number), Some((client, _)), "incoming", false) = (
+        call.answered_at,
+        user,
+        &e164,
+        holders.first(),
+        direction,
+        call.unheard,
+    ) {
         let answered = crate::messaging::rating::Answered {
             call_id: id,
             client_id: *client,
@@ -355,7 +366,7 @@ pub async fn record(
         };
         asked = crate::messaging::rating::ask(&mut tx, &answered, now).await?;
     }
-    let after = serde_json::json!({ "direction": direction, "number": e164.as_ref().or(number.as_ref()), "missed": call.missed(), "extension": call.agent });
+    let after = serde_json::json!({ "direction": direction, "number": e164.as_ref().or(number.as_ref()), "missed": call.missed(), "unheard": call.unheard, "extension": call.agent });
     audit::append(
         &mut tx,
         None,

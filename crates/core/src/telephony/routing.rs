@@ -171,6 +171,7 @@ fn end_where(core: &Core, pick: impl Fn(&Live) -> bool) {
     for (mut l, user) in ended {
         tracing::warn!(call = %l.call.linkedid, "a call's end was not heard; kept as it stands");
         l.call.ended_at = Some(now);
+        l.call.unheard = true;
         let id = l.call.linkedid.clone();
         keep(core, l.call, user);
         send(

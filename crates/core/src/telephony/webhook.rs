@@ -184,6 +184,7 @@ impl WebhookCalls {
                     hung_up_by: None,
                     action_id: None,
                     client_tag: None,
+                    unheard: false,
                     legs: HashSet::new(),
                 };
                 out.push(CallChange::Started(call.clone()));

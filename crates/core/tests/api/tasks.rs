@@ -77,7 +77,20 @@ async fn a_card_s_tasks_and_the_assignee_s_reminders() {
         assert_eq!(planned.created_by.as_ref().map(|u| u.id), Some(user_id(&t, &manager).await));
         assert!(mine(desk).await.iter().any(|x| x.id == planned.id));
 
-        // Changed with the version read; an old version is refused.
+        // Someone who is neither its assignee nor its author, nor a manager, may not change it.
+        let instructor = t.login("instructor").await;
+        let refused = t
+            .core
+            .task_done(
+                Some(&instructor),
+                TaskDoneArgs { id: planned.id, version: planned.version, outcome: String::new() },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, ApiError::Forbidden { .. }), "{refused:?}");
+
+        // Changed with the version read; an old version is refused. What a change leaves out
+        // (the card, the assignee) stays as it was.
         let moved = t
             .core
             .task_save(
@@ -86,12 +99,14 @@ async fn a_card_s_tasks_and_the_assignee_s_reminders() {
                     id: Some(planned.id),
                     version: Some(planned.version),
                     due_at: None,
-                    ..new(Some(parent.id), "Ask for the medical form")
+                    ..new(None, "Ask for the medical form")
                 },
             )
             .await
             .unwrap();
         assert_eq!((moved.due_at, moved.version), (None, planned.version + 1));
+        assert_eq!(moved.assignee.id, user_id(&t, &reception).await);
+        assert_eq!(moved.client.as_ref().map(|c| c.id), Some(parent.id));
         let stale = t
             .core
             .task_done(desk, TaskDoneArgs { id: planned.id, version: planned.version, outcome: String::new() })
@@ -228,8 +243,9 @@ async fn the_centre_s_tasks_are_their_people_s_and_bad_input_is_named() {
             fields(bad),
             [("outcome".to_string(), "too_long".to_string())]
         );
-        // Nothing half-written: the task is still open as it was.
+        // Nothing half-written: the refused task is nowhere, the other still open as it was.
         let still = all(manager.clone()).await;
+        assert!(!still.iter().any(|x| x.title == "Fine"));
         let still = still.iter().find(|x| x.id == own.id).unwrap();
         assert_eq!((still.done_at, still.version), (None, own.version));
     })

@@ -64,8 +64,6 @@ async fn a_call_answered_while_the_pbx_was_away_is_caught_up() {
             (call.extension.as_deref(), call.missed, call.clients[0].id),
             (Some("101"), false, parent.id)
         );
-        // They talked about three seconds; heard from the moment the connector was back.
-        assert!(call.talk_seconds <= 3, "{call:?}");
     })
     .await;
 }

@@ -91,6 +91,9 @@ pub enum TimelineEvent {
         talk_seconds: u32,
         /// Who answered or called.
         user: Option<String>,
+        /// Its end was not heard (the link to the PBX was lost): how it went is not known.
+        #[serde(default)]
+        unheard: bool,
     },
     /// A message sent to the client (its text as sent; how it went is in the outbox).
     Message {

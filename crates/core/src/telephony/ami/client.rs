@@ -16,51 +16,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 
-use super::resync::{follow, Resync};
+pub use super::config::{AmiConfig, AmiState};
+use super::resync::{follow, overdue, Resync};
 use super::{action, Block, Frame, Framer};
 use crate::telephony::calls::{CallChange, Tracker};
-
-/// Where and as whom to connect.
-#[derive(Clone)]
-pub struct AmiConfig {
-    /// `host:port`, e.g. `192.168.1.10:5038`.
-    pub address: String,
-    pub username: String,
-    pub secret: String,
-    /// The centre's extensions (every other endpoint is an outside line).
-    pub extensions: Vec<String>,
-    /// Where the time of each event comes from (the core's clock).
-    pub clock: crate::Clock,
-}
-
-/// Secrets never show in logs.
-impl std::fmt::Debug for AmiConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AmiConfig")
-            .field("address", &self.address)
-            .field("username", &self.username)
-            .field("secret", &"***")
-            .field("extensions", &self.extensions)
-            .finish()
-    }
-}
-
-/// How the connection is doing, for the settings screen and the log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AmiState {
-    Connecting,
-    Connected {
-        since: DateTime<Utc>,
-    },
-    /// The PBX refused the user or secret.
-    LoginRefused {
-        message: String,
-    },
-    /// Could not connect, or the connection ended; `problem` says how.
-    Down {
-        problem: String,
-    },
-}
 
 /// Limits a misbehaving peer cannot push past.
 const BLOCK_LIMIT: usize = 64 * 1024;
@@ -133,18 +92,17 @@ async fn run(
     let mut backoff = Duration::from_secs(1);
     // Kept across connections: a call in progress when the link dropped goes on after it.
     let mut tracker = Tracker::new(config.extensions.clone());
-    // When the last connection that was up went down: a call that ended unheard ended then.
-    let mut lost_at = None;
+    // When the PBX was last heard: a call that ended while nobody listened ended then.
+    let mut last_heard = None;
     loop {
         let _ = state.send(AmiState::Connecting);
-        let since = lost_at.unwrap_or_else(|| (config.clock)());
         let outcome = session(
             &config,
             &state,
             &changes,
             &mut requests,
             &mut tracker,
-            since,
+            &mut last_heard,
         )
         .await;
         let wait = match &outcome {
@@ -162,7 +120,6 @@ async fn run(
                 });
                 if *was_up {
                     backoff = Duration::from_secs(1);
-                    lost_at = Some((config.clock)());
                 }
                 backoff
             }
@@ -217,8 +174,9 @@ async fn session(
     changes: &mpsc::UnboundedSender<CallChange>,
     requests: &mut mpsc::Receiver<Request>,
     tracker: &mut Tracker,
-    lost_at: DateTime<Utc>,
+    last_heard: &mut Option<DateTime<Utc>>,
 ) -> Outcome {
+    let lost_at = last_heard.unwrap_or_else(|| (config.clock)());
     let stream = match tokio::time::timeout(GREETING, TcpStream::connect(&config.address)).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return down(format!("cannot connect to {}: {e}", config.address), false),
@@ -332,7 +290,7 @@ async fn session(
                 }
                 Ok(Frame::Block(b)) => {
                     if let Some(r) = resync.as_mut() {
-                        r.heard(&b);
+                        r.heard(&b, now);
                     }
                     for change in tracker.feed(&b, now) {
                         let _ = changes.send(change);
@@ -347,10 +305,7 @@ async fn session(
                 if heard.elapsed() > Duration::from_secs(75) {
                     return down("the PBX stopped answering", true);
                 }
-                if resync.as_ref().is_some_and(Resync::overdue) {
-                    resync = None;
-                    tracing::warn!(address = %config.address, "AMI: the PBX did not finish listing its channels");
-                }
+                overdue(&mut resync, tracker, lost_at, changes);
                 if !sent(&mut writer, "Action: Ping\r\nActionID: keepalive\r\n\r\n").await {
                     return down("the PBX does not take what is sent", true);
                 }
@@ -362,6 +317,7 @@ async fn session(
                     Err(e) => return down(e.to_string(), true),
                 };
                 heard = tokio::time::Instant::now();
+                *last_heard = Some((config.clock)());
                 framer.push(&buf[..n]);
             }
             request = requests.recv() => {

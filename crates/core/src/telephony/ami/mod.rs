@@ -4,6 +4,7 @@
 
 mod action;
 mod client;
+mod config;
 mod frame;
 pub mod replay;
 mod resync;

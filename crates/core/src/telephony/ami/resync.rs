@@ -5,7 +5,6 @@
 //! denied`); `Status` needs only `call`, so a refusal is asked again that way. The events of
 //! the list carry our `ActionID`; every other event goes on to the calls as usual meanwhile.
 
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -13,7 +12,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::{action, Block};
-use crate::telephony::calls::{CallChange, Tracker};
+use crate::telephony::calls::{CallChange, Heard, Tracker};
 
 /// A list longer than this is not a centre's PBX: given up.
 const MOST: usize = 20_000;
@@ -25,7 +24,7 @@ pub(super) struct Resync {
     by_status: bool,
     asked: Vec<String>,
     items: Vec<Block>,
-    gone: HashSet<String>,
+    heard: Heard,
     since: Instant,
 }
 
@@ -49,7 +48,7 @@ impl Resync {
             by_status: false,
             asked,
             items: Vec::new(),
-            gone: HashSet::new(),
+            heard: Heard::default(),
             since: Instant::now(),
         };
         (r, bytes)
@@ -60,18 +59,19 @@ impl Resync {
         b.action_id() == Some(self.id.as_str())
     }
 
-    /// An event of the calls that came while the list was coming: a channel hung up since
-    /// the PBX made the list is not taken from it.
-    pub fn heard(&mut self, b: &Block) {
-        if b.event() == Some("Hangup") {
-            if let Some(uid) = b.get("Uniqueid") {
-                self.gone.insert(uid.to_string());
+    /// An event of the calls that came (at `at`) while the list was coming: a channel hung
+    /// up since the PBX made the list is not taken from it, one made since is kept.
+    pub fn heard(&mut self, b: &Block, at: DateTime<Utc>) {
+        let uid = b.get("Uniqueid").unwrap_or_default().to_string();
+        match b.event() {
+            Some("Hangup") => {
+                self.heard.gone.insert(uid, at);
             }
+            Some("Newchannel") => {
+                self.heard.born.insert(uid);
+            }
+            _ => {}
         }
-    }
-
-    pub fn overdue(&self) -> bool {
-        self.since.elapsed() > PATIENCE
     }
 
     /// Takes one block of the list.
@@ -99,7 +99,7 @@ impl Resync {
                 Step::More
             }
             (Some("CoreShowChannelsComplete" | "StatusComplete"), _) => {
-                Step::Done(tracker.reconcile(&self.asked, &self.items, &self.gone, lost_at, now))
+                Step::Done(tracker.reconcile(&self.asked, &self.items, &self.heard, lost_at, now))
             }
             _ => Step::More,
         }
@@ -127,9 +127,35 @@ pub(super) fn follow(
             None
         }
         Step::Failed(problem) => {
-            *slot = None;
-            tracing::warn!("AMI: {problem}");
+            tracing::warn!("AMI: {problem}; the calls followed before end as they stand");
+            give_up(slot, tracker, lost_at, changes);
             None
+        }
+    }
+}
+
+/// Gives up a list not complete in time (the calls followed before end as they stand).
+pub(super) fn overdue(
+    slot: &mut Option<Resync>,
+    tracker: &mut Tracker,
+    lost_at: DateTime<Utc>,
+    changes: &mpsc::UnboundedSender<CallChange>,
+) {
+    if slot.as_ref().is_some_and(|r| r.since.elapsed() > PATIENCE) {
+        tracing::warn!("AMI: the PBX did not finish listing its channels");
+        give_up(slot, tracker, lost_at, changes);
+    }
+}
+
+fn give_up(
+    slot: &mut Option<Resync>,
+    tracker: &mut Tracker,
+    lost_at: DateTime<Utc>,
+    changes: &mpsc::UnboundedSender<CallChange>,
+) {
+    if let Some(r) = slot.take() {
+        for change in tracker.give_up(&r.asked, lost_at) {
+            let _ = changes.send(change);
         }
     }
 }

@@ -2,4 +2,4 @@
 
 mod tracker;
 
-pub use tracker::{endpoint, CallChange, Direction, Side, TrackedCall, Tracker};
+pub use tracker::{endpoint, CallChange, Direction, Heard, Side, TrackedCall, Tracker};

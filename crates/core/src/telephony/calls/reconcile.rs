@@ -41,23 +41,27 @@ fn age(b: &Block) -> Duration {
 impl Tracker {
     /// Brings the calls in line with the PBX's list of channels, taken after a (re)connection.
     /// `asked` are the calls followed when the list was asked for (a call begun since is
-    /// not in it yet and is left alone); `gone` the channels whose `Hangup` came while the list
-    /// was coming; `lost_at` when the connection was lost (the end given to a call that ended
+    /// not in it yet and is left alone); `heard` what the live events said while the list was
+    /// coming; `lost_at` when the connection was lost (the end given to a call that ended
     /// unheard); `now` when the list was complete.
     pub fn reconcile(
         &mut self,
         asked: &[String],
         listing: &[Block],
-        gone: &HashSet<String>,
+        heard: &Heard,
         lost_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Vec<CallChange> {
         let mut by_call: HashMap<&str, Vec<Listed>> = HashMap::new();
+        // The last hangup heard of each call's listed channels while the list was coming.
+        let mut hung_up: HashMap<&str, DateTime<Utc>> = HashMap::new();
         for b in listing {
             let (Some(uid), Some(linkedid)) = (b.get("Uniqueid"), b.get("Linkedid")) else {
                 continue;
             };
-            if gone.contains(uid) {
+            if let Some(at) = heard.gone.get(uid) {
+                let last = hung_up.entry(linkedid).or_insert(*at);
+                *last = (*last).max(*at);
                 continue;
             }
             let state = b.get("ChannelStateDesc").unwrap_or_default();
@@ -76,13 +80,21 @@ impl Tracker {
             let Some(call) = self.calls.get_mut(linkedid) else {
                 continue;
             };
-            let Some(legs) = by_call.get(linkedid.as_str()) else {
+            // Its channels made since the list was asked for go on being followed.
+            call.legs.retain(|l| heard.born.contains(l));
+            let legs = by_call
+                .get(linkedid.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            call.legs.extend(legs.iter().map(|l| l.uid.to_string()));
+            if call.legs.is_empty() {
+                // Over: when its hangups were heard, or else (unheard) when the link was lost.
                 let mut done = self.calls.remove(linkedid).expect("present");
-                done.ended_at = Some(lost_at.max(done.started_at));
+                let end = hung_up.get(linkedid.as_str());
+                done.unheard = end.is_none();
+                done.ended_at = Some(end.copied().unwrap_or(lost_at).max(done.started_at));
                 out.push(CallChange::Ended(done));
                 continue;
-            };
-            call.legs = legs.iter().map(|l| l.uid.to_string()).collect();
+            }
             catch_up(call, legs, now, &mut out);
         }
         for (linkedid, legs) in &by_call {
@@ -121,6 +133,7 @@ impl Tracker {
                 hung_up_by: None,
                 action_id: None,
                 client_tag: None,
+                unheard: false,
                 legs: legs.iter().map(|l| l.uid.to_string()).collect(),
             };
             out.push(CallChange::Started(call.clone()));
@@ -129,6 +142,29 @@ impl Tracker {
         }
         out
     }
+
+    /// The PBX would not list its channels: the calls followed when it was asked end as they
+    /// stand, unheard (a hangup missed while the link was down would keep them open forever).
+    pub fn give_up(&mut self, asked: &[String], lost_at: DateTime<Utc>) -> Vec<CallChange> {
+        asked
+            .iter()
+            .filter_map(|id| self.calls.remove(id))
+            .map(|mut done| {
+                done.unheard = true;
+                done.ended_at = Some(lost_at.max(done.started_at));
+                CallChange::Ended(done)
+            })
+            .collect()
+    }
+}
+
+/// What the live events said while the PBX's list was coming.
+#[derive(Debug, Default)]
+pub struct Heard {
+    /// Channels made (their `Newchannel`).
+    pub born: HashSet<String>,
+    /// Channels hung up, and when.
+    pub gone: HashMap<String, DateTime<Utc>>,
 }
 
 /// What the list shows of a call that its events did not: extensions ringing, an answer.

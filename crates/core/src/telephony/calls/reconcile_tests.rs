@@ -2,7 +2,7 @@
 //! (`ami-a-coreshowchannels`: the caller's trunk leg and 101's, up and bridged) against call
 //! a's own events, cut where a connection might have dropped.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -63,7 +63,7 @@ fn a_call_still_going_goes_on_and_ends_as_heard() {
         t.feed(b, *when);
     }
     let lost = before.last().unwrap().1;
-    let caught = t.reconcile(&asked(&t), &listed, &HashSet::new(), lost, at);
+    let caught = t.reconcile(&asked(&t), &listed, &Heard::default(), lost, at);
     assert!(caught.is_empty(), "{caught:?}");
     let ended: Vec<CallChange> = after
         .iter()
@@ -89,7 +89,7 @@ fn an_answer_while_away_is_caught_up() {
         .collect();
     assert_eq!(kinds(&heard), ["started", "ringing", "ringing"]);
     let lost = before.last().unwrap().1;
-    let caught = t.reconcile(&asked(&t), &listed, &HashSet::new(), lost, at);
+    let caught = t.reconcile(&asked(&t), &listed, &Heard::default(), lost, at);
     assert_eq!(
         caught,
         [CallChange::Answered {
@@ -120,12 +120,13 @@ fn a_call_that_ended_while_away_ends_when_the_link_was_lost() {
     }
     let lost = before.last().unwrap().1;
     let later = lost + Duration::seconds(40);
-    let caught = t.reconcile(&asked(&t), &[], &HashSet::new(), lost, later);
+    let caught = t.reconcile(&asked(&t), &[], &Heard::default(), lost, later);
     let [CallChange::Ended(c)] = caught.as_slice() else {
         panic!("{caught:?}")
     };
     assert_eq!(c.ended_at, Some(lost));
     assert_eq!(c.agent.as_deref(), Some("101"));
+    assert!(c.unheard && !c.missed());
     assert_eq!(t.in_progress().count(), 0);
 }
 
@@ -133,7 +134,7 @@ fn a_call_that_ended_while_away_ends_when_the_link_was_lost() {
 fn a_call_begun_while_away_is_followed_from_the_list() {
     let (listed, at) = listing();
     let mut t = tracker();
-    let caught = t.reconcile(&[], &listed, &HashSet::new(), at, at);
+    let caught = t.reconcile(&[], &listed, &Heard::default(), at, at);
     assert_eq!(kinds(&caught), ["started", "answered"]);
     let CallChange::Started(c) = &caught[0] else {
         unreachable!()
@@ -162,6 +163,72 @@ fn a_call_begun_while_away_is_followed_from_the_list() {
 
     // A channel hung up while the list was coming is not taken from it.
     let mut t = tracker();
-    let gone = HashSet::from(["1795348480.3".to_string(), "1795348480.4".to_string()]);
-    assert!(t.reconcile(&[], &listed, &gone, at, at).is_empty());
+    let heard = Heard {
+        born: HashSet::new(),
+        gone: HashMap::from([("1795348480.3".into(), at), ("1795348480.4".into(), at)]),
+    };
+    assert!(t.reconcile(&[], &listed, &heard, at, at).is_empty());
+}
+
+#[test]
+fn hangups_heard_while_the_list_comes_end_the_call_then() {
+    let (listed, at) = listing();
+    // Followed until the phones rang; 102's leg hung up unheard; the list still shows the
+    // other two, whose hangups come live before the list is complete.
+    let (before, _) = split(|b| b.event() == Some("DialState"));
+    let mut t = tracker();
+    for (b, when) in &before {
+        t.feed(b, *when);
+    }
+    let lost = before.last().unwrap().1;
+    let hangup = at + Duration::milliseconds(5);
+    let heard = Heard {
+        born: HashSet::new(),
+        gone: HashMap::from([
+            ("1795348480.3".into(), hangup),
+            ("1795348480.4".into(), hangup),
+        ]),
+    };
+    let caught = t.reconcile(&asked(&t), &listed, &heard, lost, at + Duration::seconds(1));
+    let [CallChange::Ended(c)] = caught.as_slice() else {
+        panic!("{caught:?}")
+    };
+    assert_eq!((c.ended_at, c.unheard), (Some(hangup), false));
+
+    // A channel made while the list was coming keeps its call going.
+    let mut t = tracker();
+    for (b, when) in &before {
+        t.feed(b, *when);
+    }
+    let newborn = t
+        .in_progress()
+        .next()
+        .unwrap()
+        .legs
+        .iter()
+        .next()
+        .unwrap()
+        .clone();
+    let heard = Heard {
+        born: HashSet::from([newborn]),
+        gone: HashMap::new(),
+    };
+    assert!(t.reconcile(&asked(&t), &[], &heard, lost, at).is_empty());
+    assert_eq!(t.in_progress().count(), 1);
+}
+
+#[test]
+fn a_pbx_that_will_not_list_ends_the_calls_as_they_stand() {
+    let (before, _) = split(|b| b.event() == Some("BridgeLeave"));
+    let mut t = tracker();
+    for (b, when) in &before {
+        t.feed(b, *when);
+    }
+    let lost = before.last().unwrap().1;
+    let ended = t.give_up(&asked(&t), lost);
+    let [CallChange::Ended(c)] = ended.as_slice() else {
+        panic!("{ended:?}")
+    };
+    assert!(c.unheard && c.answered_at.is_some());
+    assert_eq!(t.in_progress().count(), 0);
 }

@@ -47,15 +47,20 @@ pub struct TrackedCall {
     pub action_id: Option<String>,
     /// The client the call was placed for (`HALLPASS_CLIENT` on the channel).
     pub client_tag: Option<String>,
+    /// Its end was not heard (the link to the PBX was lost, or it never said): how it went
+    /// after is not known.
+    pub unheard: bool,
     pub(crate) legs: HashSet<String>,
 }
 
 impl TrackedCall {
-    /// An incoming call nobody answered.
+    /// An incoming call nobody answered (as far as was heard: one whose end was not heard is
+    /// not known to be missed).
     pub fn missed(&self) -> bool {
         self.direction == Direction::Incoming
             && self.answered_at.is_none()
             && self.ended_at.is_some()
+            && !self.unheard
     }
 
     /// Seconds from the start until answered (or until it ended unanswered).
@@ -161,6 +166,7 @@ impl Tracker {
                     hung_up_by: None,
                     action_id: None,
                     client_tag: None,
+                    unheard: false,
                     legs: HashSet::from([uid.to_string()]),
                 };
                 out.push(CallChange::Started(call.clone()));
@@ -263,6 +269,7 @@ impl Tracker {
 
 #[path = "reconcile.rs"]
 mod reconcile;
+pub use reconcile::Heard;
 
 #[cfg(test)]
 #[path = "tracker_tests.rs"]
