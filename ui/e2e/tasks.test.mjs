@@ -67,6 +67,17 @@ test("the assignee's reminder, done with its outcome; a task planned on a card",
   assert.equal(saved.due_at, '2031-01-15T10:30:00Z');
   await card.scrollIntoViewIfNeeded();
   await tasks.screenshot({ path: join(shots, 'tasks-card-desk.png') });
+
+  // Being changed here while someone else changes it: the form stays with what was typed,
+  // says so, and saving is refused rather than overwriting the other change.
+  await row.getByRole('button', { name: 'Change' }).click();
+  const edit = row.getByTestId('task-form');
+  await edit.getByLabel('What to do').fill('Ask for the medical form and the photo');
+  await api(page, 'task_save', { id: saved.id, version: saved.version, title: 'Ask for the medical form (urgent)', due_at: saved.due_at });
+  await row.getByText('Someone else closed or changed this task meanwhile.').waitFor();
+  await edit.getByRole('button', { name: 'Save the task' }).click();
+  await edit.getByRole('alert').first().waitFor();
+  assert.equal(await edit.getByLabel('What to do').inputValue(), 'Ask for the medical form and the photo');
   assert.deepEqual(errors, []);
 });
 

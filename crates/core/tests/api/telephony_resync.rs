@@ -64,6 +64,57 @@ async fn a_call_answered_while_the_pbx_was_away_is_caught_up() {
             (call.extension.as_deref(), call.missed, call.clients[0].id),
             (Some("101"), false, parent.id)
         );
+        assert!(!call.unheard, "its end was heard: {call:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_that_ended_while_the_pbx_was_away_is_kept_as_unheard() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let manager = t.login("manager").await;
+        let reception = t.login("reception").await;
+        live::start(&t.core);
+        let mut desk = t
+            .core
+            .changes_subscribe(Some(&reception), None)
+            .await
+            .unwrap();
+        // Call a drops while both phones ring; everything after happens unheard.
+        let recording = Recording::fixture("a").unwrap();
+        let cut = recording
+            .blocks
+            .iter()
+            .position(|(b, _)| String::from_utf8_lossy(b).contains("Event: DialState"))
+            .unwrap();
+        let peer = Peer {
+            drop: Some((cut, usize::MAX)),
+            ..Peer::new(20.0)
+        };
+        let (heard, _actions) = mpsc::unbounded_channel();
+        let address = serve_peer(recording, peer, heard).await.unwrap();
+        asterisk_at(&t, &manager, &reception, address).await;
+        assert!(matches!(
+            next_call(&mut desk).await,
+            CallEvent::Ringing { .. }
+        ));
+        // Back, the PBX lists no channels: the popup closes.
+        assert!(matches!(
+            next_call(&mut desk).await,
+            CallEvent::Ended { .. }
+        ));
+
+        let calls = calls_today(&t, &reception).await;
+        let call = &calls[0];
+        assert_eq!((call.unheard, call.missed), (true, false), "{call:?}");
+        // Not known to be missed: nobody is asked to call back.
+        let open = t
+            .core
+            .callbacks_list(Some(&reception), CallbacksListArgs::default())
+            .await
+            .unwrap();
+        assert!(!open.iter().any(|c| c.call_id == call.id), "{open:?}");
     })
     .await;
 }

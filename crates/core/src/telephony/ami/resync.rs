@@ -65,7 +65,10 @@ impl Resync {
         let uid = b.get("Uniqueid").unwrap_or_default().to_string();
         match b.event() {
             Some("Hangup") => {
-                self.heard.gone.insert(uid, at);
+                self.heard.gone.insert(uid);
+                if let Some(call) = b.get("Linkedid") {
+                    self.heard.ended.insert(call.to_string(), at);
+                }
             }
             Some("Newchannel") => {
                 self.heard.born.insert(uid);

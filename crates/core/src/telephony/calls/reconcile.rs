@@ -19,6 +19,8 @@ struct Listed<'a> {
     up: bool,
     ringing: bool,
     bridged: bool,
+    /// Hung up (heard live) while the list was coming.
+    gone: bool,
 }
 
 /// A channel's age: `Duration: HH:MM:SS` (`CoreShowChannel`) or `Seconds: N` (`Status`).
@@ -53,17 +55,10 @@ impl Tracker {
         now: DateTime<Utc>,
     ) -> Vec<CallChange> {
         let mut by_call: HashMap<&str, Vec<Listed>> = HashMap::new();
-        // The last hangup heard of each call's listed channels while the list was coming.
-        let mut hung_up: HashMap<&str, DateTime<Utc>> = HashMap::new();
         for b in listing {
             let (Some(uid), Some(linkedid)) = (b.get("Uniqueid"), b.get("Linkedid")) else {
                 continue;
             };
-            if let Some(at) = heard.gone.get(uid) {
-                let last = hung_up.entry(linkedid).or_insert(*at);
-                *last = (*last).max(*at);
-                continue;
-            }
             let state = b.get("ChannelStateDesc").unwrap_or_default();
             let bridge = b.get("BridgeId").unwrap_or_default();
             by_call.entry(linkedid).or_default().push(Listed {
@@ -73,6 +68,7 @@ impl Tracker {
                 up: state == "Up",
                 ringing: state == "Ringing",
                 bridged: !bridge.trim().is_empty(),
+                gone: heard.gone.contains(uid),
             });
         }
         let mut out = Vec::new();
@@ -80,31 +76,36 @@ impl Tracker {
             let Some(call) = self.calls.get_mut(linkedid) else {
                 continue;
             };
-            // Its channels made since the list was asked for go on being followed.
-            call.legs.retain(|l| heard.born.contains(l));
             let legs = by_call
                 .get(linkedid.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            call.legs.extend(legs.iter().map(|l| l.uid.to_string()));
+            // What the list shows of it (also of channels hung up since it was made).
+            let end = heard.ended.get(linkedid.as_str()).copied();
+            catch_up(call, legs, end.map_or(now, |e| e.min(now)), &mut out);
+            // Its channels made since the list was asked for go on being followed.
+            call.legs.retain(|l| heard.born.contains(l));
+            call.legs
+                .extend(legs.iter().filter(|l| !l.gone).map(|l| l.uid.to_string()));
             if call.legs.is_empty() {
                 // Over: when its hangups were heard, or else (unheard) when the link was lost.
                 let mut done = self.calls.remove(linkedid).expect("present");
-                let end = hung_up.get(linkedid.as_str());
                 done.unheard = end.is_none();
-                done.ended_at = Some(end.copied().unwrap_or(lost_at).max(done.started_at));
+                done.ended_at = Some(end.unwrap_or(lost_at).max(done.started_at));
                 out.push(CallChange::Ended(done));
-                continue;
             }
-            catch_up(call, legs, now, &mut out);
         }
         for (linkedid, legs) in &by_call {
             if self.calls.contains_key(*linkedid) || asked.iter().any(|a| a == linkedid) {
                 continue;
             }
-            // Begun while nobody listened: followed from here on, as its first channel says.
+            // Begun while nobody listened: followed from here on, as its first channel says
+            // (unless it is over already).
             let Some(first) = legs.iter().find(|l| l.uid == *linkedid) else {
                 continue;
             };
+            if legs.iter().all(|l| l.gone) {
+                continue;
+            }
             let incoming = first.extension.is_none();
             let outside = legs.iter().find(|l| l.extension.is_none());
             let mut call = TrackedCall {
@@ -134,7 +135,11 @@ impl Tracker {
                 action_id: None,
                 client_tag: None,
                 unheard: false,
-                legs: legs.iter().map(|l| l.uid.to_string()).collect(),
+                legs: legs
+                    .iter()
+                    .filter(|l| !l.gone)
+                    .map(|l| l.uid.to_string())
+                    .collect(),
             };
             out.push(CallChange::Started(call.clone()));
             catch_up(&mut call, legs, now, &mut out);
@@ -163,8 +168,10 @@ impl Tracker {
 pub struct Heard {
     /// Channels made (their `Newchannel`).
     pub born: HashSet<String>,
-    /// Channels hung up, and when.
-    pub gone: HashMap<String, DateTime<Utc>>,
+    /// Channels hung up.
+    pub gone: HashSet<String>,
+    /// The calls (by `Linkedid`) some of whose channels hung up, and when the last did.
+    pub ended: HashMap<String, DateTime<Utc>>,
 }
 
 /// What the list shows of a call that its events did not: extensions ringing, an answer.
@@ -194,7 +201,7 @@ fn catch_up(
             });
             return;
         }
-        for l in legs.iter().filter(|l| l.ringing) {
+        for l in legs.iter().filter(|l| l.ringing && !l.gone) {
             if let Some(e) = l.extension.clone().filter(|e| call.rang.insert(e.clone())) {
                 out.push(CallChange::Ringing {
                     linkedid: linkedid.clone(),

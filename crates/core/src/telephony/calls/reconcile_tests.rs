@@ -164,8 +164,9 @@ fn a_call_begun_while_away_is_followed_from_the_list() {
     // A channel hung up while the list was coming is not taken from it.
     let mut t = tracker();
     let heard = Heard {
-        born: HashSet::new(),
-        gone: HashMap::from([("1795348480.3".into(), at), ("1795348480.4".into(), at)]),
+        gone: HashSet::from(["1795348480.3".into(), "1795348480.4".into()]),
+        ended: HashMap::from([("1795348480.3".into(), at)]),
+        ..Heard::default()
     };
     assert!(t.reconcile(&[], &listed, &heard, at, at).is_empty());
 }
@@ -173,8 +174,8 @@ fn a_call_begun_while_away_is_followed_from_the_list() {
 #[test]
 fn hangups_heard_while_the_list_comes_end_the_call_then() {
     let (listed, at) = listing();
-    // Followed until the phones rang; 102's leg hung up unheard; the list still shows the
-    // other two, whose hangups come live before the list is complete.
+    // Followed until the phones rang; 101 answered and 102's leg hung up unheard; the list
+    // shows the two talking, whose hangups come live before the list is complete.
     let (before, _) = split(|b| b.event() == Some("DialState"));
     let mut t = tracker();
     for (b, when) in &before {
@@ -183,17 +184,18 @@ fn hangups_heard_while_the_list_comes_end_the_call_then() {
     let lost = before.last().unwrap().1;
     let hangup = at + Duration::milliseconds(5);
     let heard = Heard {
-        born: HashSet::new(),
-        gone: HashMap::from([
-            ("1795348480.3".into(), hangup),
-            ("1795348480.4".into(), hangup),
-        ]),
+        gone: HashSet::from(["1795348480.3".into(), "1795348480.4".into()]),
+        ended: HashMap::from([("1795348480.3".into(), hangup)]),
+        ..Heard::default()
     };
     let caught = t.reconcile(&asked(&t), &listed, &heard, lost, at + Duration::seconds(1));
-    let [CallChange::Ended(c)] = caught.as_slice() else {
+    let [CallChange::Answered { extension, .. }, CallChange::Ended(c)] = caught.as_slice() else {
         panic!("{caught:?}")
     };
+    assert_eq!(extension, "101");
     assert_eq!((c.ended_at, c.unheard), (Some(hangup), false));
+    // Answered, not missed: by the time it was over at the latest.
+    assert!(c.answered_at.is_some_and(|a| a <= hangup) && !c.missed());
 
     // A channel made while the list was coming keeps its call going.
     let mut t = tracker();
@@ -211,7 +213,7 @@ fn hangups_heard_while_the_list_comes_end_the_call_then() {
         .clone();
     let heard = Heard {
         born: HashSet::from([newborn]),
-        gone: HashMap::new(),
+        ..Heard::default()
     };
     assert!(t.reconcile(&asked(&t), &[], &heard, lost, at).is_empty());
     assert_eq!(t.in_progress().count(), 1);
