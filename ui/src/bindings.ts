@@ -703,7 +703,15 @@ export type CallTotals = {
 	answered: number,
 	talk_seconds: number,
 	ring_seconds: number,
-	/**  Missed of incoming, in tenths of a percent (0–1000), rounded. */
+	/**
+	 *  Incoming calls whose end Hallpass did not hear before anyone answered (the PBX link
+	 *  was down): neither answered nor missed as far as is known.
+	 */
+	unknown: number,
+	/**
+	 *  Missed of the incoming calls whose outcome is known, in tenths of a percent (0–1000),
+	 *  rounded.
+	 */
 	missed_permille: number,
 };
 

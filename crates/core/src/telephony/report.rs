@@ -56,7 +56,11 @@ pub struct CallTotals {
     pub answered: u32,
     pub talk_seconds: u64,
     pub ring_seconds: u64,
-    /// Missed of incoming, in tenths of a percent (0–1000), rounded.
+    /// Incoming calls whose end Hallpass did not hear before anyone answered (the PBX link
+    /// was down): neither answered nor missed as far as is known.
+    pub unknown: u32,
+    /// Missed of the incoming calls whose outcome is known, in tenths of a percent (0–1000),
+    /// rounded.
     pub missed_permille: u32,
 }
 
@@ -108,8 +112,9 @@ pub struct CallsReport {
 }
 
 impl CallTotals {
-    fn add(&mut self, outgoing: bool, missed: bool, [n, answered, talk, ring]: [i64; 4]) {
+    fn add(&mut self, outgoing: bool, missed: bool, [n, answered, talk, ring, unknown]: [i64; 5]) {
         let n = u32::try_from(n).unwrap_or(0);
+        self.unknown += u32::try_from(unknown).unwrap_or(0);
         self.answered += u32::try_from(answered).unwrap_or(0);
         self.calls += n;
         if outgoing {
@@ -122,18 +127,16 @@ impl CallTotals {
         }
         self.talk_seconds += u64::try_from(talk).unwrap_or(0);
         self.ring_seconds += u64::try_from(ring).unwrap_or(0);
-        self.missed_permille = if self.incoming == 0 {
-            0
-        } else {
-            ((u64::from(self.missed) * 1000 + u64::from(self.incoming) / 2)
-                / u64::from(self.incoming)) as u32
-        };
+        let known = u64::from(self.incoming.saturating_sub(self.unknown));
+        self.missed_permille = (u64::from(self.missed) * 1000 + known / 2)
+            .checked_div(known)
+            .map_or(0, |p| p as u32);
     }
 }
 
 /// One grouped row: the group's key, direction, missed, then count, answered, talk and ring
-/// seconds.
-type Sums<K> = (K, String, bool, i64, i64, i64, i64);
+/// seconds, and those of unknown outcome.
+type Sums<K> = (K, String, bool, i64, i64, i64, i64, i64);
 /// Who answered, the caller's country and the talk band, then as [`Sums`].
 type Split = (
     Option<Uuid>,
@@ -145,11 +148,13 @@ type Split = (
     i64,
     i64,
     i64,
+    i64,
 );
 
 const SUMS: &str = "direction, missed, COUNT(*), \
     CAST(SUM(CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END) AS BIGINT), \
-    CAST(SUM(talk_seconds) AS BIGINT), CAST(SUM(ring_seconds) AS BIGINT)";
+    CAST(SUM(talk_seconds) AS BIGINT), CAST(SUM(ring_seconds) AS BIGINT), \
+    CAST(SUM(CASE WHEN unheard AND answered_at IS NULL AND direction = 'incoming' THEN 1 ELSE 0 END) AS BIGINT)";
 /// Both passes read the span through `calls_report`, an index holding every column they use.
 const SPAN: &str = "FROM calls WHERE started_at >= $1 AND started_at < $2";
 
@@ -214,8 +219,8 @@ pub(crate) async fn calls_report(
     let mut totals = CallTotals::default();
     let mut periods: BTreeMap<NaiveDate, CallTotals> = BTreeMap::new();
     let mut hours: BTreeMap<u8, CallTotals> = BTreeMap::new();
-    for (q, dir, missed, n, answered, talk, ring) in &times {
-        let sums = [*n, *answered, *talk, *ring];
+    for (q, dir, missed, n, answered, talk, ring, unknown) in &times {
+        let sums = [*n, *answered, *talk, *ring, *unknown];
         let out = dir == "outgoing";
         let at = DateTime::from_timestamp(q * 900, 0).unwrap_or_default();
         let local = at.with_timezone(&zone);
@@ -236,9 +241,9 @@ pub(crate) async fn calls_report(
     }
     let mut by_employee: BTreeMap<Option<Uuid>, CallTotals> = BTreeMap::new();
     let mut by_country: BTreeMap<Option<String>, CallTotals> = BTreeMap::new();
-    for (u, country, _, dir, missed, n, answered, talk, ring) in &split {
+    for (u, country, _, dir, missed, n, answered, talk, ring, unknown) in &split {
         let out = dir == "outgoing";
-        let sums = [*n, *answered, *talk, *ring];
+        let sums = [*n, *answered, *talk, *ring, *unknown];
         by_employee.entry(*u).or_default().add(out, *missed, sums);
         by_country
             .entry(country.clone())
@@ -251,7 +256,7 @@ pub(crate) async fn calls_report(
             calls: 0,
         })
         .collect();
-    for (_, _, b, _, _, n, _, _, _) in split {
+    for (_, _, b, _, _, n, _, _, _, _) in split {
         if let Some(band) = usize::try_from(b).ok().and_then(|b| talk_bands.get_mut(b)) {
             band.calls += u32::try_from(n).unwrap_or(0);
         }

@@ -115,6 +115,29 @@ async fn a_call_that_ended_while_the_pbx_was_away_is_kept_as_unheard() {
             .await
             .unwrap();
         assert!(!open.iter().any(|c| c.call_id == call.id), "{open:?}");
+        // The report counts it as of unknown outcome, out of the missed rate.
+        let report = t
+            .core
+            .calls_report(
+                Some(&reception),
+                CallsReportArgs {
+                    from: crate::telephony_live::today(&t),
+                    to: crate::telephony_live::today(&t),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let totals = &report.totals;
+        assert_eq!(
+            (
+                totals.incoming,
+                totals.unknown,
+                totals.missed,
+                totals.missed_permille
+            ),
+            (1, 1, 0, 0)
+        );
     })
     .await;
 }
