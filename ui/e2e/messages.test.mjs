@@ -56,6 +56,16 @@ test('a template written in settings sends an e-mail from the card, which lands 
   await box.getByLabel('Encryption').selectOption('none');
   await box.getByRole('button', { name: 'Save message settings' }).click();
   await box.getByRole('status').filter({ hasText: 'Message settings saved.' }).waitFor();
+  // A new inbound key: the gateway's addresses (shown with an SMS gateway chosen) change,
+  // after a confirmation.
+  await page.locator('#msg-sms-kind').selectOption('smpp');
+  const replies = box.locator('code').filter({ hasText: '/api/sms/inbound?key=' });
+  const oldAddress = await replies.textContent();
+  page.once('dialog', (d) => d.accept());
+  await box.getByRole('button', { name: 'New key' }).click();
+  await box.getByRole('status').filter({ hasText: 'A new key is made' }).waitFor();
+  assert.notEqual(await replies.textContent(), oldAddress);
+  await page.locator('#msg-sms-kind').selectOption('none');
 
   const tpl = page.getByRole('region', { name: 'Message templates' });
   await tpl.getByRole('button', { name: '+ New template' }).click();

@@ -298,6 +298,8 @@ export const commands = {
 	messageSettingsGet: (token: string | null, args: NoArgs) => typedError<MessageSettings, ApiError>(__TAURI_INVOKE("message_settings_get", { token, args })),
 	/** Change how messages leave (a password left out stays as it was; optimistic: the version read). */
 	messageSettingsUpdate: (token: string | null, args: MessageSettingsUpdateArgs) => typedError<MessageSettings, ApiError>(__TAURI_INVOKE("message_settings_update", { token, args })),
+	/** Make a new inbound key for the SMS gateway's replies and delivery reports (the old one is refused from then on; optimistic: the version read). */
+	messageInboundKeyRotate: (token: string | null, args: MessageInboundKeyRotateArgs) => typedError<MessageSettings, ApiError>(__TAURI_INVOKE("message_inbound_key_rotate", { token, args })),
 	/** The centre's message templates, e-mail and SMS, each with its text in the languages it is written in. */
 	messageTemplatesList: (token: string | null, args: NoArgs) => typedError<MessageTemplate[], ApiError>(__TAURI_INVOKE("message_templates_list", { token, args })),
 	/** Add or change a message template (every field checked; optimistic: the version read); archive it to stop using it. */
@@ -2502,6 +2504,11 @@ export type Message = {
 
 export type MessageChannel = "email" | "sms";
 
+export type MessageInboundKeyRotateArgs = {
+	/**  The version of the settings read. */
+	version: number,
+};
+
 export type MessageOptoutArgs = {
 	client_id: string,
 	channel: MessageChannel,
@@ -4100,6 +4107,7 @@ export type Operations = {
 	callback_close: { args: CallbackCloseArgs; result: Callback; public: false };
 	message_settings_get: { args: NoArgs; result: MessageSettings; public: false };
 	message_settings_update: { args: MessageSettingsUpdateArgs; result: MessageSettings; public: false };
+	message_inbound_key_rotate: { args: MessageInboundKeyRotateArgs; result: MessageSettings; public: false };
 	message_templates_list: { args: NoArgs; result: MessageTemplate[]; public: false };
 	message_templates_save: { args: MessageTemplateSaveArgs; result: MessageTemplate; public: false };
 	message_send: { args: MessageSendArgs; result: MessageSendResult; public: false };

@@ -146,7 +146,8 @@ pub use crate::messaging::rating::list::{
 };
 pub use crate::messaging::send::{MessageSendArgs, MessageSendResult, SkipReason, Skipped};
 pub use crate::messaging::settings::{
-    Header, MessageSettings, MessageSettingsInput, MessageSettingsUpdateArgs, SmsKind, SmtpSecurity,
+    Header, MessageInboundKeyRotateArgs, MessageSettings, MessageSettingsInput,
+    MessageSettingsUpdateArgs, SmsKind, SmtpSecurity,
 };
 pub use crate::messaging::templates::{
     MessageChannel, MessageTemplate, MessageTemplateInput, MessageTemplateSaveArgs, TemplateText,

@@ -40,7 +40,9 @@ pub(crate) use crate::messaging::list::{message_optout_set, messages_list};
 pub(crate) use crate::messaging::preferences::{client_language_set, client_messaging_get};
 pub(crate) use crate::messaging::rating::list::call_ratings_list;
 pub(crate) use crate::messaging::send::message_send;
-pub(crate) use crate::messaging::settings::{message_settings_get, message_settings_update};
+pub(crate) use crate::messaging::settings::{
+    message_inbound_key_rotate, message_settings_get, message_settings_update,
+};
 pub(crate) use crate::messaging::templates::{message_templates_list, message_templates_save};
 pub(crate) use crate::money::cash::{cash_day_close, cash_journal, cash_move};
 pub(crate) use crate::money::catalog::{

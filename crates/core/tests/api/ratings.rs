@@ -173,3 +173,78 @@ async fn the_caller_rates_who_answered_by_replying_to_an_sms() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_new_inbound_key_refuses_the_old_one_and_stays_out_of_the_audit_log() {
+    each_engine(|t| async move {
+        t.demo().await;
+        let owner = t.login("owner").await;
+        let own = Some(owner.as_str());
+        let before = t.core.message_settings_get(own, NoArgs {}).await.unwrap();
+        let old = before.inbound_key.clone();
+        inbound::check_key(&t.core, &old).await.unwrap();
+        let after = t
+            .core
+            .message_inbound_key_rotate(
+                own,
+                MessageInboundKeyRotateArgs {
+                    version: before.version,
+                },
+            )
+            .await
+            .unwrap();
+        let new = after.inbound_key.clone();
+        assert!(new.len() == 32 && new.chars().all(|c| c.is_ascii_hexdigit()) && new != old);
+        assert_eq!(after.version, before.version + 1);
+        assert!(matches!(
+            inbound::check_key(&t.core, &old).await,
+            Err(ApiError::Unauthenticated { .. })
+        ));
+        inbound::check_key(&t.core, &new).await.unwrap();
+        // The version read is needed: an old one is refused and the key stays.
+        let stale = t
+            .core
+            .message_inbound_key_rotate(
+                own,
+                MessageInboundKeyRotateArgs {
+                    version: before.version,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(stale, ApiError::Conflict { .. }), "{stale:?}");
+        inbound::check_key(&t.core, &new).await.unwrap();
+        // Only those who configure messaging may.
+        let desk = t.login("reception").await;
+        let refused = t
+            .core
+            .message_inbound_key_rotate(
+                Some(&desk),
+                MessageInboundKeyRotateArgs {
+                    version: after.version,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, ApiError::Forbidden { .. }), "{refused:?}");
+        let audit = t
+            .core
+            .audit_search(
+                own,
+                AuditSearchArgs {
+                    entity: Some("message_settings".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let row = audit
+            .rows
+            .iter()
+            .find(|r| r.operation == "message_inbound_key_rotate")
+            .expect("audited");
+        let text = serde_json::to_string(row).unwrap();
+        assert!(!text.contains(&new) && !text.contains(&old), "{text}");
+    })
+    .await;
+}

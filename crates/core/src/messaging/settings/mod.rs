@@ -142,6 +142,13 @@ pub struct MessageSettingsUpdateArgs {
     pub settings: MessageSettingsInput,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, Type, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageInboundKeyRotateArgs {
+    /// The version of the settings read.
+    pub version: i64,
+}
+
 /// The settings with their passwords, for the senders.
 #[derive(Clone)]
 pub struct Secrets {
@@ -297,23 +304,76 @@ pub(crate) async fn message_settings_update(
         ));
     }
     let (after, _) = load(&mut tx).await?;
-    // The inbound key lets a gateway post replies: never in the audit log.
+    audited(
+        &mut tx,
+        session,
+        now,
+        "message_settings_update",
+        (&before, &after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// An audit row of a change to the settings, without the inbound key (it lets a gateway post
+/// replies: never in the audit log).
+async fn audited(
+    tx: &mut Tx,
+    session: &Session,
+    now: chrono::DateTime<chrono::Utc>,
+    operation: &str,
+    (before, after): (&MessageSettings, &MessageSettings),
+) -> Result<(), ApiError> {
     let unkeyed = |s: &MessageSettings| MessageSettings {
         inbound_key: String::new(),
         ..s.clone()
     };
-    let (before, audited) = (unkeyed(&before), unkeyed(&after));
     audit::record(
-        &mut tx,
+        tx,
         session,
         now,
         Change {
-            operation: "message_settings_update",
+            operation,
             entity: "message_settings",
             entity_id: None,
-            before: Some(&before),
-            after: Some(&audited),
+            before: Some(&unkeyed(before)),
+            after: Some(&unkeyed(after)),
         },
+    )
+    .await
+}
+
+/// A new inbound key, from the operating system's random source: the addresses given to the
+/// gateway change, and the old key is refused from then on.
+pub(crate) async fn message_inbound_key_rotate(
+    core: &Core,
+    session: &Session,
+    args: MessageInboundKeyRotateArgs,
+) -> Result<MessageSettings, ApiError> {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 16];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let now = core.now();
+    let mut tx = core.db.write().await?;
+    let (before, _) = load(&mut tx).await?;
+    let done = exec_tx!(&mut tx, c => sqlx::query(
+        "UPDATE message_settings SET inbound_key = $1, version = version + 1, updated_at = $2, updated_by = $3 \
+         WHERE id = 1 AND version = $4")
+        .bind(&key).bind(now).bind(session.user_id).bind(args.version).execute(c).await)?;
+    if done != 1 {
+        return Err(ApiError::conflict(
+            "the message settings were changed meanwhile",
+        ));
+    }
+    let (after, _) = load(&mut tx).await?;
+    audited(
+        &mut tx,
+        session,
+        now,
+        "message_inbound_key_rotate",
+        (&before, &after),
     )
     .await?;
     tx.commit().await?;
