@@ -3,7 +3,7 @@
 //! of calls in the log — answered, missed with their call-backs, click-to-calls — from the
 //! parents and clients on the cards and from numbers nobody knows yet.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Duration, NaiveDate};
 use uuid::Uuid;
@@ -69,19 +69,17 @@ pub(crate) async fn seed(core: &Core, staff: &HashMap<&str, Uuid>) -> Result<(),
             } else {
                 desks.iter().map(|d| d.0.to_string()).collect()
             };
+            let direction = if outgoing {
+                Direction::Outgoing
+            } else {
+                Direction::Incoming
+            };
             let call = TrackedCall {
-                linkedid: format!("demo.{n}"),
-                direction: if outgoing {
-                    Direction::Outgoing
-                } else {
-                    Direction::Incoming
-                },
                 number: Some(number),
                 name: None,
                 did: (!outgoing).then(|| "+85621412345".to_string()),
                 rang,
                 agent: answered.then(|| ext.to_string()),
-                started_at: started,
                 answered_at,
                 ended_at: Some(ended),
                 hung_up_by: Some(if rng.below(2) == 0 {
@@ -89,10 +87,7 @@ pub(crate) async fn seed(core: &Core, staff: &HashMap<&str, Uuid>) -> Result<(),
                 } else {
                     Side::Outside
                 }),
-                action_id: None,
-                client_tag: None,
-                unheard: false,
-                legs: HashSet::new(),
+                ..TrackedCall::new(format!("demo.{n}"), direction, started)
             };
             crate::telephony::log::record(core, &call, answered.then_some(user)).await?;
         }

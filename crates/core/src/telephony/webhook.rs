@@ -5,7 +5,7 @@
 //! was already taken, is refused: a captured request cannot be played again. Accepted events
 //! feed the same call model as the office PBX.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
@@ -166,26 +166,17 @@ impl WebhookCalls {
                 if self.calls.contains_key(&id) {
                     return Ok(out);
                 }
+                let direction = if outgoing {
+                    Direction::Outgoing
+                } else {
+                    Direction::Incoming
+                };
                 let call = TrackedCall {
-                    linkedid: id.clone(),
-                    direction: if outgoing {
-                        Direction::Outgoing
-                    } else {
-                        Direction::Incoming
-                    },
                     number: e.number,
                     name: e.name,
                     did: e.did,
-                    rang: BTreeSet::new(),
                     agent: if outgoing { e.extension } else { None },
-                    started_at: at,
-                    answered_at: None,
-                    ended_at: None,
-                    hung_up_by: None,
-                    action_id: None,
-                    client_tag: None,
-                    unheard: false,
-                    legs: HashSet::new(),
+                    ..TrackedCall::new(id.clone(), direction, at)
                 };
                 out.push(CallChange::Started(call.clone()));
                 self.calls.insert(id, call);

@@ -305,15 +305,7 @@ async fn a_call_that_goes_on_while_the_pbx_is_away_is_followed_to_its_end() {
 async fn a_call_that_ends_while_the_pbx_is_away_ends_when_it_is_back() {
     // Dropped while both phones ring; answered, talked and hung up unheard.
     let (seen, heard) = interrupted(|b| b.contains("Event: DialState"), |_| false, true).await;
-    let kinds: Vec<&str> = seen
-        .iter()
-        .map(|c| match c {
-            CallChange::Started(_) => "started",
-            CallChange::Ringing { .. } => "ringing",
-            CallChange::Answered { .. } => "answered",
-            CallChange::Ended(_) => "ended",
-        })
-        .collect();
+    let kinds: Vec<&str> = seen.iter().map(CallChange::kind).collect();
     assert_eq!(kinds, ["started", "ringing", "ringing", "ended"]);
     let Some(CallChange::Ended(call)) = seen.last() else {
         unreachable!()

@@ -3,7 +3,7 @@
 //! `Linkedid`, state and bridge) says which of the calls followed before are still going,
 //! which were answered or ended while nobody listened, and which began meanwhile.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -108,13 +108,12 @@ impl Tracker {
             }
             let incoming = first.extension.is_none();
             let outside = legs.iter().find(|l| l.extension.is_none());
+            let direction = if incoming {
+                Direction::Incoming
+            } else {
+                Direction::Outgoing
+            };
             let mut call = TrackedCall {
-                linkedid: linkedid.to_string(),
-                direction: if incoming {
-                    Direction::Incoming
-                } else {
-                    Direction::Outgoing
-                },
                 number: if incoming {
                     known(first.block.get("CallerIDNum"))
                 } else {
@@ -126,20 +125,13 @@ impl Tracker {
                     .then(|| known(first.block.get("CallerIDName")))
                     .flatten(),
                 did: incoming.then(|| known(first.block.get("Exten"))).flatten(),
-                rang: BTreeSet::new(),
                 agent: first.extension.clone(),
-                started_at: now - age(first.block),
-                answered_at: None,
-                ended_at: None,
-                hung_up_by: None,
-                action_id: None,
-                client_tag: None,
-                unheard: false,
                 legs: legs
                     .iter()
                     .filter(|l| !l.gone)
                     .map(|l| l.uid.to_string())
                     .collect(),
+                ..TrackedCall::new(linkedid.to_string(), direction, now - age(first.block))
             };
             out.push(CallChange::Started(call.clone()));
             catch_up(&mut call, legs, now, &mut out);

@@ -37,15 +37,7 @@ fn split(stop: impl Fn(&Block) -> bool) -> (Events, Events) {
 }
 
 fn kinds(changes: &[CallChange]) -> Vec<&'static str> {
-    changes
-        .iter()
-        .map(|c| match c {
-            CallChange::Started(_) => "started",
-            CallChange::Ringing { .. } => "ringing",
-            CallChange::Answered { .. } => "answered",
-            CallChange::Ended(_) => "ended",
-        })
-        .collect()
+    changes.iter().map(CallChange::kind).collect()
 }
 
 fn asked(t: &Tracker) -> Vec<String> {

@@ -54,6 +54,27 @@ pub struct TrackedCall {
 }
 
 impl TrackedCall {
+    /// A call as it starts: nothing known of it yet but its id, direction and start.
+    pub fn new(linkedid: String, direction: Direction, started_at: DateTime<Utc>) -> TrackedCall {
+        TrackedCall {
+            linkedid,
+            direction,
+            number: None,
+            name: None,
+            did: None,
+            rang: BTreeSet::new(),
+            agent: None,
+            started_at,
+            answered_at: None,
+            ended_at: None,
+            hung_up_by: None,
+            action_id: None,
+            client_tag: None,
+            unheard: false,
+            legs: HashSet::new(),
+        }
+    }
+
     /// An incoming call nobody answered (as far as was heard: one whose end was not heard is
     /// not known to be missed).
     pub fn missed(&self) -> bool {
@@ -79,6 +100,19 @@ pub enum CallChange {
     Ringing { linkedid: String, extension: String },
     Answered { linkedid: String, extension: String },
     Ended(TrackedCall),
+}
+
+#[cfg(test)]
+impl CallChange {
+    /// What kind of change, in a word (for tests that check the order of changes).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            CallChange::Started(_) => "started",
+            CallChange::Ringing { .. } => "ringing",
+            CallChange::Answered { .. } => "answered",
+            CallChange::Ended(_) => "ended",
+        }
+    }
 }
 
 /// The endpoint of a channel name: `PJSIP/101-0000000c` → `101`.
@@ -136,38 +170,18 @@ impl Tracker {
             let uid = b.get("Uniqueid").unwrap_or_default();
             if uid == linkedid && !self.calls.contains_key(&linkedid) {
                 let incoming = ext.is_none();
+                let direction = if incoming {
+                    Direction::Incoming
+                } else {
+                    Direction::Outgoing
+                };
                 let call = TrackedCall {
-                    linkedid: linkedid.clone(),
-                    direction: if incoming {
-                        Direction::Incoming
-                    } else {
-                        Direction::Outgoing
-                    },
-                    number: if incoming {
-                        known(b.get("CallerIDNum"))
-                    } else {
-                        None
-                    },
-                    name: if incoming {
-                        known(b.get("CallerIDName"))
-                    } else {
-                        None
-                    },
-                    did: if incoming {
-                        known(b.get("Exten"))
-                    } else {
-                        None
-                    },
-                    rang: BTreeSet::new(),
+                    number: incoming.then(|| known(b.get("CallerIDNum"))).flatten(),
+                    name: incoming.then(|| known(b.get("CallerIDName"))).flatten(),
+                    did: incoming.then(|| known(b.get("Exten"))).flatten(),
                     agent: ext.clone(),
-                    started_at: at,
-                    answered_at: None,
-                    ended_at: None,
-                    hung_up_by: None,
-                    action_id: None,
-                    client_tag: None,
-                    unheard: false,
                     legs: HashSet::from([uid.to_string()]),
+                    ..TrackedCall::new(linkedid.clone(), direction, at)
                 };
                 out.push(CallChange::Started(call.clone()));
                 self.calls.insert(linkedid, call);

@@ -78,15 +78,7 @@ fn answered_by_101_while_102_rang_too() {
     assert!(!c.missed());
     assert_eq!((c.ring_seconds(), c.talk_seconds()), (Some(2), Some(3)));
     // The popup's order: the call, both phones ringing, then who answered, then the end.
-    let kinds: Vec<&str> = changes
-        .iter()
-        .map(|c| match c {
-            CallChange::Started(_) => "started",
-            CallChange::Ringing { .. } => "ringing",
-            CallChange::Answered { .. } => "answered",
-            CallChange::Ended(_) => "ended",
-        })
-        .collect();
+    let kinds: Vec<&str> = changes.iter().map(CallChange::kind).collect();
     assert_eq!(
         kinds,
         ["started", "ringing", "ringing", "answered", "ended"]
