@@ -83,6 +83,18 @@ impl Session {
         self.permissions.has(p) && (!self.restricted || p == Permission::SignedIn)
     }
 
+    /// Allowed on what is the caller's own (`own`), else only with `p`; `message` says who may.
+    pub fn own_or(&self, own: bool, p: Permission, message: &str) -> Result<(), ApiError> {
+        if own || self.can(p) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                permission: p.as_str().to_string(),
+                message: message.to_string(),
+            })
+        }
+    }
+
     pub fn require(&self, p: Permission) -> Result<(), ApiError> {
         if self.restricted && p != Permission::SignedIn {
             return Err(ApiError::Forbidden {

@@ -2,6 +2,7 @@
 //! Seeded only into an empty database, in one transaction; running it twice changes nothing.
 
 pub mod calls;
+mod merged;
 mod messages;
 mod money;
 mod records;
@@ -244,7 +245,7 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     records::seed(&mut tx, now, &people, &mut words).await?;
     let local =
         centre::Local::from_settings(Some(saved.phone_country.clone()), Some(&saved.time_zone));
-    merged_duplicate(&mut tx, staff["manager"], &local, now, &mut words).await?;
+    merged::duplicate(&mut tx, staff["manager"], &local, now, &mut words).await?;
     // Passes: children's paid by a parent, grown-ups' by themselves.
     let mut buyers = Vec::new();
     for kid in kids.iter().take(30) {
@@ -295,37 +296,6 @@ pub async fn seed(core: &Core) -> Result<bool, ApiError> {
     // The desks' extensions are in the PBX settings now.
     core.phone.refresh();
     Ok(true)
-}
-
-/// A client registered twice, once with her old club card: the manager merged the cards, so
-/// her card shows the merge on its timeline and the old card's number still finds her.
-async fn merged_duplicate(
-    tx: &mut crate::db::Tx,
-    manager: uuid::Uuid,
-    local: &centre::Local,
-    now: chrono::DateTime<chrono::Utc>,
-    words: &mut std::collections::HashSet<String>,
-) -> Result<(), ApiError> {
-    let card = |number: &str, phone: &str| ClientInput {
-        name: "Malee Sisavath".into(),
-        card_number: Some(number.into()),
-        birth_date: Some("1991-04-12".into()),
-        status: ClientStatus::Current,
-        phones: vec![PhoneInput {
-            kind: PhoneKind::Mobile,
-            number: phone.into(),
-        }],
-        ..Default::default()
-    };
-    let country = &local.phone_country;
-    let keep =
-        clients::insert_unaudited(tx, &card("SD-2041", "020 5550 2041"), country, now, words)
-            .await?;
-    let old =
-        clients::insert_unaudited(tx, &card("OLD-0417", "020 5550 0417"), country, now, words)
-            .await?;
-    let manager = auth::Session::acting(manager, "manager", Role::Manager, local.clone());
-    clients::merge::merge_cards(tx, &manager, keep, old, now).await
 }
 
 /// The `demo_seed` operation: the first-start screen's "explore the demo centre".

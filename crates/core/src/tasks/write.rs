@@ -55,14 +55,11 @@ fn may_change(session: &Session, task: &Task) -> Result<(), ApiError> {
             .created_by
             .as_ref()
             .is_some_and(|u| u.id == session.user_id);
-    if own || session.can(Permission::ClientsConfigure) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden {
-            permission: Permission::ClientsConfigure.as_str().into(),
-            message: "only the task's assignee or author, or a manager, may change it".into(),
-        })
-    }
+    session.own_or(
+        own,
+        Permission::ClientsConfigure,
+        "only the task's assignee or author, or a manager, may change it",
+    )
 }
 
 /// The task `id` as `session` may see it.

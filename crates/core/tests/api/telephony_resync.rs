@@ -7,39 +7,49 @@ use hallpass_core::telephony::ami::replay::{serve_peer, Peer, Recording};
 use hallpass_core::telephony::live;
 use tokio::sync::mpsc;
 
-use crate::support::each_engine;
+use hallpass_core::changes::ChangeStream;
+
+use crate::support::{each_engine, TestCore};
 use crate::telephony_live::{asterisk_at, calls_today, next_call, user_id, visiting_parent};
+
+/// The demo's PBX pointed at a peer playing call a that drops the connection while both
+/// phones ring and comes back at the first block holding `resume` (never: `None`). Returns the
+/// reception's token and its live stream.
+async fn dropped_while_ringing(t: &TestCore, resume: Option<&str>) -> (String, ChangeStream) {
+    t.demo().await;
+    let manager = t.login("manager").await;
+    let reception = t.login("reception").await;
+    live::start(&t.core);
+    let desk = t
+        .core
+        .changes_subscribe(Some(&reception), None)
+        .await
+        .unwrap();
+    let recording = Recording::fixture("a").unwrap();
+    let at = |needle: &str| {
+        recording
+            .blocks
+            .iter()
+            .position(|(b, _)| String::from_utf8_lossy(b).contains(needle))
+            .unwrap()
+    };
+    let cut = at("Event: DialState");
+    let peer = Peer {
+        drop: Some((cut, resume.map_or(usize::MAX, at))),
+        ..Peer::new(20.0)
+    };
+    let (heard, _actions) = mpsc::unbounded_channel();
+    let address = serve_peer(recording, peer, heard).await.unwrap();
+    asterisk_at(t, &manager, &reception, address).await;
+    (reception, desk)
+}
 
 #[tokio::test]
 async fn a_call_answered_while_the_pbx_was_away_is_caught_up() {
     each_engine(|t| async move {
-        t.demo().await;
-        let manager = t.login("manager").await;
-        let reception = t.login("reception").await;
+        // 101 answers unheard; the connector is back while they talk.
+        let (reception, mut desk) = dropped_while_ringing(&t, Some("Variable: BRIDGEPEER")).await;
         let parent = visiting_parent(&t, &reception).await;
-        live::start(&t.core);
-        let mut desk = t
-            .core
-            .changes_subscribe(Some(&reception), None)
-            .await
-            .unwrap();
-        // Call a drops while both phones ring; 101 answers unheard; the connector is back
-        // while they talk.
-        let recording = Recording::fixture("a").unwrap();
-        let at = |needle: &str| {
-            recording
-                .blocks
-                .iter()
-                .position(|(b, _)| String::from_utf8_lossy(b).contains(needle))
-                .unwrap()
-        };
-        let peer = Peer {
-            drop: Some((at("Event: DialState"), at("Variable: BRIDGEPEER"))),
-            ..Peer::new(20.0)
-        };
-        let (heard, _actions) = mpsc::unbounded_channel();
-        let address = serve_peer(recording, peer, heard).await.unwrap();
-        asterisk_at(&t, &manager, &reception, address).await;
 
         let CallEvent::Ringing { popup } = next_call(&mut desk).await else {
             panic!("ringing first")
@@ -72,29 +82,8 @@ async fn a_call_answered_while_the_pbx_was_away_is_caught_up() {
 #[tokio::test]
 async fn a_call_that_ended_while_the_pbx_was_away_is_kept_as_unheard() {
     each_engine(|t| async move {
-        t.demo().await;
-        let manager = t.login("manager").await;
-        let reception = t.login("reception").await;
-        live::start(&t.core);
-        let mut desk = t
-            .core
-            .changes_subscribe(Some(&reception), None)
-            .await
-            .unwrap();
-        // Call a drops while both phones ring; everything after happens unheard.
-        let recording = Recording::fixture("a").unwrap();
-        let cut = recording
-            .blocks
-            .iter()
-            .position(|(b, _)| String::from_utf8_lossy(b).contains("Event: DialState"))
-            .unwrap();
-        let peer = Peer {
-            drop: Some((cut, usize::MAX)),
-            ..Peer::new(20.0)
-        };
-        let (heard, _actions) = mpsc::unbounded_channel();
-        let address = serve_peer(recording, peer, heard).await.unwrap();
-        asterisk_at(&t, &manager, &reception, address).await;
+        // Everything after the drop happens unheard.
+        let (reception, mut desk) = dropped_while_ringing(&t, None).await;
         assert!(matches!(
             next_call(&mut desk).await,
             CallEvent::Ringing { .. }

@@ -293,14 +293,11 @@ fn may_change(session: &Session, e: &TimelineEntry) -> Result<(), ApiError> {
         .created_by
         .as_ref()
         .is_some_and(|u| u.id == session.user_id);
-    if own || session.can(Permission::ClientsConfigure) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden {
-            permission: Permission::ClientsConfigure.as_str().into(),
-            message: "only the author or a manager may change this entry".into(),
-        })
-    }
+    session.own_or(
+        own,
+        Permission::ClientsConfigure,
+        "only the author or a manager may change this entry",
+    )
 }
 
 pub(crate) async fn client_timeline_update(
