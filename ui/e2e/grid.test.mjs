@@ -1,4 +1,4 @@
-// The grid at the desk, keyboard first: tomorrow's day view; a class moved a quarter later with
+// The grid at the desk, keyboard first: the day view of a coming day; a class moved a quarter later with
 // Alt+↓ (the hub agrees), then dragged with the mouse onto another class of the same
 // instructor — refused, with the reason on screen, and left where it was.
 import { test } from 'node:test';
@@ -18,21 +18,27 @@ test('desk: move a class with the keyboard; a drag onto a clash is refused with 
     await signIn(page, run.base, 'manager');
     await page.getByRole('button', { name: 'Schedule', exact: true }).click();
     await page.getByTestId('schedule-date').waitFor();
-    await page.getByRole('button', { name: 'Later' }).click();
-    const tomorrow = await page.evaluate(() => {
-      const d = new Date(Date.now() + 86_400_000);
-      return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Vientiane' }).format(d);
-    });
-    const day = (await api(page, 'schedule_week', { from: tomorrow, days: 1 })).occurrences.filter((o) => o.status === 'scheduled');
+    const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Vientiane' }).format(new Date()));
     const sameInstructor = (a, b) => a.id !== b.id && a.instructor && b.instructor && a.instructor.id === b.instructor.id;
     const sameRoom = (a, b) => a.id !== b.id && a.room && b.room && a.room.id === b.room.id;
     // A class with a free quarter after it (room and instructor), well before closing time.
-    const free = day.find(
-      (a) =>
-        new Date(end(a) + 15 * MIN).getUTCHours() + 7 <= 19 &&
-        !day.some((b) => (sameInstructor(a, b) || sameRoom(a, b)) && at(b) < end(a) + 15 * MIN && end(b) > at(a) + 15 * MIN),
-    );
-    assert.ok(free, `a class that can move a quarter later tomorrow: ${day.map((o) => o.group.name).join(', ')}`);
+    const movable = (day) => (a) =>
+      new Date(end(a) + 15 * MIN).getUTCHours() + 7 <= 19 &&
+      !day.some((b) => (sameInstructor(a, b) || sameRoom(a, b)) && at(b) < end(a) + 15 * MIN && end(b) > at(a) + 15 * MIN);
+    // The first day of the coming week (the timetable differs by weekday) with such a class
+    // and two classes of one instructor.
+    let ahead = 0;
+    let day = [];
+    let date;
+    let free;
+    while (!free && ++ahead <= 7) {
+      date = new Date(Date.parse(`${today}T00:00:00Z`) + ahead * 86_400_000).toISOString().slice(0, 10);
+      day = (await api(page, 'schedule_week', { from: date, days: 1 })).occurrences.filter((o) => o.status === 'scheduled');
+      if (day.some((b) => day.some((c) => sameInstructor(b, c)))) free = day.find(movable(day));
+    }
+    assert.ok(free, 'a day in the coming week with a class that can move a quarter later');
+    for (let i = 0; i < ahead; i++) await page.getByRole('button', { name: 'Later' }).click();
+    await page.locator(`[data-occurrence="${free.id}"]`).waitFor();
 
     const cell = page.locator(`[data-occurrence="${free.id}"]`);
     await cell.focus();
@@ -43,9 +49,9 @@ test('desk: move a class with the keyboard; a drag onto a clash is refused with 
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.occurrence), free.id, 'focus stays on the class');
 
     // Dragged onto another class of the same instructor: refused, the reason shown, not moved.
-    const now = (await api(page, 'schedule_week', { from: tomorrow, days: 1 })).occurrences.filter((o) => o.status === 'scheduled');
-    const pair = now.flatMap((b) => now.filter((c) => sameInstructor(b, c)).map((c) => [b, c]))[0];
-    assert.ok(pair, 'two classes of one instructor tomorrow');
+    const now = (await api(page, 'schedule_week', { from: date, days: 1 })).occurrences;
+    const pair = now.filter((o) => o.status === 'scheduled').flatMap((b) => now.filter((c) => c.status === 'scheduled' && sameInstructor(b, c)).map((c) => [b, c]))[0];
+    assert.ok(pair, 'two classes of one instructor that day');
     const [b, c] = pair;
     const quarter = await page.evaluate(() => document.querySelector('.hour').offsetHeight / 4);
     const box = await page.locator(`[data-occurrence="${b.id}"]`).boundingBox();
