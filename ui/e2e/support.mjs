@@ -15,7 +15,19 @@ export const TABLET = { viewport: { width: 800, height: 1280 }, locale: 'en-US',
 
 /** Starts a hub on `db` (seeding the demo centre into an empty one), listening on `listen`;
  * resolves to its process and base URL. */
+/**
+ * The demo centre's day (Vientiane, UTC+7) turns at 17:00 UTC; a test that reads "today" and
+ * then looks for it again must not straddle it. Within three minutes of it, wait until it has
+ * passed.
+ */
+async function clearOfMidnight() {
+  const now = Date.now();
+  const turn = new Date(now).setUTCHours(17, 0, 5, 0);
+  if (turn > now && turn - now < 3 * 60_000) await new Promise((ok) => setTimeout(ok, turn - now));
+}
+
 export async function spawnHub(db, listen = '127.0.0.1:0') {
+  await clearOfMidnight();
   const hub = spawn(hubBin, ['--db', `sqlite:${db}`, '--listen', listen, '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error('the hub did not start within 60 s')), 60_000);

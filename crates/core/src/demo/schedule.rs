@@ -1,7 +1,8 @@
 //! The demo centre's timetable: services with colours and lengths, instructors with their
-//! hours, groups with members on weekly slots (a class every day, so the tablet always has
-//! one), three weeks of past classes marked and held — visits written off, a few owed,
-//! make-ups earned — and the instructors' pay rules.
+//! hours, groups with members on weekly slots (two classes of one instructor every day, so
+//! the tablet always has some and the desk a clash to show), three weeks of past classes
+//! marked and held — visits written off, a few owed, make-ups earned — and the instructors'
+//! pay rules.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -46,7 +47,7 @@ const GROUPS: &[Plan] = &[
         "Karate",
         "Gym",
         14,
-        &[(1, "17:00"), (3, "17:00"), (5, "17:00")],
+        &[(1, "17:00"), (3, "17:00"), (5, "17:00"), (7, "11:30")],
         true,
         (0, 10),
     ),
@@ -55,7 +56,7 @@ const GROUPS: &[Plan] = &[
         "Ballet",
         "Studio A",
         12,
-        &[(1, "16:00"), (3, "16:00")],
+        &[(1, "16:00"), (3, "16:00"), (5, "16:00")],
         true,
         (10, 18),
     ),
@@ -64,7 +65,7 @@ const GROUPS: &[Plan] = &[
         "Ballet",
         "Studio A",
         12,
-        &[(2, "18:00"), (4, "18:00")],
+        &[(2, "18:00"), (4, "18:00"), (6, "12:00")],
         true,
         (18, 26),
     ),
@@ -73,7 +74,7 @@ const GROUPS: &[Plan] = &[
         "Art studio",
         "Art room",
         10,
-        &[(2, "15:00"), (6, "10:00")],
+        &[(2, "15:00"), (4, "15:00"), (6, "10:00")],
         true,
         (26, 34),
     ),

@@ -85,6 +85,8 @@ pub(crate) struct Inner {
     /// Click-to-calls placed, by our `ActionID`: the card each is for.
     pub originated: HashMap<String, Uuid>,
     pub last_event_at: Option<DateTime<Utc>>,
+    /// Counts settings updates, so that settings read before one are not put over it.
+    updates: u64,
 }
 
 type Incoming = (
@@ -125,12 +127,14 @@ impl Phone {
     /// The settings changed to `settings`: in force at once for what reads them (click-to-call,
     /// the status); the connector follows.
     pub(crate) fn reload(&self, settings: &PbxSettings, hook_secret: &str) {
+        let mut inner = self.lock();
+        inner.updates += 1;
         if self.running.load(Ordering::SeqCst) {
-            let mut inner = self.lock();
             inner.settings = Some(settings.clone());
             inner.hook_secret = (settings.kind == PbxKind::Webhook && !hook_secret.is_empty())
                 .then(|| hook_secret.to_string());
         }
+        drop(inner);
         self.reload.notify_one();
     }
 
@@ -292,6 +296,7 @@ async fn supervise(core: Core, incoming: Incoming) {
 /// Reads the settings; a new connection to the office PBX only when what it is made of
 /// changed (the calls the old one followed are kept as they stand).
 async fn apply_settings(core: &Core) {
+    let updates = core.phone.lock().updates;
     let loaded = async {
         let mut tx = core.db.read().await?;
         let r = settings::load(&mut tx).await;
@@ -314,6 +319,10 @@ async fn apply_settings(core: &Core) {
     });
     let replaced = {
         let mut inner = core.phone.lock();
+        if inner.updates != updates {
+            // Updated while these were read: the update's own reload reads them again.
+            return;
+        }
         inner.hook_secret = (s.kind == PbxKind::Webhook && !hook.is_empty()).then_some(hook);
         inner.settings = Some(s);
         if inner.link == link {

@@ -211,7 +211,7 @@ async fn the_demo_week_is_proposed_reviewed_and_applied() {
             .iter()
             .find(|g| g.group.name == "Karate kids")
             .unwrap();
-        assert_eq!(karate.slots.len(), 3);
+        assert_eq!(karate.slots.len(), 4);
 
         // Reception may not plan; bad arguments name their field.
         let desk = t.login("reception").await;
