@@ -16,9 +16,10 @@ test('desk: move a class with the keyboard; a drag onto a clash is refused with 
     const page = await (await run.browser.newContext(DESK)).newPage();
     const errors = pageErrors(page);
     await signIn(page, run.base, 'manager');
-    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
-    await page.getByTestId('schedule-date').waitFor();
     const today = await page.evaluate(() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Vientiane' }).format(new Date()));
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const shown = page.getByTestId('schedule-date');
+    await shown.waitFor();
     const sameInstructor = (a, b) => a.id !== b.id && a.instructor && b.instructor && a.instructor.id === b.instructor.id;
     const sameRoom = (a, b) => a.id !== b.id && a.room && b.room && a.room.id === b.room.id;
     // A class with a free quarter after it (room and instructor), well before closing time.
@@ -37,7 +38,12 @@ test('desk: move a class with the keyboard; a drag onto a clash is refused with 
       if (day.some((b) => day.some((c) => sameInstructor(b, c)))) free = day.find(movable(day));
     }
     assert.ok(free, 'a day in the coming week with a class that can move a quarter later');
-    for (let i = 0; i < ahead; i++) await page.getByRole('button', { name: 'Later' }).click();
+    // A day at a time, each shown before the next.
+    for (let i = 0; i < ahead; i++) {
+      const was = await shown.innerText();
+      await page.getByRole('button', { name: 'Later' }).click();
+      await page.waitForFunction((was) => document.querySelector('[data-testid="schedule-date"]')?.textContent !== was, was);
+    }
     await page.locator(`[data-occurrence="${free.id}"]`).waitFor();
 
     const cell = page.locator(`[data-occurrence="${free.id}"]`);
@@ -69,6 +75,24 @@ test('desk: move a class with the keyboard; a drag onto a clash is refused with 
     await page.screenshot({ path: join(shots, 'schedule-refused-desk.png') });
     const still = (await api(page, 'occurrence_get', { id: b.id })).occurrence;
     assert.equal(still.starts_at, b.starts_at, 'left where it was');
+
+    // Days stepped through quickly answer out of order: the day shown is the last one asked for.
+    const twoOn = new Date(Date.parse(`${date}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
+    const wanted = new Set((await api(page, 'schedule_week', { from: twoOn, days: 1 })).occurrences.map((o) => o.id));
+    let first = true;
+    await page.route('**/api/schedule_week', async (route) => {
+      if (first) {
+        first = false;
+        await new Promise((ok) => setTimeout(ok, 1500));
+      }
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Later' }).click();
+    await page.getByRole('button', { name: 'Later' }).click();
+    await page.waitForTimeout(2500);
+    const cells = await page.locator('[data-occurrence]').evaluateAll((els) => els.map((e) => e.dataset.occurrence));
+    assert.ok(cells.length > 0 && cells.every((id) => wanted.has(id)), `the classes of ${twoOn}: ${cells}`);
+    await page.unroute('**/api/schedule_week');
     assert.deepEqual(errors, []);
   } finally {
     await run.stop();

@@ -13,8 +13,6 @@ const hubBin = process.env.HALLPASS_HUB_BIN ?? join(process.env.CARGO_TARGET_DIR
 export const DESK = { viewport: { width: 1366, height: 768 }, locale: 'en-US' };
 export const TABLET = { viewport: { width: 800, height: 1280 }, locale: 'en-US', hasTouch: true, isMobile: true, deviceScaleFactor: 1 };
 
-/** Starts a hub on `db` (seeding the demo centre into an empty one), listening on `listen`;
- * resolves to its process and base URL. */
 /**
  * The demo centre's day (Vientiane, UTC+7) turns at 17:00 UTC; a test that reads "today" and
  * then looks for it again must not straddle it. Within three minutes of it, wait until it has
@@ -26,6 +24,8 @@ async function clearOfMidnight() {
   if (turn > now && turn - now < 3 * 60_000) await new Promise((ok) => setTimeout(ok, turn - now));
 }
 
+/** Starts a hub on `db` (seeding the demo centre into an empty one), listening on `listen`;
+ * resolves to its process and base URL. */
 export async function spawnHub(db, listen = '127.0.0.1:0') {
   await clearOfMidnight();
   const hub = spawn(hubBin, ['--db', `sqlite:${db}`, '--listen', listen, '--ui', join(root, 'ui/dist'), '--demo'], { stdio: ['ignore', 'pipe', 'inherit'] });

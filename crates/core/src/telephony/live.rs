@@ -141,6 +141,7 @@ impl Phone {
     /// The settings may have been written behind the operations' back (a restored backup,
     /// the demo): the connector reads them again.
     pub fn refresh(&self) {
+        self.lock().updates += 1;
         self.reload.notify_one();
     }
 
