@@ -151,6 +151,13 @@ pub(super) fn one_time_password() -> String {
         .join("-")
 }
 
+/// `N` bytes from the operating system's random source, as `2N` lowercase hex digits.
+pub(crate) fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub(crate) fn new_token() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);

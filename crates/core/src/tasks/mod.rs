@@ -88,12 +88,6 @@ pub(crate) const ORDER: &str = "(t.done_at IS NOT NULL), \
      CASE WHEN t.done_at IS NULL THEN t.due_at END, t.done_at DESC, t.created_at DESC";
 
 fn from_row(r: Row) -> Task {
-    let user = |id: Option<Uuid>, name: Option<String>| {
-        id.map(|id| UserRef {
-            id,
-            name: name.unwrap_or_default(),
-        })
-    };
     Task {
         id: r.0,
         client: r.1.map(|id| TaskClient {
@@ -104,10 +98,10 @@ fn from_row(r: Row) -> Task {
         notes: r.4,
         due_at: r.5,
         assignee: UserRef { id: r.6, name: r.7 },
-        created_by: user(r.8, r.9),
+        created_by: UserRef::from_row(r.8, r.9),
         created_at: r.10,
         done_at: r.11,
-        done_by: user(r.12, r.13),
+        done_by: UserRef::from_row(r.12, r.13),
         outcome: r.14,
         version: r.15,
     }

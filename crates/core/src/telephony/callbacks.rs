@@ -81,12 +81,6 @@ const SELECT: &str = "SELECT b.id, b.call_id, COALESCE(k.number_e164, k.number),
      LEFT JOIN users a ON a.id = b.assigned_to LEFT JOIN users z ON z.id = b.closed_by";
 
 fn from_row(r: Row) -> Callback {
-    let user = |id: Option<Uuid>, name: Option<String>| {
-        id.map(|id| UserRef {
-            id,
-            name: name.unwrap_or_default(),
-        })
-    };
     Callback {
         id: r.0,
         call_id: r.1,
@@ -96,11 +90,11 @@ fn from_row(r: Row) -> Callback {
             id,
             name: r.5.clone().unwrap_or_default(),
         }),
-        assigned_to: user(r.6, r.7),
+        assigned_to: UserRef::from_row(r.6, r.7),
         status: r.8,
         note: r.9,
         closed_at: r.10,
-        closed_by: user(r.11, r.12),
+        closed_by: UserRef::from_row(r.11, r.12),
         version: r.13,
     }
 }

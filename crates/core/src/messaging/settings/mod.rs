@@ -351,10 +351,7 @@ pub(crate) async fn message_inbound_key_rotate(
     session: &Session,
     args: MessageInboundKeyRotateArgs,
 ) -> Result<MessageSettings, ApiError> {
-    use rand_core::RngCore;
-    let mut bytes = [0u8; 16];
-    rand_core::OsRng.fill_bytes(&mut bytes);
-    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let key = crate::auth::secrets::random_hex::<16>();
     let now = core.now();
     let mut tx = core.db.write().await?;
     let (before, _) = load(&mut tx).await?;
